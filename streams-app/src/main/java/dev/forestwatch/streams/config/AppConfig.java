@@ -1,0 +1,241 @@
+package dev.forestwatch.streams.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * forestwatch's own settings. Every other key in the same properties file is handed to Kafka Streams
+ * unchanged (see {@link #streamsProperties()}), so one file configures the whole app.
+ */
+public final class AppConfig extends AbstractConfig {
+
+    private static final String GROUP_TOPICS = "Topics";
+    private static final String GROUP_INPUT = "Input";
+    private static final String GROUP_FOREST = "Random Cut Forest";
+    private static final String GROUP_THRESHOLD = "Anomaly grade";
+    private static final String GROUP_STATE = "Model state";
+    private static final String GROUP_ORDER = "Ordering per second";
+    private static final String GROUP_ERRORS = "Errors";
+
+    public static final String INPUT_TOPIC_CONFIG = "input.topic";
+    public static final String INPUT_TOPIC_DEFAULT = "RawStreamData";
+    private static final String INPUT_TOPIC_DOC = "Topic of JSON sensor readings, e.g. {\"iotName\":\"DemoSensor\",\"iotValue\":15}. Keys are ignored unless input.partitioned.by.sensor is true.";
+
+    public static final String OUTPUT_TOPIC_CONFIG = "output.topic";
+    public static final String OUTPUT_TOPIC_DEFAULT = "DESTINATION_SQL_STREAM";
+    private static final String OUTPUT_TOPIC_DOC = "Topic of scored records (input fields plus ANOMALY_SCORE, ANOMALY_GRADE, isAnomaly, created, recordId). Keyed by sensor id and partitioned by second, so each second's records sit in one partition in descending ANOMALY_SCORE order.";
+
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "dead.letter.topic";
+    public static final String DEAD_LETTER_TOPIC_DEFAULT = "forestwatch-dlq";
+    private static final String DEAD_LETTER_TOPIC_DOC = "Topic that receives input the app cannot score, unchanged, with the reason and the source topic, partition and offset in forestwatch.error.* headers.";
+
+    public static final String INPUT_PARTITIONED_BY_SENSOR_CONFIG = "input.partitioned.by.sensor";
+    private static final String INPUT_PARTITIONED_BY_SENSOR_DOC = "Set true only when every input record is keyed by its sensor id as a UTF-8 string with the default partitioner (e.g. the Kinesis source with partition key = sensor id). The app then skips the repartition by sensor. If false (the default), records are re-keyed by sensor id through an internal topic, which is always correct.";
+
+    public static final String SENSOR_ID_FIELD_CONFIG = "sensor.id.field";
+    public static final String SENSOR_ID_FIELD_DEFAULT = "iotName";
+    private static final String SENSOR_ID_FIELD_DOC = "JSON field naming the sensor. Each sensor gets its own forest. A record without it goes to the dead-letter topic.";
+
+    public static final String VALUE_FIELDS_CONFIG = "value.fields";
+    private static final String VALUE_FIELDS_DOC = "JSON fields scored by the forest, in this order. Empty (the default) means every top-level numeric field except the sensor id, ordered by name, as RANDOM_CUT_FOREST used every numeric column. Each listed field must be a finite JSON number.";
+
+    public static final String INPUT_MAX_BYTES_CONFIG = "input.max.bytes";
+    private static final String INPUT_MAX_BYTES_DOC = "Largest input record accepted, in bytes (Kinesis' record limit is 1 MiB). Larger records go to the dead-letter topic.";
+
+    public static final String RECORD_ID_HEADERS_CONFIG = "record.id.headers";
+    public static final String RECORD_ID_HEADERS_DEFAULT = "kinesis.shard.id,kinesis.sequence.number,kinesis.subsequence.number";
+    private static final String RECORD_ID_HEADERS_DOC = "Input headers that identify a record at its origin. When the first two are present (the Kinesis source adds shard id and sequence number), recordId is built from these headers' values, so a record re-read from Kinesis keeps its id; otherwise recordId is <topic>-<partition>-<offset> of the input record. Sinks use recordId as the document id.";
+
+    public static final String FOREST_TREES_CONFIG = "forest.trees";
+    private static final String FOREST_TREES_DOC = "Trees per forest (RANDOM_CUT_FOREST numberOfTrees).";
+    public static final String FOREST_SAMPLE_SIZE_CONFIG = "forest.sample.size";
+    private static final String FOREST_SAMPLE_SIZE_DOC = "Points kept per tree (RANDOM_CUT_FOREST subSampleSize).";
+    public static final String FOREST_TIME_DECAY_CONFIG = "forest.time.decay";
+    private static final String FOREST_TIME_DECAY_DOC = "How many recent records the forest mostly remembers (RANDOM_CUT_FOREST timeDecay); the forest's lambda is 1/this. Must exceed forest.sample.size.";
+    public static final String FOREST_SHINGLE_SIZE_CONFIG = "forest.shingle.size";
+    private static final String FOREST_SHINGLE_SIZE_DOC = "Consecutive records of a sensor scored together as one point (RANDOM_CUT_FOREST shingleSize).";
+    public static final String FOREST_OUTPUT_AFTER_CONFIG = "forest.output.after";
+    private static final String FOREST_OUTPUT_AFTER_DOC = "Records a sensor's forest sees before it emits scores other than 0. -1 means forest.sample.size, as the service emitted 0 while warming.";
+    public static final String FOREST_SEED_CONFIG = "forest.seed";
+    private static final String FOREST_SEED_DOC = "Base random seed. Each sensor's forest is seeded from it and the sensor id, so a replay scores identically.";
+
+    public static final String ANOMALY_LOWER_THRESHOLD_CONFIG = "anomaly.threshold.lower";
+    private static final String ANOMALY_LOWER_THRESHOLD_DOC = "Scores below this are never graded anomalous (ThresholdedRandomCutForest lower threshold). On the seed's data normal scores stay below 1.4 and anomalies score above 2.9.";
+    public static final String ANOMALY_Z_FACTOR_CONFIG = "anomaly.z.factor";
+    private static final String ANOMALY_Z_FACTOR_DOC = "Standard deviations above the running mean score at which ThresholdedRandomCutForest grades a record anomalous.";
+    public static final String EXPLANATION_ENABLED_CONFIG = "anomaly.explanation.enabled";
+    private static final String EXPLANATION_ENABLED_DOC = "Add ANOMALY_EXPLANATION with each value field's ATTRIBUTION_SCORE, STRENGTH and DIRECTION, like RANDOM_CUT_FOREST_WITH_EXPLANATION. Costs about one more forest traversal per record.";
+
+    public static final String CACHE_MAX_SENSORS_CONFIG = "forest.cache.max.sensors";
+    private static final String CACHE_MAX_SENSORS_DOC = "Live forests kept in memory per stream task (a warmed 100-tree forest is about 1 MB of heap). The least recently used forest beyond this is written to the state store and dropped; its next record restores it exactly.";
+    public static final String SNAPSHOT_INTERVAL_CONFIG = "forest.snapshot.interval.records";
+    private static final String SNAPSHOT_INTERVAL_DOC = "A sensor's full forest is written to the state store after this many of its records; in between only each record's values are logged. Larger means less snapshot I/O but longer restores (replaying up to this many records).";
+
+    public static final String STORE_TYPE_CONFIG = "store.type";
+    public static final String STORE_TYPE_ROCKSDB = "rocksdb";
+    public static final String STORE_TYPE_IN_MEMORY = "in-memory";
+    private static final String STORE_TYPE_DOC = "Where the forest snapshots, value log and ordering buffer live. rocksdb (the default) keeps them on local disk and restores only what changed since the last checkpoint. in-memory keeps them on the heap (a snapshot is ~0.4-0.6 MB per sensor, on top of the live forest) and re-reads their changelogs on every start; it suits tests and small deployments.";
+
+    public static final String ORDER_GRACE_MS_CONFIG = "order.grace.ms";
+    private static final String ORDER_GRACE_MS_DOC = "How long, in stream time, a second stays open for late records before its records are emitted in descending score order. A record arriving after its second was emitted is emitted at once, on its own, with header forestwatch.late=true.";
+    public static final String ORDER_IDLE_FLUSH_MS_CONFIG = "order.idle.flush.ms";
+    private static final String ORDER_IDLE_FLUSH_MS_DOC = "Wall-clock time without new records after which every buffered second is emitted, so output does not stall when input stops.";
+
+    public static final String THREAD_REPLACEMENTS_MAX_CONFIG = "errors.thread.replacements.max";
+    private static final String THREAD_REPLACEMENTS_MAX_DOC = "A stream thread that dies of an unexpected error is replaced up to this many times per hour; past that the app shuts down rather than loop.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        final ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(INPUT_TOPIC_CONFIG, Type.STRING, INPUT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                INPUT_TOPIC_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Input topic");
+        def.define(OUTPUT_TOPIC_CONFIG, Type.STRING, OUTPUT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                OUTPUT_TOPIC_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Output topic");
+        def.define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, DEAD_LETTER_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.HIGH, DEAD_LETTER_TOPIC_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Dead-letter topic");
+        def.define(INPUT_PARTITIONED_BY_SENSOR_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                INPUT_PARTITIONED_BY_SENSOR_DOC, GROUP_TOPICS, ++order, Width.SHORT, "Input keyed by sensor");
+        order = 0;
+        def.define(SENSOR_ID_FIELD_CONFIG, Type.STRING, SENSOR_ID_FIELD_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.HIGH, SENSOR_ID_FIELD_DOC, GROUP_INPUT, ++order, Width.MEDIUM, "Sensor id field");
+        def.define(VALUE_FIELDS_CONFIG, Type.LIST, "", Importance.HIGH, VALUE_FIELDS_DOC, GROUP_INPUT, ++order,
+                Width.LONG, "Value fields");
+        def.define(INPUT_MAX_BYTES_CONFIG, Type.INT, 1024 * 1024, Range.between(16, 8 * 1024 * 1024), Importance.LOW,
+                INPUT_MAX_BYTES_DOC, GROUP_INPUT, ++order, Width.SHORT, "Max input record bytes");
+        def.define(RECORD_ID_HEADERS_CONFIG, Type.LIST, RECORD_ID_HEADERS_DEFAULT, Importance.LOW,
+                RECORD_ID_HEADERS_DOC, GROUP_INPUT, ++order, Width.LONG, "Record id headers");
+        order = 0;
+        def.define(FOREST_TREES_CONFIG, Type.INT, 100, Range.between(1, 1000), Importance.MEDIUM, FOREST_TREES_DOC,
+                GROUP_FOREST, ++order, Width.SHORT, "Trees");
+        def.define(FOREST_SAMPLE_SIZE_CONFIG, Type.INT, 256, Range.between(10, 1000), Importance.MEDIUM,
+                FOREST_SAMPLE_SIZE_DOC, GROUP_FOREST, ++order, Width.SHORT, "Sample size");
+        def.define(FOREST_TIME_DECAY_CONFIG, Type.LONG, 100_000L, Range.atLeast(11), Importance.MEDIUM,
+                FOREST_TIME_DECAY_DOC, GROUP_FOREST, ++order, Width.SHORT, "Time decay");
+        def.define(FOREST_SHINGLE_SIZE_CONFIG, Type.INT, 1, Range.between(1, 30), Importance.MEDIUM,
+                FOREST_SHINGLE_SIZE_DOC, GROUP_FOREST, ++order, Width.SHORT, "Shingle size");
+        def.define(FOREST_OUTPUT_AFTER_CONFIG, Type.INT, -1, Range.atLeast(-1), Importance.LOW,
+                FOREST_OUTPUT_AFTER_DOC, GROUP_FOREST, ++order, Width.SHORT, "Output after");
+        def.define(FOREST_SEED_CONFIG, Type.LONG, 42L, Importance.LOW, FOREST_SEED_DOC, GROUP_FOREST, ++order,
+                Width.SHORT, "Seed");
+        order = 0;
+        def.define(ANOMALY_LOWER_THRESHOLD_CONFIG, Type.DOUBLE, 1.5, Range.atLeast(0.0), Importance.MEDIUM,
+                ANOMALY_LOWER_THRESHOLD_DOC, GROUP_THRESHOLD, ++order, Width.SHORT, "Lower threshold");
+        def.define(ANOMALY_Z_FACTOR_CONFIG, Type.DOUBLE, 3.0, Range.atLeast(1.0), Importance.LOW,
+                ANOMALY_Z_FACTOR_DOC, GROUP_THRESHOLD, ++order, Width.SHORT, "Z factor");
+        def.define(EXPLANATION_ENABLED_CONFIG, Type.BOOLEAN, false, Importance.LOW, EXPLANATION_ENABLED_DOC,
+                GROUP_THRESHOLD, ++order, Width.SHORT, "Explanation");
+        order = 0;
+        def.define(CACHE_MAX_SENSORS_CONFIG, Type.INT, 1000, Range.atLeast(1), Importance.MEDIUM,
+                CACHE_MAX_SENSORS_DOC, GROUP_STATE, ++order, Width.SHORT, "Live forests per task");
+        def.define(SNAPSHOT_INTERVAL_CONFIG, Type.INT, 1000, Range.between(1, 1_000_000), Importance.LOW,
+                SNAPSHOT_INTERVAL_DOC, GROUP_STATE, ++order, Width.SHORT, "Snapshot interval");
+        def.define(STORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_ROCKSDB,
+                ConfigDef.ValidString.in(STORE_TYPE_ROCKSDB, STORE_TYPE_IN_MEMORY), Importance.LOW, STORE_TYPE_DOC,
+                GROUP_STATE, ++order, Width.SHORT, "Store type");
+        order = 0;
+        def.define(ORDER_GRACE_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(0), Importance.MEDIUM, ORDER_GRACE_MS_DOC,
+                GROUP_ORDER, ++order, Width.SHORT, "Grace (ms)");
+        def.define(ORDER_IDLE_FLUSH_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(1), Importance.LOW,
+                ORDER_IDLE_FLUSH_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Idle flush (ms)");
+        order = 0;
+        def.define(THREAD_REPLACEMENTS_MAX_CONFIG, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+                THREAD_REPLACEMENTS_MAX_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Thread replacements per hour");
+        return def;
+    }
+
+    private final Map<String, Object> streamsOverrides;
+
+    public AppConfig(final Map<?, ?> props) {
+        super(CONFIG_DEF, props, false);
+        this.streamsOverrides = new HashMap<>();
+        props.forEach((k, v) -> {
+            if (!CONFIG_DEF.names().contains(String.valueOf(k))) {
+                streamsOverrides.put(String.valueOf(k), v);
+            }
+        });
+        validateCombinations();
+    }
+
+    private void validateCombinations() {
+        if (forestTimeDecay() <= forestSampleSize()) {
+            throw new ConfigException(FOREST_TIME_DECAY_CONFIG, forestTimeDecay(),
+                    "must be greater than " + FOREST_SAMPLE_SIZE_CONFIG + " (" + forestSampleSize() + ")");
+        }
+        if (valueFields().contains(sensorIdField())) {
+            throw new ConfigException(VALUE_FIELDS_CONFIG, valueFields(),
+                    "must not contain the sensor id field '" + sensorIdField() + "' (" + SENSOR_ID_FIELD_CONFIG + ")");
+        }
+        if (recordIdHeaders().size() == 1) {
+            throw new ConfigException(RECORD_ID_HEADERS_CONFIG, recordIdHeaders(),
+                    "needs at least two headers (e.g. shard id and sequence number) or none");
+        }
+        if (inputTopic().equals(outputTopic()) || inputTopic().equals(deadLetterTopic())) {
+            throw new ConfigException(INPUT_TOPIC_CONFIG, inputTopic(),
+                    "must differ from " + OUTPUT_TOPIC_CONFIG + " and " + DEAD_LETTER_TOPIC_CONFIG);
+        }
+    }
+
+    public String inputTopic() { return getString(INPUT_TOPIC_CONFIG); }
+    public String outputTopic() { return getString(OUTPUT_TOPIC_CONFIG); }
+    public String deadLetterTopic() { return getString(DEAD_LETTER_TOPIC_CONFIG); }
+    public boolean inputPartitionedBySensor() { return getBoolean(INPUT_PARTITIONED_BY_SENSOR_CONFIG); }
+    public String sensorIdField() { return getString(SENSOR_ID_FIELD_CONFIG); }
+    public List<String> valueFields() { return getList(VALUE_FIELDS_CONFIG); }
+    public int inputMaxBytes() { return getInt(INPUT_MAX_BYTES_CONFIG); }
+    public List<String> recordIdHeaders() { return getList(RECORD_ID_HEADERS_CONFIG); }
+    public int forestTrees() { return getInt(FOREST_TREES_CONFIG); }
+    public int forestSampleSize() { return getInt(FOREST_SAMPLE_SIZE_CONFIG); }
+    public long forestTimeDecay() { return getLong(FOREST_TIME_DECAY_CONFIG); }
+    public int forestShingleSize() { return getInt(FOREST_SHINGLE_SIZE_CONFIG); }
+    public long forestSeed() { return getLong(FOREST_SEED_CONFIG); }
+    public double anomalyLowerThreshold() { return getDouble(ANOMALY_LOWER_THRESHOLD_CONFIG); }
+    public double anomalyZFactor() { return getDouble(ANOMALY_Z_FACTOR_CONFIG); }
+    public boolean explanationEnabled() { return getBoolean(EXPLANATION_ENABLED_CONFIG); }
+    public int cacheMaxSensors() { return getInt(CACHE_MAX_SENSORS_CONFIG); }
+    public int snapshotIntervalRecords() { return getInt(SNAPSHOT_INTERVAL_CONFIG); }
+    public boolean inMemoryStores() { return STORE_TYPE_IN_MEMORY.equals(getString(STORE_TYPE_CONFIG)); }
+    public long orderGraceMs() { return getLong(ORDER_GRACE_MS_CONFIG); }
+    public long orderIdleFlushMs() { return getLong(ORDER_IDLE_FLUSH_MS_CONFIG); }
+    public int threadReplacementsMax() { return getInt(THREAD_REPLACEMENTS_MAX_CONFIG); }
+
+    public int forestOutputAfter() {
+        final int configured = getInt(FOREST_OUTPUT_AFTER_CONFIG);
+        return configured < 0 ? forestSampleSize() : configured;
+    }
+
+    /**
+     * Kafka Streams settings: forestwatch's safe defaults, overridden by any non-forestwatch key of the file.
+     * Exactly-once is the default because a forest is only exact if every record updates it exactly once.
+     */
+    public Properties streamsProperties() {
+        final Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "forestwatch");
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                dev.forestwatch.streams.errors.InternalTopicDeserializationHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                dev.forestwatch.streams.errors.LoggingProductionExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler.class.getName());
+        // a record with a broken timestamp takes its partition's time instead of failing the app
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp.class.getName());
+        // Forest snapshots are ~0.4-0.6 MB; the default 1 MB request limit leaves too little headroom.
+        p.put(StreamsConfig.producerPrefix("max.request.size"), 16 * 1024 * 1024);
+        p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        p.putAll(streamsOverrides);
+        return p;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.forestwatch.streams.score;
+
+import dev.forestwatch.streams.config.AppConfig;
+
+/** The forest parameters every sensor's model is built with. Defaults equal RANDOM_CUT_FOREST's. */
+public record ModelSettings(int trees, int sampleSize, long timeDecay, int shingleSize, int outputAfter, long seed,
+        double lowerThreshold, double zFactor, boolean explanation) {
+
+    public static ModelSettings from(final AppConfig c) {
+        return new ModelSettings(c.forestTrees(), c.forestSampleSize(), c.forestTimeDecay(), c.forestShingleSize(),
+                c.forestOutputAfter(), c.forestSeed(), c.anomalyLowerThreshold(), c.anomalyZFactor(),
+                c.explanationEnabled());
+    }
+
+    /** The service's defaults: 100 trees, sample 256, time decay 100000, shingle 1, zeros while warming. */
+    public static ModelSettings serviceDefaults() {
+        return new ModelSettings(100, 256, 100_000L, 1, 256, 42L, 1.5, 3.0, false);
+    }
+
+    public ModelSettings withExplanation(final boolean on) {
+        return new ModelSettings(trees, sampleSize, timeDecay, shingleSize, outputAfter, seed, lowerThreshold,
+                zFactor, on);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.forestwatch.streams.topology;
+
+import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.model.Emitted;
+import dev.forestwatch.streams.model.Message;
+import dev.forestwatch.streams.model.Reading;
+import dev.forestwatch.streams.model.Rejected;
+import dev.forestwatch.streams.model.Scored;
+import dev.forestwatch.streams.parse.ReadingParser;
+import dev.forestwatch.streams.processor.DeadLetterProcessor;
+import dev.forestwatch.streams.processor.ParseProcessor;
+import dev.forestwatch.streams.processor.ScoringProcessor;
+import dev.forestwatch.streams.processor.SecondOrderingProcessor;
+import dev.forestwatch.streams.score.ModelSettings;
+import dev.forestwatch.streams.serde.ReadingSerde;
+import dev.forestwatch.streams.serde.ScoredSerde;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The app as a pure function of its config:
+ *
+ * <pre>
+ * input -> parse --bad--> dead letters
+ *            | by sensor (repartition)
+ *          score (forest per sensor) --bad--> dead letters
+ *            | by second (repartition)
+ *          order by score desc within each second -> output (partitioned by second)
+ * </pre>
+ */
+public final class ForestwatchTopology {
+
+    /** Forest snapshots are ~0.4-0.6 MB, above the broker's default 1 MB only with little headroom. */
+    private static final Map<String, String> CHANGELOG_CONFIG = Map.of("max.message.bytes", "16777216");
+
+    private ForestwatchTopology() {}
+
+    public static Topology build(final AppConfig config) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        final boolean inMemory = config.inMemoryStores();
+        builder.addStateStore(store(ScoringProcessor.SNAPSHOT_STORE, Serdes.String(), inMemory));
+        builder.addStateStore(store(ScoringProcessor.LOG_STORE, Serdes.Bytes(), inMemory));
+        builder.addStateStore(store(SecondOrderingProcessor.BUFFER_STORE, Serdes.Bytes(), inMemory));
+
+        final ReadingParser parser = new ReadingParser(config.sensorIdField(), config.valueFields(),
+                config.inputMaxBytes(), config.recordIdHeaders());
+        final Map<String, KStream<String, Message>> parsed = builder
+                .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input"))
+                .process(() -> new ParseProcessor(parser), Named.as("parse"))
+                .split(Named.as("parsed-"))
+                .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("ok"));
+
+        KStream<String, Reading> readings = parsed.get("parsed-ok").mapValues(v -> (Reading) v, Named.as("reading"));
+        if (!config.inputPartitionedBySensor()) {
+            readings = readings.repartition(
+                    Repartitioned.with(Serdes.String(), new ReadingSerde()).withName("by-sensor"));
+        }
+
+        final ModelSettings settings = ModelSettings.from(config);
+        final Map<String, KStream<Long, Message>> scored = readings
+                .process(() -> new ScoringProcessor(settings, config.cacheMaxSensors(),
+                        config.snapshotIntervalRecords()), Named.as("score"),
+                        ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE)
+                .split(Named.as("scored-"))
+                .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("ok"));
+
+        scored.get("scored-ok")
+                .mapValues(v -> (Scored) v, Named.as("scored"))
+                .repartition(Repartitioned.with(Serdes.Long(), new ScoredSerde()).withName("by-second"))
+                .process(() -> new SecondOrderingProcessor(config.orderGraceMs(), config.orderIdleFlushMs()),
+                        Named.as("order-by-second"), SecondOrderingProcessor.BUFFER_STORE)
+                .to(config.outputTopic(), Produced.with(Serdes.String(), emittedSerde())
+                        .withStreamPartitioner(new SecondPartitioner()).withName("output"));
+
+        final Produced<byte[], byte[]> deadLetters =
+                Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters");
+        parsed.get("parsed-rejected")
+                .process(DeadLetterProcessor<String>::new, Named.as("dead-letter-parse"))
+                .merge(scored.get("scored-rejected")
+                        .process(DeadLetterProcessor<Long>::new, Named.as("dead-letter-score")),
+                        Named.as("dead-letter-merge"))
+                .to(config.deadLetterTopic(), deadLetters);
+        return builder.build();
+    }
+
+    private static <K> StoreBuilder<?> store(final String name, final Serde<K> keySerde, final boolean inMemory) {
+        final KeyValueBytesStoreSupplier supplier =
+                inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, keySerde, Serdes.ByteArray())
+                .withCachingDisabled()
+                .withLoggingEnabled(CHANGELOG_CONFIG);
+    }
+
+    private static Serde<Emitted> emittedSerde() {
+        return Serdes.serdeFrom((topic, e) -> e == null ? null : e.json(), (topic, data) -> {
+            throw new UnsupportedOperationException("the output topic is write-only for this app");
+        });
+    }
+}

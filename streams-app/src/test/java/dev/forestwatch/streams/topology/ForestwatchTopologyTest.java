@@ -1,0 +1,360 @@
+package dev.forestwatch.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.processor.DeadLetterProcessor;
+import dev.forestwatch.streams.processor.SecondOrderingProcessor;
+import dev.forestwatch.streams.topology.Harness.Out;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+class ForestwatchTopologyTest {
+
+    private static final Duration IDLE = Duration.ofSeconds(10);
+
+    @Test
+    void ordersEachSecondByDescendingScoreAcrossSensors() {
+        try (Harness h = new Harness()) {
+            final Random rnd = new Random(7);
+            int sent = 0;
+            // 5 sensors, ~12 records a second for 3 minutes, records slightly out of time order
+            for (int i = 0; i < 2000; i++) {
+                final String sensor = "sensor-" + rnd.nextInt(5);
+                final double v = rnd.nextDouble() < 0.02 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11);
+                h.send(sensor, v, Harness.T0.plusMillis(i * 83L - rnd.nextInt(300)));
+                sent++;
+            }
+            h.driver.advanceWallClockTime(IDLE);
+            final List<Out> out = h.drain();
+
+            assertThat(out).hasSize(sent);
+            assertThat(out.stream().map(o -> o.value().get("recordId").asText()).distinct()).hasSize(sent);
+            assertOrderedBySecondThenScore(out);
+            assertThat(out.stream().filter(o -> o.score() > 0).count()).isGreaterThan(500);
+        }
+    }
+
+    static void assertOrderedBySecondThenScore(final List<Out> out) {
+        final Set<String> closedSeconds = new HashSet<>();
+        String current = null;
+        double previous = Double.MAX_VALUE;
+        for (final Out o : out) {
+            if (!o.created().equals(current)) {
+                assertThat(closedSeconds).as("second %s emitted in one block", o.created()).doesNotContain(o.created());
+                if (current != null) {
+                    closedSeconds.add(current);
+                    assertThat(o.created()).as("seconds ascend").isGreaterThan(current);
+                }
+                current = o.created();
+                previous = Double.MAX_VALUE;
+            }
+            assertThat(o.score()).as("descending score within %s", current).isLessThanOrEqualTo(previous);
+            previous = o.score();
+        }
+    }
+
+    @Test
+    void emitsZeroWhileTheForestWarmsUp() {
+        try (Harness h = new Harness()) {
+            final Random rnd = new Random(1);
+            for (int i = 0; i < 300; i++) {
+                h.send("DemoSensor", 10 + rnd.nextInt(11), Harness.T0.plusMillis(i * 100L));
+            }
+            h.driver.advanceWallClockTime(IDLE);
+            final Map<Long, Double> byOffset = scoresByInputOffset(h.drain());
+            assertThat(byOffset).hasSize(300);
+            for (long i = 0; i < 256; i++) {
+                assertThat(byOffset.get(i)).as("record %d while warming", i).isZero();
+            }
+            for (long i = 256; i < 300; i++) {
+                assertThat(byOffset.get(i)).as("record %d after warm-up", i).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void seedDataGivesEveryAnomalyAHigherScoreThanEveryNormalRecord() {
+        try (Harness h = new Harness()) {
+            final Random rnd = new Random(2017);
+            final Map<Long, Boolean> anomalous = new HashMap<>();
+            for (int i = 0; i < 4000; i++) {
+                final boolean anomaly = rnd.nextDouble() < 0.01;
+                anomalous.put((long) i, anomaly);
+                h.send("DemoSensor", anomaly ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11),
+                        Harness.T0.plusMillis(i * 50L));
+            }
+            h.driver.advanceWallClockTime(IDLE);
+            final List<Out> out = h.drain();
+            final Map<Long, Out> byOffset = out.stream().collect(Collectors.toMap(Harness.Out::inputOffset, o -> o));
+            double maxNormal = 0;
+            double minAnomaly = Double.MAX_VALUE;
+            int anomalies = 0;
+            int flaggedAnomalies = 0;
+            int flaggedNormals = 0;
+            for (long i = 256; i < 4000; i++) {
+                final Out o = byOffset.get(i);
+                final boolean flagged = o.value().get("isAnomaly").asBoolean();
+                if (anomalous.get(i)) {
+                    anomalies++;
+                    minAnomaly = Math.min(minAnomaly, o.score());
+                    flaggedAnomalies += flagged ? 1 : 0;
+                } else {
+                    maxNormal = Math.max(maxNormal, o.score());
+                    flaggedNormals += flagged ? 1 : 0;
+                }
+            }
+            assertThat(anomalies).isGreaterThan(20);
+            assertThat(minAnomaly).isGreaterThan(maxNormal);
+            // the grade is a second opinion: most anomalies flagged, next to no normal records
+            assertThat(flaggedAnomalies).isGreaterThanOrEqualTo((int) (anomalies * 0.9));
+            assertThat(flaggedNormals).isLessThanOrEqualTo(5);
+        }
+    }
+
+    @Test
+    void eachSensorHasItsOwnForest() {
+        final Random rnd = new Random(3);
+        final double[] a = new double[600];
+        final double[] b = new double[600];
+        for (int i = 0; i < 600; i++) {
+            a[i] = 10 + rnd.nextInt(11);
+            b[i] = 1000 + rnd.nextInt(500);
+        }
+        final List<Double> alone = new ArrayList<>();
+        try (Harness h = new Harness()) {
+            for (int i = 0; i < 600; i++) {
+                h.send("A", a[i], Harness.T0.plusMillis(i * 100L));
+            }
+            h.driver.advanceWallClockTime(IDLE);
+            h.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
+                    .forEach(o -> alone.add(o.score()));
+        }
+        final List<Double> mixed = new ArrayList<>();
+        try (Harness h = new Harness()) {
+            for (int i = 0; i < 600; i++) {
+                h.send("A", a[i], Harness.T0.plusMillis(i * 100L));
+                h.send("B", b[i], Harness.T0.plusMillis(i * 100L + 1));
+            }
+            h.driver.advanceWallClockTime(IDLE);
+            h.drain().stream().filter(o -> o.sensor().equals("A"))
+                    .sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
+                    .forEach(o -> mixed.add(o.score()));
+        }
+        assertThat(mixed).hasSize(600).isEqualTo(alone);
+    }
+
+    @Test
+    void evictedSensorsScoreExactlyAsIfNeverEvicted() {
+        final Map<String, Double> roomy = runManySensors(Map.of());
+        final Map<String, Double> cramped = runManySensors(Map.of(AppConfig.CACHE_MAX_SENSORS_CONFIG, 2,
+                AppConfig.SNAPSHOT_INTERVAL_CONFIG, 37));
+        assertThat(roomy).hasSize(6 * 300);
+        assertThat(cramped).isEqualTo(roomy);
+        assertThat(roomy.values().stream().filter(s -> s > 0).count()).isGreaterThan(6 * 40);
+    }
+
+    @Test
+    void rocksDbStoresScoreLikeInMemoryOnes() {
+        final Map<String, Object> rocks = Map.of(AppConfig.STORE_TYPE_CONFIG, AppConfig.STORE_TYPE_ROCKSDB,
+                AppConfig.CACHE_MAX_SENSORS_CONFIG, 2, AppConfig.SNAPSHOT_INTERVAL_CONFIG, 37);
+        assertThat(runManySensors(rocks, 2)).isEqualTo(runManySensors(Map.of(), 2));
+    }
+
+    private static Map<String, Double> runManySensors(final Map<String, Object> overrides) {
+        return runManySensors(overrides, 15);
+    }
+
+    /** Six sensors taking turns in bursts of 20, so that each comes back after a small cache has dropped it. */
+    private static Map<String, Double> runManySensors(final Map<String, Object> overrides, final int rounds) {
+        try (Harness h = new Harness(overrides)) {
+            final Random rnd = new Random(11);
+            long t = 0;
+            for (int round = 0; round < rounds; round++) {
+                for (int s = 0; s < 6; s++) {
+                    for (int i = 0; i < 20; i++) {
+                        h.send("sensor-" + s, s * 10 + rnd.nextInt(11), Harness.T0.plusMillis(t += 10));
+                    }
+                }
+            }
+            h.driver.advanceWallClockTime(IDLE);
+            final List<Out> out = h.drain();
+            if (overrides.containsKey(AppConfig.CACHE_MAX_SENSORS_CONFIG)) {
+                assertThat(metric(h, "forest-evictions-total")).isGreaterThanOrEqualTo(6 * rounds - 2);
+                assertThat(metric(h, "forest-restores-total")).isGreaterThanOrEqualTo(6 * rounds - 6);
+            }
+            return out.stream().collect(Collectors.toMap(o -> o.value().get("recordId").asText(), Out::score));
+        }
+    }
+
+    static double metric(final Harness h, final String name) {
+        return h.driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("stream-forestwatch-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicWithItsReasonAndTheAppKeepsScoring() {
+        final Map<String, Object> cfg = Map.of(AppConfig.INPUT_MAX_BYTES_CONFIG, 200);
+        try (Harness h = new Harness(cfg)) {
+            final Map<String, String> cases = new java.util.LinkedHashMap<>();
+            cases.put("", "empty");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":1,\"pad\":\"" + "x".repeat(300) + "\"}", "oversized");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":", "malformed-json");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":NaN}", "malformed-json");
+            cases.put("[1,2,3]", "not-an-object");
+            cases.put("{\"iotValue\":15}", "missing-sensor-id");
+            cases.put("{\"iotName\":\"\",\"iotValue\":15}", "missing-sensor-id");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":\"hot\"}", "no-numeric-fields");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":1e999}", "non-finite-value");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":15,\"other\":2}", "dimension-mismatch");
+            h.send("S", 15, Harness.T0); // fixes sensor S's fields to [iotValue]
+            int i = 1;
+            for (final String bad : cases.keySet()) {
+                final RecordHeaders headers = new RecordHeaders();
+                headers.add("trace", ("t" + i).getBytes(StandardCharsets.UTF_8));
+                h.sendRaw(bad.getBytes(StandardCharsets.UTF_8), headers, Harness.T0.plusMillis(i++));
+            }
+            h.send("S", 16, Harness.T0.plusMillis(100));
+            h.driver.advanceWallClockTime(IDLE);
+
+            final List<TestRecord<byte[], byte[]>> dlq = h.deadLetters.readRecordsToList();
+            assertThat(dlq).hasSize(cases.size());
+            final List<String> bad = new ArrayList<>(cases.keySet());
+            final List<String> reasons = new ArrayList<>(cases.values());
+            for (int k = 0; k < dlq.size(); k++) {
+                final TestRecord<byte[], byte[]> r = dlq.get(k);
+                final Headers hs = r.headers();
+                assertThat(header(hs, DeadLetterProcessor.HEADER_REASON)).isEqualTo(reasons.get(k));
+                assertThat(header(hs, DeadLetterProcessor.HEADER_TOPIC)).isEqualTo("RawStreamData");
+                assertThat(header(hs, DeadLetterProcessor.HEADER_PARTITION)).isEqualTo("0");
+                assertThat(header(hs, DeadLetterProcessor.HEADER_OFFSET)).isEqualTo(Integer.toString(k + 1));
+                assertThat(header(hs, DeadLetterProcessor.HEADER_DETAIL)).isNotBlank();
+                assertThat(header(hs, "trace")).as("input headers kept").isEqualTo("t" + (k + 1));
+                assertThat(new String(r.value() == null ? new byte[0] : r.value(), StandardCharsets.UTF_8))
+                        .as("value unchanged").isEqualTo(bad.get(k));
+            }
+            assertThat(h.drain()).extracting(Out::iotValue).containsExactlyInAnyOrder(15.0, 16.0);
+            assertThat(metric(h, "dead-letter-total")).isEqualTo(cases.size());
+            assertThat(metric(h, "dead-letter-malformed-json-total")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void configuredValueFieldsRejectNonNumericAndMissingValues() {
+        try (Harness h = new Harness(Map.of(AppConfig.VALUE_FIELDS_CONFIG, "temp,humidity"))) {
+            h.sendRaw("{\"iotName\":\"S\",\"temp\":\"NaN\",\"humidity\":3}".getBytes(StandardCharsets.UTF_8), null,
+                    Harness.T0);
+            h.sendRaw("{\"iotName\":\"S\",\"temp\":1}".getBytes(StandardCharsets.UTF_8), null, Harness.T0);
+            h.sendRaw("{\"iotName\":\"S\",\"temp\":1,\"humidity\":2,\"note\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+                    null, Harness.T0);
+            h.driver.advanceWallClockTime(IDLE);
+            assertThat(h.deadLetters.readRecordsToList()).extracting(r -> header(r.headers(),
+                    DeadLetterProcessor.HEADER_REASON)).containsExactly("non-numeric-value", "missing-value");
+            assertThat(h.drain()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRecordLaterThanTheGraceIsEmittedAloneAndFlagged() {
+        try (Harness h = new Harness(Map.of(AppConfig.ORDER_GRACE_MS_CONFIG, 500L))) {
+            h.send("S", 10, Harness.T0.plusMillis(100));
+            h.send("S", 11, Harness.T0.plusMillis(1600)); // stream time 1.6 s: second 0 closes (1 s + 0.5 s grace)
+            assertThat(h.drain()).extracting(Out::iotValue).containsExactly(10.0);
+            h.send("S", 12, Harness.T0.plusMillis(900)); // second 0 again: late
+            final List<Out> late = h.drain();
+            assertThat(late).extracting(Out::iotValue).containsExactly(12.0);
+            assertThat(header(late.get(0).headers(), SecondOrderingProcessor.HEADER_LATE)).isEqualTo("true");
+            assertThat(metric(h, "late-records-total")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void idleInputIsFlushedByTheWallClock() {
+        try (Harness h = new Harness()) {
+            h.send("S", 10, Harness.T0);
+            h.send("S", 11, Harness.T0.plusMillis(10));
+            h.driver.advanceWallClockTime(Duration.ofMillis(500));
+            assertThat(h.drain()).isEmpty();
+            h.driver.advanceWallClockTime(Duration.ofSeconds(3));
+            assertThat(h.drain()).hasSize(2);
+        }
+    }
+
+    @Test
+    void carriesInputHeadersAndTakesRecordIdFromKinesisCoordinates() {
+        try (Harness h = new Harness()) {
+            final RecordHeaders headers = new RecordHeaders();
+            headers.add("kinesis.shard.id", "shardId-000000000001".getBytes(StandardCharsets.UTF_8));
+            headers.add("kinesis.sequence.number", "4959".getBytes(StandardCharsets.UTF_8));
+            headers.add("kinesis.subsequence.number", "0".getBytes(StandardCharsets.UTF_8));
+            h.sendRaw(Harness.reading("S", 12), headers, Harness.T0.plusMillis(1234));
+            h.send("S", 13, Harness.T0.plusMillis(1500));
+            h.driver.advanceWallClockTime(IDLE);
+            final List<Out> out = h.drain();
+            assertThat(out).hasSize(2);
+            final Out kinesis = out.stream().filter(o -> o.iotValue() == 12).findFirst().orElseThrow();
+            assertThat(kinesis.value().get("recordId").asText()).isEqualTo("shardId-000000000001-4959-0");
+            assertThat(header(kinesis.headers(), "kinesis.shard.id")).isEqualTo("shardId-000000000001");
+            assertThat(kinesis.created()).isEqualTo("2026-11-26T04:00:01Z");
+            assertThat(kinesis.key()).isEqualTo("S");
+            final Out plain = out.stream().filter(o -> o.iotValue() == 13).findFirst().orElseThrow();
+            assertThat(plain.value().get("recordId").asText()).isEqualTo("RawStreamData-0-1");
+            assertThat(kinesis.value().fieldNames()).toIterable().containsExactly("iotName", "iotValue",
+                    "ANOMALY_SCORE", "created", "ANOMALY_GRADE", "isAnomaly", "recordId");
+        }
+    }
+
+    @Test
+    void explanationAttributesTheScoreToEachValueField() {
+        try (Harness h = new Harness(Map.of(AppConfig.EXPLANATION_ENABLED_CONFIG, true))) {
+            final Random rnd = new Random(5);
+            for (int i = 0; i < 400; i++) {
+                final String json = "{\"iotName\":\"S\",\"temp\":" + (20 + rnd.nextInt(3)) + ",\"humidity\":"
+                        + (i == 399 ? 95 : 40 + rnd.nextInt(3)) + "}";
+                h.sendRaw(json.getBytes(StandardCharsets.UTF_8), null, Harness.T0.plusMillis(i * 10L));
+            }
+            h.driver.advanceWallClockTime(IDLE);
+            final Out last = h.drain().stream().max((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
+                    .orElseThrow();
+            final var explanation = last.value().get("ANOMALY_EXPLANATION");
+            final double humidity = explanation.get("humidity").get("ATTRIBUTION_SCORE").asDouble();
+            final double temp = explanation.get("temp").get("ATTRIBUTION_SCORE").asDouble();
+            assertThat(humidity + temp).isCloseTo(last.score(), org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(humidity).isGreaterThan(temp * 3);
+            assertThat(explanation.get("humidity").get("DIRECTION").asText()).isEqualTo("HIGH");
+        }
+    }
+
+    static String header(final Headers headers, final String key) {
+        final var h = headers.lastHeader(key);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Map<Long, Double> scoresByInputOffset(final List<Out> out) {
+        return out.stream().collect(Collectors.toMap(Out::inputOffset, Out::score));
+    }
+
+    static Map<MetricName, ? extends Metric> metrics(final Harness h) {
+        return h.driver.metrics();
+    }
+
+    static Instant at(final long ms) {
+        return Harness.T0.plusMillis(ms);
+    }
+}
