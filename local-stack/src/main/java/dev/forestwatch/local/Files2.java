@@ -1,0 +1,49 @@
+package dev.forestwatch.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The few file operations java.nio.file lacks, with unchecked exceptions. */
+final class Files2 {
+    private Files2() {}
+
+    static Path createTempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary directory", e);
+        }
+    }
+
+    static Path createDirs(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create directory " + dir, e);
+        }
+    }
+
+    /** Deletes a directory tree; a missing directory is not an error. */
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            // Deepest first, so each directory is empty when its turn comes.
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                try {
+                    Files.delete(p);
+                } catch (NoSuchFileException ignored) {
+                    // Already gone (e.g. a segment deleted by a late broker thread).
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
+    }
+}
