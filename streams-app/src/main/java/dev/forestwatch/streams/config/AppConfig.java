@@ -87,9 +87,16 @@ public final class AppConfig extends AbstractConfig {
     private static final String STORE_TYPE_DOC = "Where the forest snapshots, value log and ordering buffer live. rocksdb (the default) keeps them on local disk and restores only what changed since the last checkpoint. in-memory keeps them on the heap (a snapshot is ~0.4-0.6 MB per sensor, on top of the live forest) and re-reads their changelogs on every start; it suits tests and small deployments.";
 
     public static final String ORDER_GRACE_MS_CONFIG = "order.grace.ms";
-    private static final String ORDER_GRACE_MS_DOC = "How long, in stream time, a second stays open for late records before its records are emitted in descending score order. A record arriving after its second was emitted is emitted at once, on its own, with header forestwatch.late=true.";
+    private static final String ORDER_GRACE_MS_DOC = "A second is emitted, in descending score order, once every scoring task has scored past its end plus this much (in record time). The grace absorbs records that reach a task out of timestamp order. A record arriving after its second was emitted is emitted at once, on its own, with header forestwatch.late=true.";
     public static final String ORDER_IDLE_FLUSH_MS_CONFIG = "order.idle.flush.ms";
-    private static final String ORDER_IDLE_FLUSH_MS_DOC = "Wall-clock time without new records after which every buffered second is emitted, so output does not stall when input stops.";
+    private static final String ORDER_IDLE_FLUSH_MS_DOC = "Wall-clock time without input after which a scoring task stops holding back the emission of seconds, so output does not stall when input stops or a partition stays empty.";
+    public static final String ORDER_WATERMARK_INTERVAL_MS_CONFIG = "order.watermark.interval.ms";
+    private static final String ORDER_WATERMARK_INTERVAL_MS_DOC = "How often each scoring task tells every ordering task how far it has scored. Adds at most this much to the output latency; each tick writes one small record per by-second partition.";
+    public static final String ORDER_MAX_WAIT_MS_CONFIG = "order.max.wait.ms";
+    private static final String ORDER_MAX_WAIT_MS_DOC = "Wall-clock time the ordering step waits for a scoring task that has gone silent (its instance died or is restoring) before emitting without it. Its records for seconds emitted meanwhile come out late, on their own. Larger keeps order through longer failovers; smaller bounds latency.";
+
+    public static final String ORDER_PARTITIONS_CONFIG = "order.partitions";
+    private static final String ORDER_PARTITIONS_DOC = "Partitions of the internal by-second topic. 0 (the default) means as many as the output topic has, looked up at start: then each output partition is written by exactly one ordering task, so within a partition every second is one block, seconds ascend and scores descend.";
 
     public static final String THREAD_REPLACEMENTS_MAX_CONFIG = "errors.thread.replacements.max";
     private static final String THREAD_REPLACEMENTS_MAX_DOC = "A stream thread that dies of an unexpected error is replaced up to this many times per hour; past that the app shuts down rather than loop.";
@@ -149,6 +156,12 @@ public final class AppConfig extends AbstractConfig {
                 GROUP_ORDER, ++order, Width.SHORT, "Grace (ms)");
         def.define(ORDER_IDLE_FLUSH_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(1), Importance.LOW,
                 ORDER_IDLE_FLUSH_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Idle flush (ms)");
+        def.define(ORDER_WATERMARK_INTERVAL_MS_CONFIG, Type.LONG, 500L, Range.between(10, 60_000), Importance.LOW,
+                ORDER_WATERMARK_INTERVAL_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Watermark interval (ms)");
+        def.define(ORDER_MAX_WAIT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+                ORDER_MAX_WAIT_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Max wait for a silent task (ms)");
+        def.define(ORDER_PARTITIONS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, ORDER_PARTITIONS_DOC,
+                GROUP_ORDER, ++order, Width.SHORT, "By-second partitions");
         order = 0;
         def.define(THREAD_REPLACEMENTS_MAX_CONFIG, Type.INT, 5, Range.atLeast(0), Importance.LOW,
                 THREAD_REPLACEMENTS_MAX_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Thread replacements per hour");
@@ -156,9 +169,11 @@ public final class AppConfig extends AbstractConfig {
     }
 
     private final Map<String, Object> streamsOverrides;
+    private final Map<?, ?> originalProps;
 
     public AppConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props, false);
+        this.originalProps = Map.copyOf(props);
         this.streamsOverrides = new HashMap<>();
         props.forEach((k, v) -> {
             if (!CONFIG_DEF.names().contains(String.valueOf(k))) {
@@ -166,6 +181,13 @@ public final class AppConfig extends AbstractConfig {
             }
         });
         validateCombinations();
+    }
+
+    /** The same settings with some replaced, e.g. a value looked up at start. */
+    public AppConfig with(final String key, final Object value) {
+        final Map<Object, Object> m = new HashMap<>(originalProps);
+        m.put(key, value);
+        return new AppConfig(m);
     }
 
     private void validateCombinations() {
@@ -208,6 +230,9 @@ public final class AppConfig extends AbstractConfig {
     public boolean inMemoryStores() { return STORE_TYPE_IN_MEMORY.equals(getString(STORE_TYPE_CONFIG)); }
     public long orderGraceMs() { return getLong(ORDER_GRACE_MS_CONFIG); }
     public long orderIdleFlushMs() { return getLong(ORDER_IDLE_FLUSH_MS_CONFIG); }
+    public long orderWatermarkIntervalMs() { return getLong(ORDER_WATERMARK_INTERVAL_MS_CONFIG); }
+    public long orderMaxWaitMs() { return getLong(ORDER_MAX_WAIT_MS_CONFIG); }
+    public int orderPartitions() { return getInt(ORDER_PARTITIONS_CONFIG); }
     public int threadReplacementsMax() { return getInt(THREAD_REPLACEMENTS_MAX_CONFIG); }
 
     public int forestOutputAfter() {

@@ -3,33 +3,57 @@ package dev.forestwatch.streams.processor;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.Source;
+import dev.forestwatch.streams.model.Watermark;
 import dev.forestwatch.streams.parse.ReadingParser;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Parses raw input; good readings are keyed by sensor id, bad ones pass on as Rejected for the dead-letter topic. */
+/**
+ * Parses raw input; good readings are keyed by sensor id, bad ones pass on as Rejected for the dead-letter topic.
+ * It also broadcasts its watermark, the first link of the chain that tells the ordering step a second is complete.
+ */
 public final class ParseProcessor implements Processor<byte[], byte[], String, Message> {
 
-    private final ReadingParser parser;
-    private ProcessorContext<String, Message> context;
+    /** Internal topics drop null keys, so watermarks carry this one (their partitioner ignores it). */
+    public static final String WATERMARK_KEY = "";
 
-    public ParseProcessor(final ReadingParser parser) {
+    private final ReadingParser parser;
+    private final long watermarkIntervalMs;
+    private final long idleMs;
+    private ProcessorContext<String, Message> context;
+    private WatermarkEmitter emitter;
+
+    public ParseProcessor(final ReadingParser parser, final long watermarkIntervalMs, final long idleMs) {
         this.parser = parser;
+        this.watermarkIntervalMs = watermarkIntervalMs;
+        this.idleMs = idleMs;
     }
 
     @Override
     public void init(final ProcessorContext<String, Message> context) {
         this.context = context;
+        this.emitter = new WatermarkEmitter(context.taskId().toString(), idleMs);
+        context.schedule(Duration.ofMillis(watermarkIntervalMs), PunctuationType.WALL_CLOCK_TIME,
+                now -> send(emitter.tick(now, context.currentStreamTimeMs(), true)));
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
+        send(emitter.beforeRecord(context.currentSystemTimeMs(), context.currentStreamTimeMs()));
         final Source source = context.recordMetadata()
                 .map(m -> new Source(m.topic(), m.partition(), m.offset()))
                 .orElse(Source.UNKNOWN);
         final Message m = parser.parse(record.key(), record.value(), record.headers(), source);
         final String key = m instanceof Reading r ? r.sensorId() : null;
         context.forward(record.withKey(key).withValue(m));
+    }
+
+    private void send(final Watermark w) {
+        if (w != null) {
+            context.forward(new Record<>(WATERMARK_KEY, w, Math.max(w.streamTime(), 0L)));
+        }
     }
 }

@@ -5,13 +5,16 @@ import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.RejectReason;
 import dev.forestwatch.streams.model.Rejected;
 import dev.forestwatch.streams.model.Scored;
+import dev.forestwatch.streams.model.Watermark;
 import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.Score;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,21 +24,33 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Scores each reading with its sensor's forest and re-keys the result by its second, so that one ordering task
  * sees all of that second's records whatever partition or instance scored them.
  */
-public final class ScoringProcessor implements Processor<String, Reading, Long, Message> {
+public final class ScoringProcessor implements Processor<String, Message, Long, Message> {
 
     public static final String SNAPSHOT_STORE = "forest-snapshots";
     public static final String LOG_STORE = "forest-log";
+    public static final String WATERMARK_STORE = "score-watermarks";
+    /** Internal topics drop null keys, so watermarks carry this one (their partitioner ignores it). */
+    public static final long WATERMARK_KEY = Long.MIN_VALUE;
 
     private final ModelSettings settings;
     private final int maxLive;
     private final int snapshotInterval;
+    private final long watermarkIntervalMs;
+    private final long idleMs;
+    private final long maxWaitMs;
     private ProcessorContext<Long, Message> context;
     private ForestCache cache;
+    private WatermarkTracker upstream;
+    private WatermarkEmitter emitter;
 
-    public ScoringProcessor(final ModelSettings settings, final int maxLive, final int snapshotInterval) {
+    public ScoringProcessor(final ModelSettings settings, final int maxLive, final int snapshotInterval,
+            final long watermarkIntervalMs, final long idleMs, final long maxWaitMs) {
         this.settings = settings;
         this.maxLive = maxLive;
         this.snapshotInterval = snapshotInterval;
+        this.watermarkIntervalMs = watermarkIntervalMs;
+        this.idleMs = idleMs;
+        this.maxWaitMs = maxWaitMs;
     }
 
     @Override
@@ -44,6 +59,9 @@ public final class ScoringProcessor implements Processor<String, Reading, Long, 
         final TaskMetrics metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
         final KeyValueStore<String, byte[]> snapshots = context.getStateStore(SNAPSHOT_STORE);
         final KeyValueStore<Bytes, byte[]> log = context.getStateStore(LOG_STORE);
+        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), maxWaitMs);
+        this.emitter = new WatermarkEmitter(context.taskId().toString(), idleMs);
+        context.schedule(Duration.ofMillis(watermarkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::watermark);
         // a fresh cache on every init: after a revive the stores, not memory, hold the truth
         this.cache = new ForestCache(settings, maxLive, snapshotInterval, snapshots, log, new ForestCache.Listener() {
             @Override
@@ -63,9 +81,41 @@ public final class ScoringProcessor implements Processor<String, Reading, Long, 
         });
     }
 
+    /**
+     * This task has scored everything its upstream (parsing) tasks sent up to the slowest one's watermark: its
+     * own stream time is no bound, since a lagging parse task's records can reach it after a fast one's. The
+     * watermark follows the records it covers down the same partitions, so an ordering task that reads it knows
+     * this task has nothing older to send.
+     */
+    private void watermark(final long now) {
+        send(emitter.tick(now, upstreamProgress(now), upstreamIdle(now)));
+    }
+
+    private long upstreamProgress(final long now) {
+        final WatermarkTracker.Progress p = upstream.progress(now);
+        return p.anyActive() ? p.slowest() : context.currentStreamTimeMs();
+    }
+
+    private boolean upstreamIdle(final long now) {
+        final WatermarkTracker.Progress p = upstream.progress(now);
+        return !p.anyActive() && (p.known() || upstream.waitedInVain(now));
+    }
+
+    private void send(final Watermark w) {
+        if (w != null) {
+            context.forward(new Record<>(WATERMARK_KEY, w, Math.max(w.streamTime(), 0L)));
+        }
+    }
+
     @Override
-    public void process(final Record<String, Reading> record) {
-        final Reading r = record.value();
+    public void process(final Record<String, Message> record) {
+        final long now = context.currentSystemTimeMs();
+        if (record.value() instanceof Watermark w) {
+            upstream.update(w, now);
+            return;
+        }
+        send(emitter.beforeRecord(now, upstreamProgress(now)));
+        final Reading r = (Reading) record.value();
         final ForestCache.Entry entry = cache.get(r.sensorId(), r.fields());
         if (!entry.model().acceptsFields(r.fields())) {
             final String detail = "sensor '" + r.sensorId() + "' is scored on " + Arrays.toString(entry.model().fields())

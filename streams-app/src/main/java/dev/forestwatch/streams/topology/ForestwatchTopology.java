@@ -3,20 +3,19 @@ package dev.forestwatch.streams.topology;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.model.Emitted;
 import dev.forestwatch.streams.model.Message;
-import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.Rejected;
-import dev.forestwatch.streams.model.Scored;
 import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.processor.ParseProcessor;
 import dev.forestwatch.streams.processor.ScoringProcessor;
 import dev.forestwatch.streams.processor.SecondOrderingProcessor;
 import dev.forestwatch.streams.score.ModelSettings;
-import dev.forestwatch.streams.serde.ReadingSerde;
-import dev.forestwatch.streams.serde.ScoredSerde;
+import dev.forestwatch.streams.serde.MessageSerde;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -34,9 +33,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * input -> parse --bad--> dead letters
- *            | by sensor (repartition)
+ *            | by sensor (repartition; each parsing task's watermark goes to every partition)
  *          score (forest per sensor) --bad--> dead letters
- *            | by second (repartition)
+ *            | by second (repartition; each scoring task's watermark goes to every partition)
  *          order by score desc within each second -> output (partitioned by second)
  * </pre>
  */
@@ -52,37 +51,48 @@ public final class ForestwatchTopology {
         final boolean inMemory = config.inMemoryStores();
         builder.addStateStore(store(ScoringProcessor.SNAPSHOT_STORE, Serdes.String(), inMemory));
         builder.addStateStore(store(ScoringProcessor.LOG_STORE, Serdes.Bytes(), inMemory));
+        builder.addStateStore(store(ScoringProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
         builder.addStateStore(store(SecondOrderingProcessor.BUFFER_STORE, Serdes.Bytes(), inMemory));
+        builder.addStateStore(store(SecondOrderingProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
 
         final ReadingParser parser = new ReadingParser(config.sensorIdField(), config.valueFields(),
                 config.inputMaxBytes(), config.recordIdHeaders());
+        final long tick = config.orderWatermarkIntervalMs();
         final Map<String, KStream<String, Message>> parsed = builder
                 .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input"))
-                .process(() -> new ParseProcessor(parser), Named.as("parse"))
+                .process(() -> new ParseProcessor(parser, tick, config.orderIdleFlushMs()), Named.as("parse"))
                 .split(Named.as("parsed-"))
                 .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("ok"));
 
-        KStream<String, Reading> readings = parsed.get("parsed-ok").mapValues(v -> (Reading) v, Named.as("reading"));
+        KStream<String, Message> readings = parsed.get("parsed-ok");
         if (!config.inputPartitionedBySensor()) {
-            readings = readings.repartition(
-                    Repartitioned.with(Serdes.String(), new ReadingSerde()).withName("by-sensor"));
+            readings = readings.repartition(Repartitioned.with(Serdes.String(), new MessageSerde())
+                    .withStreamPartitioner(new BroadcastWatermarks<String>(ForestwatchTopology::sensorPartition))
+                    .withName("by-sensor"));
         }
 
         final ModelSettings settings = ModelSettings.from(config);
         final Map<String, KStream<Long, Message>> scored = readings
                 .process(() -> new ScoringProcessor(settings, config.cacheMaxSensors(),
-                        config.snapshotIntervalRecords()), Named.as("score"),
-                        ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE)
+                        config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs()),
+                        Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
+                        ScoringProcessor.WATERMARK_STORE)
                 .split(Named.as("scored-"))
                 .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("ok"));
 
+        Repartitioned<Long, Message> bySecond = Repartitioned.with(Serdes.Long(), new MessageSerde())
+                .withStreamPartitioner(new BroadcastWatermarks<Long>(SecondPartitioner::partitionOf))
+                .withName("by-second");
+        if (config.orderPartitions() > 0) {
+            bySecond = bySecond.withNumberOfPartitions(config.orderPartitions());
+        }
         scored.get("scored-ok")
-                .mapValues(v -> (Scored) v, Named.as("scored"))
-                .repartition(Repartitioned.with(Serdes.Long(), new ScoredSerde()).withName("by-second"))
-                .process(() -> new SecondOrderingProcessor(config.orderGraceMs(), config.orderIdleFlushMs()),
-                        Named.as("order-by-second"), SecondOrderingProcessor.BUFFER_STORE)
+                .repartition(bySecond)
+                .process(() -> new SecondOrderingProcessor(config.orderGraceMs(), config.orderMaxWaitMs(), tick),
+                        Named.as("order-by-second"), SecondOrderingProcessor.BUFFER_STORE,
+                        SecondOrderingProcessor.WATERMARK_STORE)
                 .to(config.outputTopic(), Produced.with(Serdes.String(), emittedSerde())
                         .withStreamPartitioner(new SecondPartitioner()).withName("output"));
 
@@ -95,6 +105,11 @@ public final class ForestwatchTopology {
                         Named.as("dead-letter-merge"))
                 .to(config.deadLetterTopic(), deadLetters);
         return builder.build();
+    }
+
+    /** As Kafka's default partitioner places a UTF-8 string key. */
+    static int sensorPartition(final String sensorId, final int numPartitions) {
+        return Utils.toPositive(Utils.murmur2(sensorId.getBytes(StandardCharsets.UTF_8))) % numPartitions;
     }
 
     private static <K> StoreBuilder<?> store(final String name, final Serde<K> keySerde, final boolean inMemory) {

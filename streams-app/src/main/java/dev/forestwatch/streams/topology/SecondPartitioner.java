@@ -12,9 +12,12 @@ public final class SecondPartitioner implements StreamPartitioner<String, Emitte
     @Override
     public Optional<Set<Integer>> partitions(final String topic, final String key, final Emitted value,
             final int numPartitions) {
-        final long s = value.second();
+        return Optional.of(Set.of(partitionOf(value.second(), numPartitions)));
+    }
+
+    static int partitionOf(final long s, final int numPartitions) {
         final int hash = Utils.murmur2(new byte[] {(byte) (s >>> 56), (byte) (s >>> 48), (byte) (s >>> 40),
             (byte) (s >>> 32), (byte) (s >>> 24), (byte) (s >>> 16), (byte) (s >>> 8), (byte) s});
-        return Optional.of(Set.of(Utils.toPositive(hash) % numPartitions));
+        return Utils.toPositive(hash) % numPartitions;
     }
 }

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 
 class ForestwatchTopologyTest {
 
-    private static final Duration IDLE = Duration.ofSeconds(10);
 
     @Test
     void ordersEachSecondByDescendingScoreAcrossSensors() {
@@ -40,7 +39,7 @@ class ForestwatchTopologyTest {
                 h.send(sensor, v, Harness.T0.plusMillis(i * 83L - rnd.nextInt(300)));
                 sent++;
             }
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             final List<Out> out = h.drain();
 
             assertThat(out).hasSize(sent);
@@ -76,7 +75,7 @@ class ForestwatchTopologyTest {
             for (int i = 0; i < 300; i++) {
                 h.send("DemoSensor", 10 + rnd.nextInt(11), Harness.T0.plusMillis(i * 100L));
             }
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             final Map<Long, Double> byOffset = scoresByInputOffset(h.drain());
             assertThat(byOffset).hasSize(300);
             for (long i = 0; i < 256; i++) {
@@ -99,7 +98,7 @@ class ForestwatchTopologyTest {
                 h.send("DemoSensor", anomaly ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11),
                         Harness.T0.plusMillis(i * 50L));
             }
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             final List<Out> out = h.drain();
             final Map<Long, Out> byOffset = out.stream().collect(Collectors.toMap(Harness.Out::inputOffset, o -> o));
             double maxNormal = 0;
@@ -141,7 +140,7 @@ class ForestwatchTopologyTest {
             for (int i = 0; i < 600; i++) {
                 h.send("A", a[i], Harness.T0.plusMillis(i * 100L));
             }
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             h.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
                     .forEach(o -> alone.add(o.score()));
         }
@@ -151,7 +150,7 @@ class ForestwatchTopologyTest {
                 h.send("A", a[i], Harness.T0.plusMillis(i * 100L));
                 h.send("B", b[i], Harness.T0.plusMillis(i * 100L + 1));
             }
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             h.drain().stream().filter(o -> o.sensor().equals("A"))
                     .sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
                     .forEach(o -> mixed.add(o.score()));
@@ -192,7 +191,7 @@ class ForestwatchTopologyTest {
                     }
                 }
             }
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             final List<Out> out = h.drain();
             if (overrides.containsKey(AppConfig.CACHE_MAX_SENSORS_CONFIG)) {
                 assertThat(metric(h, "forest-evictions-total")).isGreaterThanOrEqualTo(6 * rounds - 2);
@@ -231,7 +230,7 @@ class ForestwatchTopologyTest {
                 h.sendRaw(bad.getBytes(StandardCharsets.UTF_8), headers, Harness.T0.plusMillis(i++));
             }
             h.send("S", 16, Harness.T0.plusMillis(100));
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
 
             final List<TestRecord<byte[], byte[]>> dlq = h.deadLetters.readRecordsToList();
             assertThat(dlq).hasSize(cases.size());
@@ -263,7 +262,7 @@ class ForestwatchTopologyTest {
             h.sendRaw("{\"iotName\":\"S\",\"temp\":1}".getBytes(StandardCharsets.UTF_8), null, Harness.T0);
             h.sendRaw("{\"iotName\":\"S\",\"temp\":1,\"humidity\":2,\"note\":\"x\"}".getBytes(StandardCharsets.UTF_8),
                     null, Harness.T0);
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             assertThat(h.deadLetters.readRecordsToList()).extracting(r -> header(r.headers(),
                     DeadLetterProcessor.HEADER_REASON)).containsExactly("non-numeric-value", "missing-value");
             assertThat(h.drain()).hasSize(1);
@@ -274,7 +273,10 @@ class ForestwatchTopologyTest {
     void aRecordLaterThanTheGraceIsEmittedAloneAndFlagged() {
         try (Harness h = new Harness(Map.of(AppConfig.ORDER_GRACE_MS_CONFIG, 500L))) {
             h.send("S", 10, Harness.T0.plusMillis(100));
-            h.send("S", 11, Harness.T0.plusMillis(1600)); // stream time 1.6 s: second 0 closes (1 s + 0.5 s grace)
+            h.send("S", 11, Harness.T0.plusMillis(1600)); // scored up to 1.6 s: second 0 closes (1 s + 0.5 s grace)
+            // the parsing then the scoring task tell the ordering step so, one watermark tick each
+            h.driver.advanceWallClockTime(Duration.ofMillis(600));
+            h.driver.advanceWallClockTime(Duration.ofMillis(600));
             assertThat(h.drain()).extracting(Out::iotValue).containsExactly(10.0);
             h.send("S", 12, Harness.T0.plusMillis(900)); // second 0 again: late
             final List<Out> late = h.drain();
@@ -290,8 +292,9 @@ class ForestwatchTopologyTest {
             h.send("S", 10, Harness.T0);
             h.send("S", 11, Harness.T0.plusMillis(10));
             h.driver.advanceWallClockTime(Duration.ofMillis(500));
+            h.driver.advanceWallClockTime(Duration.ofMillis(500));
             assertThat(h.drain()).isEmpty();
-            h.driver.advanceWallClockTime(Duration.ofSeconds(3));
+            h.idle(); // the idle flush: 2 s without input, then a tick per hop
             assertThat(h.drain()).hasSize(2);
         }
     }
@@ -305,7 +308,7 @@ class ForestwatchTopologyTest {
             headers.add("kinesis.subsequence.number", "0".getBytes(StandardCharsets.UTF_8));
             h.sendRaw(Harness.reading("S", 12), headers, Harness.T0.plusMillis(1234));
             h.send("S", 13, Harness.T0.plusMillis(1500));
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             final List<Out> out = h.drain();
             assertThat(out).hasSize(2);
             final Out kinesis = out.stream().filter(o -> o.iotValue() == 12).findFirst().orElseThrow();
@@ -329,7 +332,7 @@ class ForestwatchTopologyTest {
                         + (i == 399 ? 95 : 40 + rnd.nextInt(3)) + "}";
                 h.sendRaw(json.getBytes(StandardCharsets.UTF_8), null, Harness.T0.plusMillis(i * 10L));
             }
-            h.driver.advanceWallClockTime(IDLE);
+            h.idle();
             final Out last = h.drain().stream().max((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
                     .orElseThrow();
             final var explanation = last.value().get("ANOMALY_EXPLANATION");

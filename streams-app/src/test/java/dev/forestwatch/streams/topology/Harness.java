@@ -77,6 +77,16 @@ final class Harness implements AutoCloseable {
         input.pipeInput(new TestRecord<>(null, value, headers == null ? new RecordHeaders() : headers, at));
     }
 
+    /**
+     * Lets wall-clock time pass without input, a few watermark ticks at a time: the idle parsing task tells the
+     * scoring task, which tells the ordering step, one tick per hop.
+     */
+    void idle() {
+        for (int i = 0; i < 4; i++) {
+            driver.advanceWallClockTime(java.time.Duration.ofMillis(2500));
+        }
+    }
+
     /** Everything emitted so far, parsed. */
     List<Out> drain() {
         final List<Out> all = new ArrayList<>();

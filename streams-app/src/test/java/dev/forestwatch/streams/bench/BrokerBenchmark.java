@@ -1,0 +1,256 @@
+package dev.forestwatch.streams.bench;
+
+import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.streams.App;
+import dev.forestwatch.streams.bench.BenchData.Rec;
+import dev.forestwatch.streams.bench.ScoringBenchmark.Run;
+import dev.forestwatch.streams.config.AppConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The app as deployed (exactly-once v2, RocksDB stores, one stream thread, default settings) against a broker
+ * running in this JVM: the input is loaded first, then the app starts and the benchmark reads the output
+ * (read_committed) until every record is out.
+ */
+final class BrokerBenchmark {
+
+    /** The timed run, plus what the table prints beside it. */
+    record Result(Run run, double fromStartRate, double runningSeconds, double firstOutputSeconds, long late,
+            double threadBusy, boolean complete) {}
+
+    /**
+     * Clock records: sent once all but the last few seconds of output are out, with later timestamps, so those
+     * seconds close on stream time instead of waiting for the idle flush (order.idle.flush.ms of wall time), which
+     * would count as scoring time. Sent at the end only, so they cannot overtake the measured records; not counted.
+     * Several clock sensors, so every partition downstream of the by-sensor repartition sees them.
+     */
+    private static final String CLOCK_SENSOR = "bench-clock-";
+    private static final int CLOCK_SECONDS = 10;
+    /** {@code SecondOrderingProcessor.HEADER_LATE}, spelled out so the benchmark survives a rename there. */
+    private static final String HEADER_LATE = "forestwatch.late";
+    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
+    private final List<Rec> data;
+    private final int records;
+    private final int warmup;
+    private final int partitions;
+    private final int perSecond;
+    private final Duration timeout;
+
+    BrokerBenchmark(final List<Rec> data, final int records, final int warmup, final int partitions,
+            final int perSecond, final Duration timeout) {
+        this.data = data;
+        this.records = records;
+        this.warmup = warmup;
+        this.partitions = partitions;
+        this.perSecond = perSecond;
+        this.timeout = timeout;
+    }
+
+    Result run() {
+        System.out.println("broker: starting an in-process Kafka broker");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            if (warmup > 0) {
+                System.out.printf(Locale.ROOT, "broker: warm-up run of a separate app over %,d records (untimed)%n",
+                        warmup);
+                appRun(kafka, "warmup-", warmup, false);
+            }
+            return appRun(kafka, "", records, true);
+        }
+    }
+
+    private Result appRun(final EmbeddedKafka kafka, final String prefix, final int n, final boolean verbose) {
+        final String input = prefix + AppConfig.INPUT_TOPIC_DEFAULT;
+        final String output = prefix + AppConfig.OUTPUT_TOPIC_DEFAULT;
+        final String deadLetters = prefix + AppConfig.DEAD_LETTER_TOPIC_DEFAULT;
+        kafka.createTopics(partitions, input, output);
+        kafka.createTopics(1, deadLetters);
+
+        final Path stateDir = ScoringBenchmark.tempDir("fw-bench-broker");
+        final String appId = "forestwatch-bench-" + prefix + System.currentTimeMillis();
+        final AppConfig config = new AppConfig(Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                StreamsConfig.APPLICATION_ID_CONFIG, appId,
+                StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
+                AppConfig.INPUT_TOPIC_CONFIG, input,
+                AppConfig.OUTPUT_TOPIC_CONFIG, output,
+                AppConfig.DEAD_LETTER_TOPIC_CONFIG, deadLetters));
+        // seconds of event time that only stream time past them (or the idle flush) releases, with a margin
+        final long tail = (long) perSecond * (config.orderGraceMs() / 1000L + 3L);
+        final byte[] clockPrefix = CLOCK_SENSOR.getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka);
+                KafkaConsumer<byte[], byte[]> consumer = outputConsumer(kafka, output)) {
+            final long loadStart = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                final Rec r = data.get(i);
+                // keys are ignored (input.partitioned.by.sensor=false); an even spread keeps partitions in step
+                producer.send(new ProducerRecord<>(input, i % partitions, r.timestampMs(), null, r.json()));
+            }
+            producer.flush();
+            if (verbose) {
+                System.out.printf(Locale.ROOT, "broker: loaded %,d records into %s (%d partitions) in %.1f s%n", n,
+                        input, partitions, (System.nanoTime() - loadStart) / 1e9);
+            }
+
+            long count = 0;
+            long late = 0;
+            long firstBatch = 0;
+            long first = 0;
+            long last = 0;
+            boolean clockSent = false;
+            long running = 0;
+            long busyCpu = 0;
+            long runningCpu = 0;
+            final long start = System.nanoTime();
+            long nextProgress = start + PROGRESS_EVERY_NANOS;
+            try (App app = new App(config).start()) {
+                final long deadline = start + timeout.toNanos();
+                while (count < n && System.nanoTime() < deadline) {
+                    final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(20));
+                    final long now = System.nanoTime();
+                    if (running == 0 && app.streams().state() == KafkaStreams.State.RUNNING) {
+                        running = now;
+                        runningCpu = streamThreadsCpuNanos(appId);
+                    }
+                    for (final ConsumerRecord<byte[], byte[]> r : batch) {
+                        if (startsWith(r.key(), clockPrefix)) {
+                            continue;
+                        }
+                        if (count == 0) {
+                            first = now;
+                        }
+                        if (now == first) {
+                            firstBatch++;
+                        }
+                        count++;
+                        last = now;
+                        if (r.headers().lastHeader(HEADER_LATE) != null) {
+                            late++;
+                        }
+                    }
+                    if (!clockSent && count > 0 && count >= n - tail) {
+                        sendClock(producer, input, data.get(n - 1).timestampMs());
+                        clockSent = true;
+                    }
+                    if (verbose && now >= nextProgress) {
+                        System.out.printf(Locale.ROOT, "broker: %,d/%,d scored records out after %.1f s (app %s)%n",
+                                count, n, (now - start) / 1e9, app.streams().state());
+                        nextProgress = now + PROGRESS_EVERY_NANOS;
+                    }
+                }
+                busyCpu = streamThreadsCpuNanos(appId) - runningCpu;
+                if (verbose) {
+                    System.out.println("broker: stopping the app");
+                }
+            }
+            final boolean complete = count >= n;
+            if (!complete) {
+                System.out.printf(Locale.ROOT, "broker: TIMED OUT after %d s with %,d of %,d records out%n",
+                        timeout.toSeconds(), count, n);
+            }
+            if (count == 0 || running == 0) {
+                return new Result(new Run(ScoringBenchmark.MODE_BROKER, 0, Double.POSITIVE_INFINITY), 0.0, Double.NaN,
+                        Double.NaN, 0, Double.NaN, false);
+            }
+            final double fromStart = (last - start) / 1e9;
+            final double fromRunning = (last - running) / 1e9;
+            final double firstOutput = (first - start) / 1e9;
+            // the first poll's records arrived at one instant: rate = the records after it over the time after it
+            final double firstToLast = last > first ? (count - firstBatch) / ((last - first) / 1e9) : Double.NaN;
+            final double busy = busyCpu / 1e9 / fromRunning;
+            if (verbose) {
+                System.out.printf(Locale.ROOT, "broker: %,d records out; app RUNNING %.1f s after start, first output "
+                        + "%.1f s, last %.1f s; %,.0f records/s from RUNNING to last output, %,.0f first to last "
+                        + "output, %,.0f from start; %,d emitted late; stream thread on CPU %.0f%% of the time "
+                        + "after RUNNING%n", count, (running - start) / 1e9, firstOutput, fromStart,
+                        count / fromRunning, firstToLast, count / fromStart, late, 100 * busy);
+            }
+            return new Result(new Run(ScoringBenchmark.MODE_BROKER, (int) count, fromRunning), count / fromStart,
+                    (running - start) / 1e9, firstOutput, late, busy, complete);
+        } finally {
+            ScoringBenchmark.deleteRecursively(stateDir);
+        }
+    }
+
+    /** CPU time so far of the app's stream threads (their names start with the application id). */
+    private static long streamThreadsCpuNanos(final String applicationId) {
+        final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (final Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(applicationId) && t.getName().contains("StreamThread")
+                    && !t.getName().endsWith("-producer")) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    private void sendClock(final KafkaProducer<byte[], byte[]> producer, final String topic, final long lastMs) {
+        final int sensors = 4 * partitions;
+        for (int k = 1; k <= CLOCK_SECONDS; k++) {
+            for (int s = 0; s < sensors; s++) {
+                final String sensor = CLOCK_SENSOR + s;
+                producer.send(new ProducerRecord<>(topic, s % partitions, lastMs + k * 1000L,
+                        sensor.getBytes(StandardCharsets.UTF_8), BenchData.json(sensor, 15)));
+            }
+        }
+        producer.flush();
+    }
+
+    private static boolean startsWith(final byte[] key, final byte[] prefix) {
+        if (key == null || key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(final EmbeddedKafka kafka) {
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> outputConsumer(final EmbeddedKafka kafka, final String topic) {
+        final Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        final KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .collect(Collectors.toList());
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        return consumer;
+    }
+}

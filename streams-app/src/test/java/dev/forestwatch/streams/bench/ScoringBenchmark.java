@@ -1,0 +1,401 @@
+package dev.forestwatch.streams.bench;
+
+import com.amazon.randomcutforest.RandomCutForest;
+import dev.forestwatch.streams.bench.BenchData.Rec;
+import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.score.ModelSettings;
+import dev.forestwatch.streams.score.SensorModel;
+import dev.forestwatch.streams.topology.ForestwatchTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * Scoring throughput of the streams app next to the bare Random Cut Forest loop it wraps, in one process, on the
+ * same records: raw RandomCutForest, raw SensorModel (the app's per-record model work), the production topology in
+ * a TopologyTestDriver, and the app against a real (in-process) broker; plus heap per warmed sensor and the ratio
+ * topology/raw. A command, not a test: run it with {@code ./forestwatch bench [flags]}.
+ */
+public final class ScoringBenchmark {
+
+    static final String MODE_RCF = "raw RandomCutForest (score+update)";
+    static final String MODE_MODEL = "raw SensorModel (TRCF, the app's model)";
+    static final String MODE_TTD = "topology, TopologyTestDriver (in-memory)";
+    static final String MODE_BROKER = "topology, real broker (EOS, rocksdb)";
+    static final double TARGET_RATIO = 0.80;
+    /** The broker's warm-up is a whole app start and stop; its topology code is already warm from the TTD runs. */
+    static final int BROKER_WARMUP_MAX = 5_000;
+
+    /** Keeps results alive so the JIT cannot drop the scoring as dead code. */
+    static volatile double sink;
+
+    private ScoringBenchmark() {}
+
+    /** A timed run of one mode. */
+    record Run(String mode, int records, double seconds) {
+        double rate() {
+            return records / seconds;
+        }
+    }
+
+    /** Command-line settings; see {@link #USAGE}. */
+    record Options(int records, int brokerRecords, int sensors, int perSecond, int warmup, int rounds,
+            int heapSensors, int heapRecords, long seed, boolean skipBroker, int brokerPartitions,
+            int brokerTimeoutSeconds) {}
+
+    static final String USAGE = """
+            Usage: ./forestwatch bench [flags]
+              --records N            records for the raw loops and TopologyTestDriver (20000)
+              --broker-records N     records through the real broker (same as --records)
+              --sensors S            sensors taking turns (10)
+              --rate R               records per simulated second, i.e. event-time spacing (50)
+              --warmup N             records of the untimed warm-up pass of each mode (20000; the broker's
+                                     warm-up app run takes at most 5000)
+              --rounds R             timed rounds of the raw and TTD modes, interleaved; the median is
+                                     reported (3)
+              --heap-sensors K       sensors warmed for the heap measurement (20)
+              --seed N               data seed (42)
+              --partitions P         input topic partitions for the broker run (2)
+              --broker-timeout S     give up waiting for broker output after S seconds (300)
+              --skip-broker          no broker run
+            """;
+
+    public static void main(final String[] args) throws Exception {
+        // before the first logger: the test classpath's logback-test.xml logs INFO to stdout, over the table
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "forestwatch-console-logback.xml");
+        }
+        final Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.print(USAGE);
+            return;
+        }
+        final long started = System.nanoTime();
+        final AppConfig defaults = new AppConfig(Map.of());
+        final ModelSettings settings = ModelSettings.from(defaults);
+        System.out.printf(Locale.ROOT, "forestwatch scoring benchmark: %d sensors, %d records/s of event time, "
+                + "%d trees, sample %d, shingle %d; %d cores, JDK %s, max heap %d MB%n", o.sensors(), o.perSecond(),
+                settings.trees(), settings.sampleSize(), settings.shingleSize(),
+                Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                Runtime.getRuntime().maxMemory() >> 20);
+
+        final int total = Math.max(o.records(), o.skipBroker() ? 0 : o.brokerRecords());
+        // event time ends a minute before now: the broker rejects timestamps far in the future, and retention
+        // would delete records more than a week old
+        final long startMs = (System.currentTimeMillis() / 1000L - 60L - total / o.perSecond()) * 1000L;
+        final List<Rec> data = BenchData.generate(total, o.sensors(), o.perSecond(), o.seed(), startMs);
+
+        final int warm = Math.min(o.warmup(), o.records());
+        System.out.printf(Locale.ROOT, "warm-up: %,d records through each mode, untimed (JIT)...%n", warm);
+        System.out.printf(Locale.ROOT, "warm-up: %,.0f / %,.0f / %,.0f records/s (raw RCF / SensorModel / TTD)%n",
+                rawRcf(data, warm, settings).rate(), rawModel(data, warm, settings).rate(),
+                topologyTestDriver(data, warm).rate());
+
+        // interleaved, so that a slow spell of this noisy machine hits every mode alike
+        final Map<String, List<Run>> rounds = new LinkedHashMap<>();
+        for (int round = 1; round <= o.rounds(); round++) {
+            record(rounds, round, rawRcf(data, o.records(), settings));
+            record(rounds, round, rawModel(data, o.records(), settings));
+            record(rounds, round, topologyTestDriver(data, o.records()));
+        }
+        final Map<String, Run> results = new LinkedHashMap<>();
+        rounds.forEach((mode, runs) -> results.put(mode, median(runs)));
+
+        final double heapPerSensor = heapPerWarmedSensor(settings, o.heapSensors(), o.heapRecords(), o.seed());
+        System.out.printf(Locale.ROOT, "heap: %d warmed sensors (%d records each) take %.2f MB each%n",
+                o.heapSensors(), o.heapRecords(), heapPerSensor / (1024.0 * 1024.0));
+
+        BrokerBenchmark.Result broker = null;
+        if (!o.skipBroker()) {
+            broker = new BrokerBenchmark(data, o.brokerRecords(), Math.min(BROKER_WARMUP_MAX, o.warmup()),
+                    o.brokerPartitions(), o.perSecond(), Duration.ofSeconds(o.brokerTimeoutSeconds())).run();
+            results.put(MODE_BROKER, broker.run());
+        }
+
+        printTable(o, results, heapPerSensor, broker, (System.nanoTime() - started) / 1e9);
+    }
+
+    static Options parse(final String[] args) {
+        final Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            final String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return null;
+            }
+            if (a.equals("--skip-broker")) {
+                flags.put("skip-broker", "true");
+            } else if (a.startsWith("--") && a.contains("=")) {
+                flags.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else if (a.startsWith("--") && i + 1 < args.length) {
+                flags.put(a.substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+        }
+        final int records = intFlag(flags, "records", 20_000, 1);
+        final Options o = new Options(records,
+                intFlag(flags, "broker-records", records, 1),
+                intFlag(flags, "sensors", 10, 1),
+                intFlag(flags, "rate", 50, 1),
+                intFlag(flags, "warmup", 20_000, 0),
+                intFlag(flags, "rounds", 3, 1),
+                intFlag(flags, "heap-sensors", 20, 1),
+                1_000,
+                intFlag(flags, "seed", 42, Integer.MIN_VALUE),
+                flags.remove("skip-broker") != null,
+                intFlag(flags, "partitions", 2, 1),
+                intFlag(flags, "broker-timeout", 300, 1));
+        if (!flags.isEmpty()) {
+            throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
+        }
+        return o;
+    }
+
+    private static int intFlag(final Map<String, String> flags, final String name, final int dflt, final int min) {
+        final String v = flags.remove(name);
+        if (v == null) {
+            return dflt;
+        }
+        final int n;
+        try {
+            n = Integer.parseInt(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " expects an integer, got '" + v + "'");
+        }
+        if (n < min) {
+            throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + n);
+        }
+        return n;
+    }
+
+    private static void record(final Map<String, List<Run>> rounds, final int round, final Run run) {
+        System.out.printf(Locale.ROOT, "round %d: %-42s %,8d records in %6.2f s = %,8.0f records/s%n", round,
+                run.mode(), run.records(), run.seconds(), run.rate());
+        rounds.computeIfAbsent(run.mode(), m -> new ArrayList<>()).add(run);
+    }
+
+    /** The run of median rate (for an even count, the mean rate of the middle two). */
+    static Run median(final List<Run> runs) {
+        final List<Run> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingDouble(Run::rate));
+        final int mid = sorted.size() / 2;
+        if (sorted.size() % 2 == 1) {
+            return sorted.get(mid);
+        }
+        final Run a = sorted.get(mid - 1);
+        final double rate = (a.rate() + sorted.get(mid).rate()) / 2;
+        return new Run(a.mode(), a.records(), a.records() / rate);
+    }
+
+    /** One RandomCutForest per sensor at the app's parameters; per record: score, then learn. */
+    static Run rawRcf(final List<Rec> data, final int n, final ModelSettings s) {
+        System.gc();
+        final Map<String, RandomCutForest> forests = new HashMap<>();
+        double sum = 0;
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            final Rec r = data.get(i);
+            final RandomCutForest forest = forests.computeIfAbsent(r.sensor(), id -> RandomCutForest.builder()
+                    .dimensions(s.shingleSize())
+                    .shingleSize(s.shingleSize())
+                    .numberOfTrees(s.trees())
+                    .sampleSize(s.sampleSize())
+                    .timeDecay(1.0 / s.timeDecay())
+                    .outputAfter(s.outputAfter())
+                    .randomSeed(s.seed() ^ id.hashCode())
+                    .parallelExecutionEnabled(false)
+                    .build());
+            final float[] point = {(float) r.value()};
+            sum += forest.getAnomalyScore(point);
+            forest.update(point);
+        }
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        sink = sum;
+        return new Run(MODE_RCF, n, seconds);
+    }
+
+    /** The app's own per-record model work: {@link SensorModel#process}, one model per sensor. */
+    static Run rawModel(final List<Rec> data, final int n, final ModelSettings s) {
+        System.gc();
+        final Map<String, SensorModel> models = new HashMap<>();
+        final Map<String, long[]> sequences = new HashMap<>();
+        final String[] fields = {"iotValue"};
+        double sum = 0;
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            final Rec r = data.get(i);
+            final SensorModel model = models.computeIfAbsent(r.sensor(), id -> SensorModel.create(s, id, fields));
+            final long[] seq = sequences.computeIfAbsent(r.sensor(), id -> new long[1]);
+            sum += model.process(new double[] {r.value()}, ++seq[0]).score();
+        }
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        sink = sum;
+        return new Run(MODE_MODEL, n, seconds);
+    }
+
+    /**
+     * The production topology in a TopologyTestDriver with in-memory stores: the driver commits after every record,
+     * and with RocksDB each commit flushes a memtable to disk (~30 records/s), which would measure the driver, not
+     * the app. Timed from the first record in until every scored record is out (the driver's setup excluded).
+     */
+    static Run topologyTestDriver(final List<Rec> data, final int n) {
+        final Path stateDir = tempDir("fw-bench-ttd");
+        final Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "forestwatch-bench");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(AppConfig.STORE_TYPE_CONFIG, AppConfig.STORE_TYPE_IN_MEMORY);
+        final AppConfig config = new AppConfig(props);
+        System.gc();
+        try (TopologyTestDriver driver = new TopologyTestDriver(ForestwatchTopology.build(config),
+                config.streamsProperties(), Instant.now())) {
+            final TestInputTopic<byte[], byte[]> input = driver.createInputTopic(config.inputTopic(),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            final TestOutputTopic<byte[], byte[]> output = driver.createOutputTopic(config.outputTopic(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            final TestOutputTopic<byte[], byte[]> deadLetters = driver.createOutputTopic(config.deadLetterTopic(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            long out = 0;
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                final Rec r = data.get(i);
+                // keys are ignored (input.partitioned.by.sensor=false), as in the broker run
+                input.pipeInput(null, r.json(), r.timestampMs());
+                if (i % 1000 == 999) {
+                    out += output.readValuesToList().size(); // don't let the driver's output queue grow
+                }
+            }
+            // the last seconds wait for the idle flush, a wall-clock punctuation
+            driver.advanceWallClockTime(Duration.ofSeconds(10));
+            out += output.readValuesToList().size();
+            final double seconds = (System.nanoTime() - t0) / 1e9;
+            final long dead = deadLetters.getQueueSize();
+            if (out != n || dead != 0) {
+                System.out.printf(Locale.ROOT, "WARNING: TopologyTestDriver emitted %,d scored records and %,d dead "
+                        + "letters for %,d records%n", out, dead, n);
+            }
+            return new Run(MODE_TTD, n, seconds);
+        } finally {
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /** Used heap after full GCs, before and after warming {@code k} SensorModels, per model. */
+    static double heapPerWarmedSensor(final ModelSettings s, final int k, final int records, final long seed) {
+        final String[] fields = {"iotValue"};
+        final SplittableRandom random = new SplittableRandom(seed);
+        warmModel(SensorModel.create(s, "heap-probe", fields), records, random); // class init, static tables
+        final long before = usedHeapAfterGc();
+        final SensorModel[] models = new SensorModel[k];
+        for (int i = 0; i < k; i++) {
+            models[i] = warmModel(SensorModel.create(s, "heap-" + i, fields), records, random);
+        }
+        final long after = usedHeapAfterGc();
+        Reference.reachabilityFence(models);
+        return (after - before) / (double) k;
+    }
+
+    private static SensorModel warmModel(final SensorModel m, final int records, final SplittableRandom random) {
+        for (int i = 1; i <= records; i++) {
+            m.process(new double[] {BenchData.nextValue(random)}, i);
+        }
+        return m;
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void printTable(final Options o, final Map<String, Run> results, final double heapPerSensor,
+            final BrokerBenchmark.Result broker, final double totalSeconds) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-42s %8s %12s%n", "mode", "records", "records/s");
+        for (final Run run : results.values()) {
+            System.out.printf(Locale.ROOT, "%-42s %8d %,12.0f%n", run.mode(), run.records(), run.rate());
+        }
+        System.out.printf(Locale.ROOT, "heap per warmed sensor: %.2f MB (SensorModel after %d records, %d sensors)%n",
+                heapPerSensor / (1024.0 * 1024.0), o.heapRecords(), o.heapSensors());
+        if (broker != null) {
+            System.out.printf(Locale.ROOT, "real broker: records/s from RUNNING to last output; %,.0f from app start "
+                    + "(RUNNING after %.1f s, first output after %.1f s); stream thread on CPU %.0f%%; %,d of %,d "
+                    + "emitted late; input %d partitions, broker in this JVM%s%n", broker.fromStartRate(),
+                    broker.runningSeconds(), broker.firstOutputSeconds(), 100 * broker.threadBusy(), broker.late(),
+                    broker.run().records(), o.brokerPartitions(), broker.complete() ? "" : "; TIMED OUT");
+        }
+        final double model = results.get(MODE_MODEL).rate();
+        final double ratio = results.get(MODE_TTD).rate() / model;
+        System.out.printf(Locale.ROOT, "topology/raw (TTD / SensorModel): %.2f  target >= %.2f  %s%n", ratio,
+                TARGET_RATIO, ratio >= TARGET_RATIO ? "OK" : "BELOW TARGET");
+        if (broker != null) {
+            System.out.printf(Locale.ROOT, "topology/raw (broker / SensorModel): %.2f%n", broker.run().rate() / model);
+        }
+        System.out.printf(Locale.ROOT, "(raw and TTD: median of %d interleaved rounds after a %,d-record warm-up; TTD "
+                + "also pays for its own commit per record and topic-name regexes per record and repartition hop; "
+                + "whole run %.0f s)%n", o.rounds(), Math.min(o.warmup(), o.records()), totalSeconds);
+    }
+
+    /** Under {@code <forestwatch.home>/.work/bench} when run by ./forestwatch (Streams warns about OS temp dirs). */
+    static Path tempDir(final String prefix) {
+        final String home = System.getProperty("forestwatch.home");
+        try {
+            if (home != null) {
+                return Files.createTempDirectory(Files.createDirectories(Path.of(home, ".work", "bench")), prefix);
+            }
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteRecursively(final Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            final List<Path> all = new ArrayList<>(paths.toList());
+            all.sort(Comparator.reverseOrder());
+            for (final Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.forestwatch.streams.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forestwatch.streams.model.Emitted;
+import dev.forestwatch.streams.model.Message;
+import dev.forestwatch.streams.model.Scored;
+import dev.forestwatch.streams.model.Watermark;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Several scoring tasks feed one ordering task; a second is complete only when all of them have passed it. */
+class SecondOrderingProcessorTest {
+
+    private static final long S = 1_700_000_000L; // a second, in epoch seconds
+    private static final long MAX_WAIT = 10_000L;
+
+    private final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>();
+    private final SecondOrderingProcessor processor = new SecondOrderingProcessor(500L, MAX_WAIT, 100L);
+    private long wall = 1_000_000L;
+
+    @BeforeEach
+    void init() {
+        final KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> buffer = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(SecondOrderingProcessor.BUFFER_STORE), Serdes.Bytes(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        final KeyValueStore<String, byte[]> marks = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(SecondOrderingProcessor.WATERMARK_STORE), Serdes.String(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        buffer.init(context.getStateStoreContext(), buffer);
+        marks.init(context.getStateStoreContext(), marks);
+        context.addStateStore(buffer);
+        context.addStateStore(marks);
+        context.setCurrentSystemTimeMs(wall);
+        processor.init(context);
+    }
+
+    @Test
+    void aLaggingTaskHoldsBackTheSecondUntilItCatchesUp() {
+        watermark("1_0", S * 1000 + 100);
+        watermark("1_1", S * 1000 + 100);
+        scored(S, 0.5, "a");
+        watermark("1_0", (S + 5) * 1000); // the fast task is 5 s ahead
+        assertThat(emitted()).isEmpty();
+        scored(S, 3.0, "b"); // the slow task's record for second S still arrives in time
+        watermark("1_1", (S + 1) * 1000 + 499);
+        assertThat(emitted()).isEmpty();
+        watermark("1_1", (S + 1) * 1000 + 500); // now both are past S's end plus the 500 ms grace
+        assertThat(emitted()).containsExactly("b", "a");
+    }
+
+    @Test
+    void aSilentTaskStopsHoldingBackAfterTheMaxWait() {
+        watermark("1_0", S * 1000);
+        watermark("1_1", S * 1000);
+        scored(S, 1.0, "a");
+        advance(MAX_WAIT / 2);
+        watermark("1_0", (S + 3) * 1000);
+        assertThat(emitted()).isEmpty();
+        advance(MAX_WAIT / 2 + 1); // 1_1 has not spoken for the max wait: it is presumed gone
+        watermark("1_0", (S + 3) * 1000);
+        assertThat(emitted()).containsExactly("a");
+    }
+
+    @Test
+    void idleTasksDoNotHoldBackAndWhenAllAreIdleEverythingIsEmitted() {
+        watermark("1_0", S * 1000);
+        idle("1_1");
+        scored(S, 1.0, "a");
+        scored(S + 1, 1.0, "b");
+        watermark("1_0", (S + 1) * 1000 + 600);
+        assertThat(emitted()).containsExactly("a");
+        idle("1_0");
+        assertThat(emitted()).containsExactly("b");
+    }
+
+    private void advance(final long ms) {
+        wall += ms;
+        context.setCurrentSystemTimeMs(wall);
+    }
+
+    private void watermark(final String task, final long streamTime) {
+        processor.process(new Record<Long, Message>(null, new Watermark(task, streamTime, false), streamTime));
+    }
+
+    private void idle(final String task) {
+        processor.process(new Record<Long, Message>(null, new Watermark(task, 0L, true), 0L));
+    }
+
+    private void scored(final long second, final double score, final String id) {
+        processor.process(new Record<Long, Message>(second, new Scored(score, "sensor", id,
+                id.getBytes(StandardCharsets.UTF_8)), second * 1000));
+    }
+
+    private List<String> emitted() {
+        final List<String> ids = context.forwarded().stream()
+                .map(f -> new String(f.record().value().json(), StandardCharsets.UTF_8)).toList();
+        context.resetForwards();
+        return ids;
+    }
+
+    static Duration ms(final long v) {
+        return Duration.ofMillis(v);
+    }
+}
