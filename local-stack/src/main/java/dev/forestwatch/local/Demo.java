@@ -30,9 +30,10 @@ public final class Demo {
     private volatile ScoredRecordConsumer display;
 
     /** What happened, printed at the end and asserted by the smoke test. */
-    record Summary(long sent, long anomaliesSent, long scored, long flagged, long deadLetters, int exitCode) {}
+    /** What a run did, for the summary line and for tests. */
+    public record Summary(long sent, long anomaliesSent, long scored, long flagged, long deadLetters, int exitCode) {}
 
-    Demo(DemoOptions options, PrintStream out, PrintStream err) {
+    public Demo(DemoOptions options, PrintStream out, PrintStream err) {
         this.options = options;
         this.out = out;
         this.err = err;
@@ -92,7 +93,7 @@ public final class Demo {
     }
 
     /** Runs until {@link #stop()}, the {@code --seconds} limit, or a failure of the streams app. */
-    Summary run() {
+    public Summary run() {
         // Check the inputs before touching anything, so a missing build fails in a second.
         Path jar = StreamsAppProcess.locateJar(options.repoDir());
         if (!Files.isRegularFile(options.streamsConfig())) {

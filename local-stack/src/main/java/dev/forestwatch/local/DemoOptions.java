@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** What {@link Demo} runs; {@link #parse} reads the command-line flags. */
-record DemoOptions(
+public record DemoOptions(
         Path repoDir,
         Path workDir,
         Path streamsConfig,
@@ -30,7 +30,7 @@ record DemoOptions(
             "  --repo-dir DIR          the forestwatch checkout (default: -Dforestwatch.home, else found from the current dir)");
 
     /** @param runFor null to run until stopped */
-    DemoOptions {
+    public DemoOptions {
         if (sensors < 1) {
             throw new IllegalArgumentException("--sensors must be >= 1, got " + sensors);
         }
