@@ -26,7 +26,7 @@ public final class App implements AutoCloseable {
     private final KafkaStreams streams;
 
     public App(final AppConfig config) {
-        final AppConfig resolved = withOrderPartitions(config);
+        final AppConfig resolved = withPartitionCounts(config);
         this.streams = new KafkaStreams(ForestwatchTopology.build(resolved), resolved.streamsProperties());
         streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.threadReplacementsMax(),
                 Clock.systemUTC()));
@@ -34,11 +34,12 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * One ordering task per output partition, so that a partition's records come from one writer in order. The
-     * output topic must exist first, as for any Kafka Streams sink topic.
+     * Partition counts the topology needs: the input's, so the ordering step knows how many upstream tasks to wait
+     * for, and the output's, so each output partition has one ordering task as its only writer. Both topics must
+     * exist first, as for any Kafka Streams source and sink.
      */
-    static AppConfig withOrderPartitions(final AppConfig config) {
-        if (config.orderPartitions() > 0) {
+    static AppConfig withPartitionCounts(final AppConfig config) {
+        if (config.orderPartitions() > 0 && config.inputPartitions() > 0) {
             return config;
         }
         final Properties admin = new Properties();
@@ -48,17 +49,31 @@ public final class App implements AutoCloseable {
             }
         });
         try (Admin client = Admin.create(admin)) {
-            final int partitions = client.describeTopics(List.of(config.outputTopic())).allTopicNames()
-                    .get(60, TimeUnit.SECONDS).get(config.outputTopic()).partitions().size();
-            LOG.info("Output topic {} has {} partitions; ordering with as many", config.outputTopic(), partitions);
-            return config.with(AppConfig.ORDER_PARTITIONS_CONFIG, partitions);
+            AppConfig resolved = config;
+            if (config.inputPartitions() == 0) {
+                resolved = resolved.with(AppConfig.INPUT_PARTITIONS_CONFIG,
+                        partitions(client, config.inputTopic(), AppConfig.INPUT_TOPIC_CONFIG));
+            }
+            if (config.orderPartitions() == 0) {
+                resolved = resolved.with(AppConfig.ORDER_PARTITIONS_CONFIG,
+                        partitions(client, config.outputTopic(), AppConfig.OUTPUT_TOPIC_CONFIG));
+            }
+            LOG.info("Input topic {} has {} partitions, output topic {} has {}", config.inputTopic(),
+                    resolved.inputPartitions(), config.outputTopic(), resolved.orderPartitions());
+            return resolved;
+        }
+    }
+
+    private static int partitions(final Admin client, final String topic, final String setting) {
+        try {
+            return client.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
         } catch (ExecutionException e) {
-            throw new ConfigException(AppConfig.OUTPUT_TOPIC_CONFIG, config.outputTopic(), "cannot describe it ("
-                    + e.getCause().getMessage() + "); create the topic first, or set "
-                    + AppConfig.ORDER_PARTITIONS_CONFIG + " to its partition count");
+            throw new ConfigException(setting, topic, "cannot describe it (" + e.getCause().getMessage()
+                    + "); create the topic first");
         } catch (InterruptedException | TimeoutException e) {
-            throw new ConfigException(AppConfig.OUTPUT_TOPIC_CONFIG, config.outputTopic(), "no answer from "
-                    + "bootstrap.servers within 60 s while looking up its partitions (" + e + ")");
+            throw new ConfigException(setting, topic, "no answer from bootstrap.servers within 60 s while "
+                    + "looking up its partitions (" + e + ")");
         }
     }
 

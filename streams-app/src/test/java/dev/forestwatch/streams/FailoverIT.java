@@ -130,6 +130,52 @@ class FailoverIT {
         }
     }
 
+    /**
+     * A fresh app on a backlog spread over several partitions: parsing tasks start at different moments, and the
+     * ordering must wait for all of them rather than for the ones it has heard from.
+     */
+    @Test
+    void startingOnABacklogKeepsEverySecondWholeAndInOrder() throws Exception {
+        kafka.createTopics(4, "Backlog");
+        kafka.createTopics(2, "BacklogScored");
+        kafka.createTopics(1, "BacklogDlq");
+        final int records = 6000;
+        final long t0 = System.currentTimeMillis() - 200_000L;
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        final Random rnd = new Random(3);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < records; i++) {
+                final String sensor = "sensor-" + rnd.nextInt(SENSORS);
+                // 30 records a second of event time, unkeyed: every partition holds every sensor
+                producer.send(new ProducerRecord<>("Backlog", null, t0 + i * 33L, null,
+                        "{\"iotName\":\"" + sensor + "\",\"iotValue\":" + (10 + rnd.nextInt(11)) + "}"));
+            }
+        }
+        final Map<String, Object> settings = new HashMap<>(SMALL_FORESTS);
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put("application.id", "forestwatch-backlog-it");
+        settings.put("state.dir", Files.createDirectories(tmp.resolve("state")).toString());
+        settings.put("num.stream.threads", 2);
+        settings.put(AppConfig.INPUT_TOPIC_CONFIG, "Backlog");
+        settings.put(AppConfig.OUTPUT_TOPIC_CONFIG, "BacklogScored");
+        settings.put(AppConfig.DEAD_LETTER_TOPIC_CONFIG, "BacklogDlq");
+        settings.put(AppConfig.ORDER_WATERMARK_INTERVAL_MS_CONFIG, 200);
+        final List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+        try (App app = new App(new AppConfig(settings)); KafkaConsumer<String, byte[]> consumer = outputConsumer()) {
+            app.start();
+            consumer.subscribe(List.of("BacklogScored"));
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ZERO).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(all::add);
+                return all.size() >= records;
+            });
+        }
+        assertThat(all).hasSize(records);
+        assertThat(all).noneMatch(r -> r.headers().lastHeader(SecondOrderingProcessor.HEADER_LATE) != null);
+        assertOrderedPerPartition(all);
+    }
+
     /** What a record must score: an uninterrupted forest of its sensor, fed that sensor's records in order. */
     private record Expected(String sensor, double score) {}
 

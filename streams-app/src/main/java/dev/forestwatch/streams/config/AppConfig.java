@@ -95,6 +95,9 @@ public final class AppConfig extends AbstractConfig {
     public static final String ORDER_MAX_WAIT_MS_CONFIG = "order.max.wait.ms";
     private static final String ORDER_MAX_WAIT_MS_DOC = "Wall-clock time the ordering step waits for a scoring task that has gone silent (its instance died or is restoring) before emitting without it. Its records for seconds emitted meanwhile come out late, on their own. Larger keeps order through longer failovers; smaller bounds latency.";
 
+    public static final String INPUT_PARTITIONS_CONFIG = "input.partitions";
+    private static final String INPUT_PARTITIONS_DOC = "Partitions of the input topic. 0 (the default) means look it up at start. The ordering step waits until as many parsing and scoring tasks as this have reported progress, so that none is forgotten on a fresh start with a backlog.";
+
     public static final String ORDER_PARTITIONS_CONFIG = "order.partitions";
     private static final String ORDER_PARTITIONS_DOC = "Partitions of the internal by-second topic. 0 (the default) means as many as the output topic has, looked up at start: then each output partition is written by exactly one ordering task, so within a partition every second is one block, seconds ascend and scores descend.";
 
@@ -160,6 +163,8 @@ public final class AppConfig extends AbstractConfig {
                 ORDER_WATERMARK_INTERVAL_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Watermark interval (ms)");
         def.define(ORDER_MAX_WAIT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
                 ORDER_MAX_WAIT_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Max wait for a silent task (ms)");
+        def.define(INPUT_PARTITIONS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, INPUT_PARTITIONS_DOC,
+                GROUP_ORDER, ++order, Width.SHORT, "Input partitions");
         def.define(ORDER_PARTITIONS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, ORDER_PARTITIONS_DOC,
                 GROUP_ORDER, ++order, Width.SHORT, "By-second partitions");
         order = 0;
@@ -232,6 +237,7 @@ public final class AppConfig extends AbstractConfig {
     public long orderIdleFlushMs() { return getLong(ORDER_IDLE_FLUSH_MS_CONFIG); }
     public long orderWatermarkIntervalMs() { return getLong(ORDER_WATERMARK_INTERVAL_MS_CONFIG); }
     public long orderMaxWaitMs() { return getLong(ORDER_MAX_WAIT_MS_CONFIG); }
+    public int inputPartitions() { return getInt(INPUT_PARTITIONS_CONFIG); }
     public int orderPartitions() { return getInt(ORDER_PARTITIONS_CONFIG); }
     public int threadReplacementsMax() { return getInt(THREAD_REPLACEMENTS_MAX_CONFIG); }
 

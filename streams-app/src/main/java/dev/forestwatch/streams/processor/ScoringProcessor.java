@@ -38,13 +38,15 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     private final long watermarkIntervalMs;
     private final long idleMs;
     private final long maxWaitMs;
+    private final int parseTasks;
     private ProcessorContext<Long, Message> context;
     private ForestCache cache;
     private WatermarkTracker upstream;
     private WatermarkEmitter emitter;
 
     public ScoringProcessor(final ModelSettings settings, final int maxLive, final int snapshotInterval,
-            final long watermarkIntervalMs, final long idleMs, final long maxWaitMs) {
+            final long watermarkIntervalMs, final long idleMs, final long maxWaitMs, final int parseTasks) {
+        this.parseTasks = parseTasks;
         this.settings = settings;
         this.maxLive = maxLive;
         this.snapshotInterval = snapshotInterval;
@@ -59,7 +61,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         final TaskMetrics metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
         final KeyValueStore<String, byte[]> snapshots = context.getStateStore(SNAPSHOT_STORE);
         final KeyValueStore<Bytes, byte[]> log = context.getStateStore(LOG_STORE);
-        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), maxWaitMs);
+        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), parseTasks, maxWaitMs);
         this.emitter = new WatermarkEmitter(context.taskId().toString(), idleMs);
         context.schedule(Duration.ofMillis(watermarkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::watermark);
         // a fresh cache on every init: after a revive the stores, not memory, hold the truth
@@ -88,17 +90,20 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
      * this task has nothing older to send.
      */
     private void watermark(final long now) {
-        send(emitter.tick(now, upstreamProgress(now), upstreamIdle(now)));
+        final WatermarkTracker.Progress p = upstream.progress(now);
+        send(emitter.tick(now, progressOf(p), p.state() == WatermarkTracker.State.IDLE));
     }
 
-    private long upstreamProgress(final long now) {
-        final WatermarkTracker.Progress p = upstream.progress(now);
-        return p.anyActive() ? p.slowest() : context.currentStreamTimeMs();
-    }
-
-    private boolean upstreamIdle(final long now) {
-        final WatermarkTracker.Progress p = upstream.progress(now);
-        return !p.anyActive() && (p.known() || upstream.waitedInVain(now));
+    /** While some parse task has not spoken, promise nothing: a stream time no second is complete at. */
+    private long progressOf(final WatermarkTracker.Progress p) {
+        switch (p.state()) {
+            case ACTIVE:
+                return p.slowest();
+            case IDLE:
+                return context.currentStreamTimeMs();
+            default:
+                return -1L;
+        }
     }
 
     private void send(final Watermark w) {
@@ -114,7 +119,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
             upstream.update(w, now);
             return;
         }
-        send(emitter.beforeRecord(now, upstreamProgress(now)));
+        send(emitter.beforeRecord(now, progressOf(upstream.progress(now))));
         final Reading r = (Reading) record.value();
         final ForestCache.Entry entry = cache.get(r.sensorId(), r.fields());
         if (!entry.model().acceptsFields(r.fields())) {

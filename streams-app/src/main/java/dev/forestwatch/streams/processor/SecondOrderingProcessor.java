@@ -37,6 +37,7 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
     private final long graceMs;
     private final long maxWaitMs;
     private final long checkIntervalMs;
+    private final int scoringTasks;
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<Bytes, byte[]> buffer;
     private WatermarkTracker upstream;
@@ -44,7 +45,10 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
     /** Every second below this has been emitted; a record for one of them is late. */
     private long emittedBefore = Long.MIN_VALUE;
 
-    public SecondOrderingProcessor(final long graceMs, final long maxWaitMs, final long checkIntervalMs) {
+    /** @param scoringTasks how many scoring tasks feed this one (0 if unknown) */
+    public SecondOrderingProcessor(final long graceMs, final long maxWaitMs, final long checkIntervalMs,
+            final int scoringTasks) {
+        this.scoringTasks = scoringTasks;
         this.graceMs = graceMs;
         this.maxWaitMs = maxWaitMs;
         this.checkIntervalMs = checkIntervalMs;
@@ -54,7 +58,7 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
         this.buffer = context.getStateStore(BUFFER_STORE);
-        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), maxWaitMs);
+        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), scoringTasks, maxWaitMs);
         this.metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
         this.emittedBefore = Long.MIN_VALUE;
         context.schedule(Duration.ofMillis(checkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::emitReady);
@@ -84,11 +88,11 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
     /** Emits every second that all active scoring tasks have scored past (plus the grace). */
     private void emitReady(final long now) {
         final WatermarkTracker.Progress p = upstream.progress(now);
-        if (p.anyActive()) {
+        if (p.state() == WatermarkTracker.State.ACTIVE) {
             if (p.slowest() - graceMs > Long.MIN_VALUE + 1000L) {
                 emitBefore(Math.floorDiv(p.slowest() - graceMs, 1000L));
             }
-        } else if (p.known() || upstream.waitedInVain(now)) {
+        } else if (p.state() == WatermarkTracker.State.IDLE) {
             // every scoring task is idle or gone: nothing more is coming for the buffered seconds
             emitBefore(Long.MAX_VALUE);
         }

@@ -9,25 +9,39 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * How far the tasks upstream of this one have got, from the watermarks they broadcast. Kept in a changelogged
- * store, so that after a restart or a move the tasks known before still hold progress back until they speak again
- * or stay silent for the max wait (their instance died): forgetting them would let a restoring task's records
- * arrive after their second was emitted.
+ * How far the tasks upstream of this one have got, from the watermarks they broadcast.
+ *
+ * <p>Nothing counts as complete until as many upstream tasks as there are upstream partitions have spoken: on a
+ * fresh start with a backlog, one task's records can arrive before another has said a word, and the slowest of
+ * those heard so far would be a lie. Known tasks are kept in a changelogged store, so after a restart or a move
+ * they still hold progress back until they speak again or stay silent for the max wait (their instance died).
  */
 final class WatermarkTracker {
 
-    /** Where the upstream tasks are: the slowest active one's stream time, or that none is active. */
-    record Progress(boolean known, boolean anyActive, long slowest) {}
+    /** What the upstream tasks allow. */
+    enum State {
+        /** Not all upstream tasks have spoken yet: hold everything. */
+        WAITING,
+        /** {@link Progress#slowest} is the stream time every active upstream task has passed. */
+        ACTIVE,
+        /** Every upstream task is idle or gone: nothing more is coming for now. */
+        IDLE
+    }
+
+    record Progress(State state, long slowest) {}
 
     private record Upstream(long streamTime, boolean idle, long heardMs) {}
 
     private final KeyValueStore<String, byte[]> store;
+    private final int expected;
     private final long maxWaitMs;
     private final Map<String, Upstream> upstreams = new HashMap<>();
     private long startedMs = -1L;
 
-    WatermarkTracker(final KeyValueStore<String, byte[]> store, final long maxWaitMs) {
+    /** @param expected how many upstream tasks there are (their topic's partitions); 0 if unknown */
+    WatermarkTracker(final KeyValueStore<String, byte[]> store, final int expected, final long maxWaitMs) {
         this.store = store;
+        this.expected = expected;
         this.maxWaitMs = maxWaitMs;
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
@@ -46,6 +60,10 @@ final class WatermarkTracker {
 
     Progress progress(final long now) {
         start(now);
+        final boolean waitedLongEnough = now - startedMs >= maxWaitMs;
+        if (upstreams.size() < Math.max(expected, 1) && !waitedLongEnough) {
+            return new Progress(State.WAITING, Long.MIN_VALUE);
+        }
         long slowest = Long.MAX_VALUE;
         boolean anyActive = false;
         for (final Upstream u : upstreams.values()) {
@@ -56,13 +74,7 @@ final class WatermarkTracker {
                 slowest = Math.min(slowest, u.streamTime());
             }
         }
-        return new Progress(!upstreams.isEmpty(), anyActive, slowest);
-    }
-
-    /** True once this task has waited the max wait without hearing of any upstream task. */
-    boolean waitedInVain(final long now) {
-        start(now);
-        return upstreams.isEmpty() && now - startedMs >= maxWaitMs;
+        return anyActive ? new Progress(State.ACTIVE, slowest) : new Progress(State.IDLE, Long.MIN_VALUE);
     }
 
     // the processor context's clock is not set during init, so the first update or query starts the clock

@@ -66,16 +66,24 @@ public final class ForestwatchTopology {
                 .defaultBranch(Branched.as("ok"));
 
         KStream<String, Message> readings = parsed.get("parsed-ok");
+        final int inputPartitions = config.inputPartitions();
         if (!config.inputPartitionedBySensor()) {
-            readings = readings.repartition(Repartitioned.with(Serdes.String(), new MessageSerde())
+            Repartitioned<String, Message> bySensor = Repartitioned.with(Serdes.String(), new MessageSerde())
                     .withStreamPartitioner(new BroadcastWatermarks<String>(ForestwatchTopology::sensorPartition))
-                    .withName("by-sensor"));
+                    .withName("by-sensor");
+            if (inputPartitions > 0) {
+                bySensor = bySensor.withNumberOfPartitions(inputPartitions);
+            }
+            readings = readings.repartition(bySensor);
         }
+        // each scoring task hears every parsing task, or only its own when there is no repartition in between
+        final int parseTasksPerScoringTask = config.inputPartitionedBySensor() ? 1 : inputPartitions;
 
         final ModelSettings settings = ModelSettings.from(config);
         final Map<String, KStream<Long, Message>> scored = readings
                 .process(() -> new ScoringProcessor(settings, config.cacheMaxSensors(),
-                        config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs()),
+                        config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs(),
+                        parseTasksPerScoringTask),
                         Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
                         ScoringProcessor.WATERMARK_STORE)
                 .split(Named.as("scored-"))
@@ -90,7 +98,8 @@ public final class ForestwatchTopology {
         }
         scored.get("scored-ok")
                 .repartition(bySecond)
-                .process(() -> new SecondOrderingProcessor(config.orderGraceMs(), config.orderMaxWaitMs(), tick),
+                .process(() -> new SecondOrderingProcessor(config.orderGraceMs(), config.orderMaxWaitMs(), tick,
+                        inputPartitions),
                         Named.as("order-by-second"), SecondOrderingProcessor.BUFFER_STORE,
                         SecondOrderingProcessor.WATERMARK_STORE)
                 .to(config.outputTopic(), Produced.with(Serdes.String(), emittedSerde())

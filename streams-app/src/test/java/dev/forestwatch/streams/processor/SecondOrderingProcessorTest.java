@@ -24,7 +24,7 @@ class SecondOrderingProcessorTest {
     private static final long MAX_WAIT = 10_000L;
 
     private final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>();
-    private final SecondOrderingProcessor processor = new SecondOrderingProcessor(500L, MAX_WAIT, 100L);
+    private final SecondOrderingProcessor processor = new SecondOrderingProcessor(500L, MAX_WAIT, 100L, 2);
     private long wall = 1_000_000L;
 
     @BeforeEach
@@ -54,6 +54,16 @@ class SecondOrderingProcessorTest {
         watermark("1_1", (S + 1) * 1000 + 499);
         assertThat(emitted()).isEmpty();
         watermark("1_1", (S + 1) * 1000 + 500); // now both are past S's end plus the 500 ms grace
+        assertThat(emitted()).containsExactly("b", "a");
+    }
+
+    @Test
+    void nothingIsEmittedUntilEveryScoringTaskHasSpoken() {
+        scored(S, 1.0, "a");
+        watermark("1_0", (S + 5) * 1000); // far ahead, but 1_1 (a backlog not yet started) has said nothing
+        assertThat(emitted()).isEmpty();
+        scored(S, 2.0, "b");
+        watermark("1_1", (S + 2) * 1000);
         assertThat(emitted()).containsExactly("b", "a");
     }
 

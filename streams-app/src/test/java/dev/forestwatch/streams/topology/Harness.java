@@ -31,6 +31,7 @@ final class Harness implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-26T04:00:00Z");
 
     final AppConfig config;
+    private final Path stateDir;
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> input;
     final TestOutputTopic<String, byte[]> output;
@@ -41,11 +42,13 @@ final class Harness implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "forestwatch-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("fw-ttd").toString());
+            this.stateDir = Files.createTempDirectory("fw-ttd");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(AppConfig.STORE_TYPE_CONFIG, AppConfig.STORE_TYPE_IN_MEMORY);
+        props.put(AppConfig.INPUT_PARTITIONS_CONFIG, 1); // as the driver has it
         props.putAll(overrides);
         this.config = new AppConfig(props);
         final Properties streamsProps = config.streamsProperties();
@@ -136,5 +139,10 @@ final class Harness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
