@@ -59,7 +59,8 @@ final class BrokerBenchmark {
     private final Duration timeout;
 
     BrokerBenchmark(final List<Rec> data, final int records, final int warmup, final int partitions,
-            final int perSecond, final Duration timeout) {
+            final int perSecond, final Duration timeout, final Map<String, String> appSettings) {
+        this.appSettings = appSettings;
         this.data = data;
         this.records = records;
         this.warmup = warmup;
@@ -67,6 +68,8 @@ final class BrokerBenchmark {
         this.perSecond = perSecond;
         this.timeout = timeout;
     }
+
+    private final Map<String, String> appSettings;
 
     Result run() {
         System.out.println("broker: starting an in-process Kafka broker");
@@ -89,13 +92,15 @@ final class BrokerBenchmark {
 
         final Path stateDir = ScoringBenchmark.tempDir("fw-bench-broker");
         final String appId = "forestwatch-bench-" + prefix + System.currentTimeMillis();
-        final AppConfig config = new AppConfig(Map.of(
+        final Map<String, Object> settings = new java.util.HashMap<>(appSettings);
+        settings.putAll(Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 StreamsConfig.APPLICATION_ID_CONFIG, appId,
                 StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
                 AppConfig.INPUT_TOPIC_CONFIG, input,
                 AppConfig.OUTPUT_TOPIC_CONFIG, output,
                 AppConfig.DEAD_LETTER_TOPIC_CONFIG, deadLetters));
+        final AppConfig config = new AppConfig(settings);
         // seconds of event time that only stream time past them (or the idle flush) releases, with a margin
         final long tail = (long) perSecond * (config.orderGraceMs() / 1000L + 3L);
         final byte[] clockPrefix = CLOCK_SENSOR.getBytes(StandardCharsets.UTF_8);

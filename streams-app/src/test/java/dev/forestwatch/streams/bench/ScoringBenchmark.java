@@ -41,6 +41,7 @@ public final class ScoringBenchmark {
     static final String MODE_RCF = "raw RandomCutForest (score+update)";
     static final String MODE_MODEL = "raw SensorModel (TRCF, the app's model)";
     static final String MODE_TTD = "topology, TopologyTestDriver (in-memory)";
+    static final String MODE_TTD_KEYED = "  same, input keyed by sensor (one hop less)";
     static final String MODE_BROKER = "topology, real broker (EOS, rocksdb)";
     static final double TARGET_RATIO = 0.80;
     /** The broker's warm-up is a whole app start and stop; its topology code is already warm from the TTD runs. */
@@ -61,7 +62,7 @@ public final class ScoringBenchmark {
     /** Command-line settings; see {@link #USAGE}. */
     record Options(int records, int brokerRecords, int sensors, int perSecond, int warmup, int rounds,
             int heapSensors, int heapRecords, long seed, boolean skipBroker, int brokerPartitions,
-            int brokerTimeoutSeconds) {}
+            int brokerTimeoutSeconds, Map<String, String> appSettings) {}
 
     static final String USAGE = """
             Usage: ./forestwatch bench [flags]
@@ -77,6 +78,8 @@ public final class ScoringBenchmark {
               --seed N               data seed (42)
               --partitions P         input topic partitions for the broker run (2)
               --broker-timeout S     give up waiting for broker output after S seconds (300)
+              --app-settings K=V,..  app or Kafka Streams settings for the broker run, e.g.
+                                     num.stream.threads=2,commit.interval.ms=500
               --skip-broker          no broker run
             """;
 
@@ -121,10 +124,15 @@ public final class ScoringBenchmark {
 
         // interleaved, so that a slow spell of this noisy machine hits every mode alike
         final Map<String, List<Run>> rounds = new LinkedHashMap<>();
-        for (int round = 1; round <= o.rounds(); round++) {
-            record(rounds, round, rawRcf(data, o.records(), settings));
-            record(rounds, round, rawModel(data, o.records(), settings));
-            record(rounds, round, topologyTestDriver(data, o.records()));
+        final CpuAttribution.Shares shares;
+        try (CpuAttribution profile = new CpuAttribution()) {
+            for (int round = 1; round <= o.rounds(); round++) {
+                record(rounds, round, rawRcf(data, o.records(), settings));
+                record(rounds, round, rawModel(data, o.records(), settings));
+                record(rounds, round, topologyTestDriver(data, o.records()));
+                record(rounds, round, topologyTestDriver(data, o.records(), true));
+            }
+            shares = profile.stop();
         }
         final Map<String, Run> results = new LinkedHashMap<>();
         rounds.forEach((mode, runs) -> results.put(mode, median(runs)));
@@ -136,11 +144,12 @@ public final class ScoringBenchmark {
         BrokerBenchmark.Result broker = null;
         if (!o.skipBroker()) {
             broker = new BrokerBenchmark(data, o.brokerRecords(), Math.min(BROKER_WARMUP_MAX, o.warmup()),
-                    o.brokerPartitions(), o.perSecond(), Duration.ofSeconds(o.brokerTimeoutSeconds())).run();
+                    o.brokerPartitions(), o.perSecond(), Duration.ofSeconds(o.brokerTimeoutSeconds()),
+                    o.appSettings()).run();
             results.put(MODE_BROKER, broker.run());
         }
 
-        printTable(o, results, heapPerSensor, broker, (System.nanoTime() - started) / 1e9);
+        printTable(o, results, heapPerSensor, broker, shares, (System.nanoTime() - started) / 1e9);
     }
 
     static Options parse(final String[] args) {
@@ -172,7 +181,8 @@ public final class ScoringBenchmark {
                 intFlag(flags, "seed", 42, Integer.MIN_VALUE),
                 flags.remove("skip-broker") != null,
                 intFlag(flags, "partitions", 2, 1),
-                intFlag(flags, "broker-timeout", 300, 1));
+                intFlag(flags, "broker-timeout", 300, 1),
+                appSettings(flags.remove("app-settings")));
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
         }
@@ -267,12 +277,19 @@ public final class ScoringBenchmark {
      * the app. Timed from the first record in until every scored record is out (the driver's setup excluded).
      */
     static Run topologyTestDriver(final List<Rec> data, final int n) {
+        return topologyTestDriver(data, n, false);
+    }
+
+    /** @param keyed input keyed by sensor with input.partitioned.by.sensor=true, as from the Kinesis source */
+    static Run topologyTestDriver(final List<Rec> data, final int n, final boolean keyed) {
         final Path stateDir = tempDir("fw-bench-ttd");
         final Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "forestwatch-bench");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(AppConfig.STORE_TYPE_CONFIG, AppConfig.STORE_TYPE_IN_MEMORY);
+        props.put(AppConfig.INPUT_PARTITIONS_CONFIG, 1);
+        props.put(AppConfig.INPUT_PARTITIONED_BY_SENSOR_CONFIG, keyed);
         final AppConfig config = new AppConfig(props);
         System.gc();
         try (TopologyTestDriver driver = new TopologyTestDriver(ForestwatchTopology.build(config),
@@ -287,14 +304,24 @@ public final class ScoringBenchmark {
             final long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 final Rec r = data.get(i);
-                // keys are ignored (input.partitioned.by.sensor=false), as in the broker run
-                input.pipeInput(null, r.json(), r.timestampMs());
+                input.pipeInput(keyed ? r.sensor().getBytes(java.nio.charset.StandardCharsets.UTF_8) : null,
+                        r.json(), r.timestampMs());
                 if (i % 1000 == 999) {
-                    out += output.readValuesToList().size(); // don't let the driver's output queue grow
+                    out += output.readValuesToList().size();
+                    // the driver keeps every changelog record it produced until read: drop them, as a broker would
+                    // take them off the app's hands, or the heap fills and GC slows everything
+                    for (final String topic : driver.producedTopicNames()) {
+                        if (topic.endsWith("-changelog")) {
+                            driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                                    .readRecordsToList();
+                        }
+                    }
                 }
             }
-            // the last seconds wait for the idle flush, a wall-clock punctuation
-            driver.advanceWallClockTime(Duration.ofSeconds(10));
+            // the last seconds wait for the idle flush: wall-clock watermark ticks, one per hop
+            for (int tick = 0; tick < 4; tick++) {
+                driver.advanceWallClockTime(Duration.ofMillis(2500));
+            }
             out += output.readValuesToList().size();
             final double seconds = (System.nanoTime() - t0) / 1e9;
             final long dead = deadLetters.getQueueSize();
@@ -302,7 +329,7 @@ public final class ScoringBenchmark {
                 System.out.printf(Locale.ROOT, "WARNING: TopologyTestDriver emitted %,d scored records and %,d dead "
                         + "letters for %,d records%n", out, dead, n);
             }
-            return new Run(MODE_TTD, n, seconds);
+            return new Run(keyed ? MODE_TTD_KEYED : MODE_TTD, n, seconds);
         } finally {
             deleteRecursively(stateDir);
         }
@@ -343,8 +370,23 @@ public final class ScoringBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** {@code key=value,key=value}: app or Kafka Streams settings for the broker run. */
+    private static Map<String, String> appSettings(final String flag) {
+        final Map<String, String> m = new LinkedHashMap<>();
+        if (flag != null) {
+            for (final String kv : flag.split(",")) {
+                final int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--app-settings takes key=value[,key=value...], got '" + kv + "'");
+                }
+                m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        return m;
+    }
+
     private static void printTable(final Options o, final Map<String, Run> results, final double heapPerSensor,
-            final BrokerBenchmark.Result broker, final double totalSeconds) {
+            final BrokerBenchmark.Result broker, final CpuAttribution.Shares shares, final double totalSeconds) {
         System.out.println();
         System.out.printf(Locale.ROOT, "%-42s %8s %12s%n", "mode", "records", "records/s");
         for (final Run run : results.values()) {
@@ -363,6 +405,9 @@ public final class ScoringBenchmark {
         final double ratio = results.get(MODE_TTD).rate() / model;
         System.out.printf(Locale.ROOT, "topology/raw (TTD / SensorModel): %.2f  target >= %.2f  %s%n", ratio,
                 TARGET_RATIO, ratio >= TARGET_RATIO ? "OK" : "BELOW TARGET");
+        System.out.printf(Locale.ROOT, "topology/raw (TTD, keyed input / SensorModel): %.2f%n",
+                results.get(MODE_TTD_KEYED).rate() / model);
+        shares.print();
         if (broker != null) {
             System.out.printf(Locale.ROOT, "topology/raw (broker / SensorModel): %.2f%n", broker.run().rate() / model);
         }
