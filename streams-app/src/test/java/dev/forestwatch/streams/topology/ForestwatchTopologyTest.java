@@ -21,7 +21,11 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
+import dev.forestwatch.streams.processor.ScoringProcessor;
 import org.junit.jupiter.api.Test;
 
 class ForestwatchTopologyTest {
@@ -166,6 +170,72 @@ class ForestwatchTopologyTest {
         assertThat(roomy).hasSize(6 * 300);
         assertThat(cramped).isEqualTo(roomy);
         assertThat(roomy.values().stream().filter(s -> s > 0).count()).isGreaterThan(6 * 40);
+    }
+
+    /**
+     * An instance dies and its tasks restart elsewhere from the changelogs: the new driver's stores get what the
+     * old one's changelog topics hold (last value per key, as restoration does), and the forests go on exactly.
+     */
+    @Test
+    void stateRestoredFromTheChangelogsScoresExactlyAsIfUninterrupted() {
+        final Map<String, Object> cfg = Map.of(AppConfig.SNAPSHOT_INTERVAL_CONFIG, 100);
+        final Random rnd = new Random(21);
+        final double[] values = new double[700];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rnd.nextDouble() < 0.02 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11);
+        }
+        final List<Double> uninterrupted = new ArrayList<>();
+        try (Harness h = new Harness(cfg)) {
+            for (int i = 0; i < values.length; i++) {
+                h.send(i % 2 == 0 ? "A" : "B", values[i], Harness.T0.plusMillis(i * 100L));
+            }
+            h.idle();
+            h.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
+                    .forEach(o -> uninterrupted.add(o.score()));
+        }
+        final List<Double> restored = new ArrayList<>();
+        final Map<String, Map<Bytes, byte[]>> changelogs = new HashMap<>();
+        try (Harness first = new Harness(cfg)) {
+            for (int i = 0; i < 451; i++) { // stops between two snapshots: the restore replays the value log
+                first.send(i % 2 == 0 ? "A" : "B", values[i], Harness.T0.plusMillis(i * 100L));
+            }
+            first.idle();
+            first.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
+                    .forEach(o -> restored.add(o.score()));
+            for (final String topic : first.driver.producedTopicNames()) {
+                if (topic.endsWith("-changelog")) {
+                    final Map<Bytes, byte[]> latest = new HashMap<>();
+                    first.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                            .readRecordsToList().forEach(r -> latest.put(Bytes.wrap(r.key()), r.value()));
+                    changelogs.put(topic, latest);
+                }
+            }
+        }
+        assertThat(changelogs.keySet()).anyMatch(t -> t.contains(ScoringProcessor.LOG_STORE));
+        try (Harness second = new Harness(cfg)) {
+            changelogs.forEach((topic, latest) -> restore(second, topic, latest));
+            for (int i = 451; i < values.length; i++) {
+                second.send(i % 2 == 0 ? "A" : "B", values[i], Harness.T0.plusMillis(i * 100L));
+            }
+            second.idle();
+            // the new driver numbers its input offsets from 0 again
+            second.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
+                    .forEach(o -> restored.add(o.score()));
+        }
+        assertThat(restored).hasSize(values.length).isEqualTo(uninterrupted);
+    }
+
+    /** What restoration does: the changelog's last value per key into the store (null deletes). */
+    private static void restore(final Harness h, final String changelog, final Map<Bytes, byte[]> latest) {
+        final String store = changelog.substring("forestwatch-test-".length(), changelog.length() - "-changelog".length());
+        final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks");
+        if (stringKeys) {
+            final KeyValueStore<String, byte[]> s = h.driver.getKeyValueStore(store);
+            latest.forEach((k, v) -> s.put(new String(k.get(), StandardCharsets.UTF_8), v));
+        } else {
+            final KeyValueStore<Bytes, byte[]> s = h.driver.getKeyValueStore(store);
+            latest.forEach(s::put);
+        }
     }
 
     @Test
