@@ -1,7 +1,7 @@
 package dev.forestwatch.streams;
 
 import dev.forestwatch.streams.config.AppConfig;
-import dev.forestwatch.streams.config.ConfigReference;
+import dev.forestwatch.connect.common.ConfigReference;
 import dev.forestwatch.streams.offline.OfflineScorer;
 import java.io.IOException;
 import java.io.InputStream;

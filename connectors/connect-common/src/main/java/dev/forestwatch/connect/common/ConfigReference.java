@@ -1,4 +1,4 @@
-package dev.forestwatch.streams.config;
+package dev.forestwatch.connect.common;
 
 import java.util.Comparator;
 import java.util.List;

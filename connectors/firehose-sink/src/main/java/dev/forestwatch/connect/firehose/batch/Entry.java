@@ -1,0 +1,19 @@
+package dev.forestwatch.connect.firehose.batch;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/** One record on its way to Firehose: its bytes (delimiter included) and where it came from. */
+public record Entry(SinkRecord record, TopicPartition partition, long offset, byte[] data, long addedNanos) {
+
+    public static Entry of(final SinkRecord record, final byte[] data, final long nowNanos) {
+        return new Entry(record, new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset(),
+                data, nowNanos);
+    }
+
+    @Override
+    public String toString() {
+        // never the data: it may be sensitive, and it is large
+        return partition + "@" + offset;
+    }
+}

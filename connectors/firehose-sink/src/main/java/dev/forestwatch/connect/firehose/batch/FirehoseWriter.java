@@ -1,0 +1,244 @@
+package dev.forestwatch.connect.firehose.batch;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers records per partition and keeps up to {@code maxInFlight} PutRecordBatch calls going. A call takes
+ * whole runs from the head of partitions that have no call in flight, so each partition's records go out in offset
+ * order; a batch leaves when it is full or its oldest record has waited the linger time. Failures on the sending
+ * threads are kept and thrown to the task on its next call.
+ */
+public final class FirehoseWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirehoseWriter.class);
+
+    /** Batch limits. */
+    public record Limits(int maxRecords, int maxBytes, Duration linger, int maxInFlight, int bufferMaxRecords,
+            long bufferMaxBytes) {}
+
+    private final Limits limits;
+    private final BatchSender sender;
+    private final OffsetTracker offsets;
+    private final Object lock = new Object();
+    private final Map<TopicPartition, ArrayDeque<Entry>> buffers = new LinkedHashMap<>();
+    private final Set<TopicPartition> inFlight = new HashSet<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final ExecutorService calls;
+    private final Thread dispatcher;
+    private volatile boolean running = true;
+    private boolean flushing;
+    private int buffered;
+    private long bufferedBytes;
+    private int callsInFlight;
+
+    public FirehoseWriter(final Limits limits, final BatchSender sender, final OffsetTracker offsets) {
+        this.limits = limits;
+        this.sender = sender;
+        this.offsets = offsets;
+        this.calls = Executors.newFixedThreadPool(limits.maxInFlight(), r -> {
+            final Thread t = new Thread(r, "firehose-call");
+            t.setDaemon(true);
+            return t;
+        });
+        this.dispatcher = new Thread(this::dispatch, "firehose-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+    }
+
+    public void add(final Entry e) {
+        synchronized (lock) {
+            buffers.computeIfAbsent(e.partition(), k -> new ArrayDeque<>()).addLast(e);
+            offsets.added(e.partition(), e.offset());
+            buffered++;
+            bufferedBytes += e.data().length;
+            lock.notifyAll();
+        }
+    }
+
+    /** True when the buffer is full: the task pauses its partitions. */
+    public boolean full() {
+        synchronized (lock) {
+            return buffered >= limits.bufferMaxRecords() || bufferedBytes >= limits.bufferMaxBytes();
+        }
+    }
+
+    /** True when the buffer has drained to half: the task resumes its partitions. */
+    public boolean drained() {
+        synchronized (lock) {
+            return buffered <= limits.bufferMaxRecords() / 2 && bufferedBytes <= limits.bufferMaxBytes() / 2;
+        }
+    }
+
+    /** Throws the first failure of a sending thread, if any: the task then fails and resumes from its commits. */
+    public void throwIfFailed() {
+        final Throwable t = failure.get();
+        if (t instanceof ConnectException ce) {
+            throw ce;
+        }
+        if (t != null) {
+            throw new ConnectException("sending to Firehose failed", t);
+        }
+    }
+
+    /** Sends everything buffered now, without waiting for the linger, and waits (bounded) until it is settled. */
+    public boolean flush(final Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            flushing = true;
+            lock.notifyAll();
+            try {
+                while ((buffered > 0 || callsInFlight > 0) && failure.get() == null) {
+                    final long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+            } finally {
+                flushing = false;
+            }
+        }
+        throwIfFailed();
+        return true;
+    }
+
+    /** Drops what is buffered for partitions this task no longer owns; their new owner re-reads them. */
+    public void forget(final Collection<TopicPartition> partitions) {
+        synchronized (lock) {
+            for (final TopicPartition tp : partitions) {
+                final ArrayDeque<Entry> q = buffers.remove(tp);
+                if (q != null) {
+                    buffered -= q.size();
+                    for (final Entry e : q) {
+                        bufferedBytes -= e.data().length;
+                    }
+                }
+            }
+        }
+        offsets.forget(partitions);
+    }
+
+    private void dispatch() {
+        try {
+            while (running) {
+                final List<Entry> batch;
+                synchronized (lock) {
+                    batch = nextBatch();
+                    if (batch == null) {
+                        lock.wait(waitMs());
+                        continue;
+                    }
+                    callsInFlight++;
+                }
+                calls.execute(() -> call(batch));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private void call(final List<Entry> batch) {
+        try {
+            sender.send(batch, e -> offsets.settled(e.partition(), e.offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            LOG.error("Giving up on a batch of {} record(s), first {}", batch.size(), batch.get(0), t);
+            failure.compareAndSet(null, t);
+        } finally {
+            synchronized (lock) {
+                callsInFlight--;
+                for (final Entry e : batch) {
+                    inFlight.remove(e.partition());
+                }
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /** The next batch to send now, or null; called holding the lock. */
+    private List<Entry> nextBatch() {
+        if (callsInFlight >= limits.maxInFlight() || buffered == 0 || failure.get() != null) {
+            return null;
+        }
+        final long now = System.nanoTime();
+        int ready = 0;
+        long oldest = Long.MAX_VALUE;
+        long readyBytes = 0;
+        for (final Map.Entry<TopicPartition, ArrayDeque<Entry>> b : buffers.entrySet()) {
+            if (!inFlight.contains(b.getKey()) && !b.getValue().isEmpty()) {
+                ready += b.getValue().size();
+                oldest = Math.min(oldest, b.getValue().peekFirst().addedNanos());
+                for (final Entry e : b.getValue()) {
+                    readyBytes += e.data().length;
+                    if (readyBytes >= limits.maxBytes()) {
+                        break;
+                    }
+                }
+            }
+        }
+        final boolean lingered = now - oldest >= limits.linger().toNanos();
+        if (ready == 0 || !(flushing || lingered || ready >= limits.maxRecords() || readyBytes >= limits.maxBytes())) {
+            return null;
+        }
+        final List<Entry> batch = new ArrayList<>();
+        int bytes = 0;
+        for (final Map.Entry<TopicPartition, ArrayDeque<Entry>> b : buffers.entrySet()) {
+            final ArrayDeque<Entry> q = b.getValue();
+            if (inFlight.contains(b.getKey()) || q.isEmpty()) {
+                continue;
+            }
+            boolean took = false;
+            while (!q.isEmpty() && batch.size() < limits.maxRecords()
+                    && bytes + q.peekFirst().data().length <= limits.maxBytes()) {
+                final Entry e = q.pollFirst();
+                batch.add(e);
+                bytes += e.data().length;
+                took = true;
+            }
+            if (took) {
+                inFlight.add(b.getKey());
+            }
+            if (batch.size() >= limits.maxRecords() || !q.isEmpty()) {
+                break; // full, or this partition's next record does not fit: the rest waits for the next call
+            }
+        }
+        buffered -= batch.size();
+        bufferedBytes -= bytes;
+        return batch.isEmpty() ? null : batch;
+    }
+
+    private long waitMs() {
+        return Math.max(1L, Math.min(100L, limits.linger().toMillis()));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        dispatcher.interrupt();
+        calls.shutdownNow();
+        try {
+            calls.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
