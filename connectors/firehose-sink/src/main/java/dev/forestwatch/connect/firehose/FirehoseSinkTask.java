@@ -3,9 +3,9 @@ package dev.forestwatch.connect.firehose;
 import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.common.Version;
 import dev.forestwatch.connect.firehose.batch.BatchSender;
-import dev.forestwatch.connect.firehose.batch.Entry;
-import dev.forestwatch.connect.firehose.batch.FirehoseWriter;
-import dev.forestwatch.connect.firehose.batch.OffsetTracker;
+import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.BatchingWriter;
+import dev.forestwatch.connect.common.batch.OffsetTracker;
 import dev.forestwatch.connect.firehose.batch.RecordEncoder;
 import java.time.Duration;
 import java.util.Collection;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 
 /**
- * Hands records to a {@link FirehoseWriter} and commits only what Firehose accepted: {@link #preCommit} returns
+ * Hands records to a {@link BatchingWriter} and commits only what Firehose accepted: {@link #preCommit} returns
  * the offsets below each partition's oldest unsettled record, never the ones the worker would commit by default.
  */
 public final class FirehoseSinkTask extends SinkTask {
@@ -30,7 +30,7 @@ public final class FirehoseSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(FirehoseSinkTask.class);
 
     private FirehoseClient client;
-    private FirehoseWriter writer;
+    private BatchingWriter writer;
     private OffsetTracker offsets;
     private RecordEncoder encoder;
     private BatchSender sender;
@@ -62,7 +62,7 @@ public final class FirehoseSinkTask extends SinkTask {
         this.sender = new BatchSender(client, config.deliveryStream(),
                 new Backoff(config.retryBackoffMs(), config.retryBackoffMaxMs()), config.retryMaxDurationMs(),
                 config.behaviorOnError(), reporter, Thread::sleep, stats);
-        this.writer = new FirehoseWriter(new FirehoseWriter.Limits(config.batchMaxRecords(), config.batchMaxBytes(),
+        this.writer = new BatchingWriter(new BatchingWriter.Limits(config.batchMaxRecords(), config.batchMaxBytes(),
                 config.linger(), config.maxInFlight(), config.bufferMaxRecords(), config.bufferMaxBytes()), sender,
                 offsets);
         LOG.info("Firehose sink task started for stream '{}'", config.deliveryStream());

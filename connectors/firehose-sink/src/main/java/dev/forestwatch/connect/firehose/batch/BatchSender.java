@@ -1,5 +1,8 @@
 package dev.forestwatch.connect.firehose.batch;
 
+import dev.forestwatch.connect.common.batch.BatchingWriter;
+import dev.forestwatch.connect.common.batch.Entry;
+
 import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.firehose.BehaviorOnError;
 import java.util.ArrayList;
@@ -29,7 +32,7 @@ import software.amazon.awssdk.services.firehose.model.Record;
  * after a backoff (resending the whole batch would duplicate the accepted ones). Throttling, 5xx and network
  * errors retry the call. Every entry ends settled (accepted, reported or ignored) or the batch throws.
  */
-public final class BatchSender {
+public final class BatchSender implements BatchingWriter.Sender {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchSender.class);
 
@@ -76,6 +79,7 @@ public final class BatchSender {
     }
 
     /** Sends the entries; calls {@code settled} for each one as it is accepted, reported or ignored. */
+    @Override
     public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMaxMs);
         List<Entry> pending = batch;

@@ -1,5 +1,7 @@
 package dev.forestwatch.connect.firehose.batch;
 
+import dev.forestwatch.connect.common.batch.Entry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

@@ -1,9 +1,9 @@
-package dev.forestwatch.connect.firehose.batch;
+package dev.forestwatch.connect.common.batch;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-/** One record on its way to Firehose: its bytes (delimiter included) and where it came from. */
+/** One record on its way out: the bytes to send and where it came from. */
 public record Entry(SinkRecord record, TopicPartition partition, long offset, byte[] data, long addedNanos) {
 
     public static Entry of(final SinkRecord record, final byte[] data, final long nowNanos) {

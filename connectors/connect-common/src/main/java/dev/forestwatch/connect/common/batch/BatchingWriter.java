@@ -1,4 +1,4 @@
-package dev.forestwatch.connect.firehose.batch;
+package dev.forestwatch.connect.common.batch;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,27 +13,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers records per partition and keeps up to {@code maxInFlight} PutRecordBatch calls going. A call takes
- * whole runs from the head of partitions that have no call in flight, so each partition's records go out in offset
- * order; a batch leaves when it is full or its oldest record has waited the linger time. Failures on the sending
- * threads are kept and thrown to the task on its next call.
+ * Buffers records per partition and keeps up to {@code maxInFlight} batch calls going (PutRecordBatch, _bulk).
+ * A call takes whole runs from the head of partitions that have no call in flight, so each partition's records go
+ * out in offset order; a batch leaves when it is full or its oldest record has waited the linger time. Failures on
+ * the sending threads are kept and thrown to the task on its next call.
  */
-public final class FirehoseWriter implements AutoCloseable {
+public final class BatchingWriter implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FirehoseWriter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingWriter.class);
 
     /** Batch limits. */
     public record Limits(int maxRecords, int maxBytes, Duration linger, int maxInFlight, int bufferMaxRecords,
             long bufferMaxBytes) {}
 
     private final Limits limits;
-    private final BatchSender sender;
+    private final Sender sender;
     private final OffsetTracker offsets;
     private final Object lock = new Object();
     private final Map<TopicPartition, ArrayDeque<Entry>> buffers = new LinkedHashMap<>();
@@ -47,16 +48,21 @@ public final class FirehoseWriter implements AutoCloseable {
     private long bufferedBytes;
     private int callsInFlight;
 
-    public FirehoseWriter(final Limits limits, final BatchSender sender, final OffsetTracker offsets) {
+    /** Delivers one batch, within its own retry budget; calls {@code settled} for each entry once it is safe. */
+    public interface Sender {
+        void send(List<Entry> batch, Consumer<Entry> settled) throws InterruptedException;
+    }
+
+    public BatchingWriter(final Limits limits, final Sender sender, final OffsetTracker offsets) {
         this.limits = limits;
         this.sender = sender;
         this.offsets = offsets;
         this.calls = Executors.newFixedThreadPool(limits.maxInFlight(), r -> {
-            final Thread t = new Thread(r, "firehose-call");
+            final Thread t = new Thread(r, "batch-call");
             t.setDaemon(true);
             return t;
         });
-        this.dispatcher = new Thread(this::dispatch, "firehose-dispatcher");
+        this.dispatcher = new Thread(this::dispatch, "batch-dispatcher");
         dispatcher.setDaemon(true);
         dispatcher.start();
     }
@@ -92,7 +98,7 @@ public final class FirehoseWriter implements AutoCloseable {
             throw ce;
         }
         if (t != null) {
-            throw new ConnectException("sending to Firehose failed", t);
+            throw new ConnectException("sending a batch failed", t);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.forestwatch.connect.firehose.batch;
+package dev.forestwatch.connect.common.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

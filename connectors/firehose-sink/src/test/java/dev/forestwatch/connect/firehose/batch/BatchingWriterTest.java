@@ -1,5 +1,11 @@
 package dev.forestwatch.connect.firehose.batch;
 
+import dev.forestwatch.connect.common.batch.BatchingWriter;
+
+import dev.forestwatch.connect.common.batch.OffsetTracker;
+
+import dev.forestwatch.connect.common.batch.Entry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,10 +23,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
-class FirehoseWriterTest {
+class BatchingWriterTest {
 
-    private static final FirehoseWriter.Limits LIMITS =
-            new FirehoseWriter.Limits(500, 4 * 1024 * 1024, Duration.ofMillis(20), 4, 100_000, 1L << 30);
+    private static final BatchingWriter.Limits LIMITS =
+            new BatchingWriter.Limits(500, 4 * 1024 * 1024, Duration.ofMillis(20), 4, 100_000, 1L << 30);
 
     @Test
     void batchesNeverExceedTheServiceLimitsAndEveryRecordArrivesOnceInPartitionOrder() throws Exception {
@@ -28,7 +34,7 @@ class FirehoseWriterTest {
         final StubFirehose stub = StubFirehose.failing(d -> rnd.nextDouble() < 0.05, "ServiceUnavailableException");
         final OffsetTracker offsets = new OffsetTracker();
         final List<String> sent = new ArrayList<>();
-        try (FirehoseWriter w = new FirehoseWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
+        try (BatchingWriter w = new BatchingWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
                 BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), offsets)) {
             for (int i = 0; i < 3000; i++) {
                 final int partition = i % 3;
@@ -84,7 +90,7 @@ class FirehoseWriterTest {
     @Test
     void aBatchLeavesAfterTheLingerEvenWhenNotFull() {
         final StubFirehose stub = StubFirehose.failing(d -> false, null);
-        try (FirehoseWriter w = new FirehoseWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
+        try (BatchingWriter w = new BatchingWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
                 BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), new OffsetTracker())) {
             w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, 0), "a".getBytes(StandardCharsets.UTF_8),
                     System.nanoTime()));
@@ -95,9 +101,9 @@ class FirehoseWriterTest {
     @Test
     void aFullBufferAsksForPausingAndAHalfEmptyOneForResuming() throws Exception {
         final StubFirehose stub = StubFirehose.failing(d -> false, null);
-        final FirehoseWriter.Limits small = new FirehoseWriter.Limits(500, 4 * 1024 * 1024, Duration.ofHours(1), 1,
+        final BatchingWriter.Limits small = new BatchingWriter.Limits(500, 4 * 1024 * 1024, Duration.ofHours(1), 1,
                 1000, 1L << 30);
-        try (FirehoseWriter w = new FirehoseWriter(small, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
+        try (BatchingWriter w = new BatchingWriter(small, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
                 BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), new OffsetTracker())) {
             for (int i = 0; i < 999; i++) {
                 w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, i), new byte[10], Long.MAX_VALUE));

@@ -1,4 +1,4 @@
-package dev.forestwatch.connect.firehose.batch;
+package dev.forestwatch.connect.common.batch;
 
 import java.util.Collection;
 import java.util.HashMap;
