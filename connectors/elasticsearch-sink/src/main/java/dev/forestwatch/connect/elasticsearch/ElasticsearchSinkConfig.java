@@ -1,0 +1,199 @@
+package dev.forestwatch.connect.elasticsearch;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** Settings of the Elasticsearch sink; defaults follow the seed's Firehose delivery (index anomalydata, 300 s). */
+public final class ElasticsearchSinkConfig extends AbstractConfig {
+
+    private static final String GROUP_CONNECTION = "Connection";
+    private static final String GROUP_SECURITY = "Security";
+    private static final String GROUP_DOCUMENTS = "Documents";
+    private static final String GROUP_BATCHING = "Batching";
+    private static final String GROUP_ERRORS = "Retries and errors";
+
+    public static final String URLS_CONFIG = "connection.urls";
+    private static final String URLS_DOC = "Elasticsearch (or OpenSearch) HTTP endpoints, comma separated, e.g. https://es1:9200,https://es2:9200.";
+    public static final String USERNAME_CONFIG = "connection.username";
+    private static final String USERNAME_DOC = "User for basic authentication (empty: none).";
+    public static final String PASSWORD_CONFIG = "connection.password";
+    private static final String PASSWORD_DOC = "Password for basic authentication.";
+    public static final String API_KEY_CONFIG = "connection.api.key";
+    private static final String API_KEY_DOC = "API key, the base64 'id:api_key' value Elasticsearch returns as 'encoded' (empty: none). Not together with a username.";
+    public static final String TRUSTSTORE_CONFIG = "ssl.truststore.location";
+    private static final String TRUSTSTORE_DOC = "Truststore (PKCS12 or JKS) with the CA of an https endpoint signed by a private CA. Empty: the JVM's default trust.";
+    public static final String TRUSTSTORE_PASSWORD_CONFIG = "ssl.truststore.password";
+    private static final String TRUSTSTORE_PASSWORD_DOC = "Password of the truststore.";
+    public static final String TRUSTSTORE_TYPE_CONFIG = "ssl.truststore.type";
+    private static final String TRUSTSTORE_TYPE_DOC = "PKCS12 or JKS.";
+
+    public static final String INDEX_CONFIG = "index";
+    private static final String INDEX_DOC = "Index (or data stream) to write to, as the seed's Firehose delivered to 'anomalydata'.";
+    public static final String ROTATION_CONFIG = "index.rotation";
+    private static final String ROTATION_DOC = "Append the record's period to the index name, like Firehose's rotation: none, hourly (<index>-yyyy-MM-dd-HH), daily (<index>-yyyy-MM-dd), weekly (<index>-yyyy-ww), monthly (<index>-yyyy-MM), from the record timestamp in UTC.";
+    public static final String DATA_STREAM_CONFIG = "data.stream";
+    private static final String DATA_STREAM_DOC = "Write to a data stream named by 'index' (documents must carry @timestamp; the template makes it a data stream). Documents are created, so a replayed one is a no-op conflict instead of a duplicate.";
+    public static final String TEMPLATE_CONFIG = "index.template.enabled";
+    private static final String TEMPLATE_DOC = "Install an index template at start so ANOMALY_SCORE is a double, created a date, iotName a keyword and replicas as set below, before the first document creates the index.";
+    public static final String REPLICAS_CONFIG = "index.replicas";
+    private static final String REPLICAS_DOC = "Replicas in the template. 0 for a single-node cluster (else it stays yellow, the seed's 'yellow health' problem).";
+    public static final String ID_FIELD_CONFIG = "document.id.field";
+    private static final String ID_FIELD_DOC = "Top-level value field holding the document id; the streams app writes a stable recordId, so a replay overwrites instead of duplicating. Empty: not used.";
+    public static final String ID_HEADER_CONFIG = "document.id.header";
+    private static final String ID_HEADER_DOC = "Record header holding the document id, tried before the field. Empty: not used.";
+    public static final String ID_FROM_KEY_CONFIG = "document.id.from.key";
+    private static final String ID_FROM_KEY_DOC = "Use the record key as document id when neither header nor field gives one. Without any id, topic+partition+offset is used, which is also replay-safe.";
+
+    public static final String BATCH_MAX_RECORDS_CONFIG = "batch.max.records";
+    private static final String BATCH_MAX_RECORDS_DOC = "Documents per _bulk request.";
+    public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
+    private static final String BATCH_MAX_BYTES_DOC = "Bytes per _bulk request (Firehose's Elasticsearch buffer in the seed: 1 MB).";
+    public static final String LINGER_MS_CONFIG = "linger.ms";
+    private static final String LINGER_MS_DOC = "How long a document may wait for a batch to fill.";
+    public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.requests";
+    private static final String MAX_IN_FLIGHT_DOC = "_bulk requests at once per task; never two for the same Kafka partition.";
+    public static final String BUFFER_MAX_RECORDS_CONFIG = "buffer.max.records";
+    private static final String BUFFER_MAX_RECORDS_DOC = "Documents buffered per task before its partitions are paused (resumed at half).";
+    public static final String BUFFER_MAX_BYTES_CONFIG = "buffer.max.bytes";
+    private static final String BUFFER_MAX_BYTES_DOC = "Bytes buffered per task before its partitions are paused.";
+
+    public static final String RETRY_MAX_DURATION_MS_CONFIG = "retry.max.duration.ms";
+    private static final String RETRY_MAX_DURATION_MS_DOC = "How long a document is retried (429, 5xx, connection failures) before the task fails; 300 s as the seed's Firehose retry duration.";
+    public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+    private static final String RETRY_BACKOFF_MS_DOC = "First retry delay; it doubles, with jitter, up to retry.backoff.max.ms.";
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Largest retry delay.";
+    public static final String ON_MALFORMED_CONFIG = "behavior.on.malformed.documents";
+    private static final String ON_MALFORMED_DOC = "A document Elasticsearch refuses (mapping conflict, malformed JSON): fail the task, warn (log and skip), ignore (skip), or report it with the server's reason to the dead-letter topic (errors.deadletterqueue.topic.name with errors.tolerance=all), the seed's 'failed documents only' backup.";
+    public static final String ON_NULL_CONFIG = "behavior.on.null.values";
+    private static final String ON_NULL_DOC = "A record with a null value: ignore it, delete the document with its id, or fail.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        final ConfigDef def = new ConfigDef();
+        int o = 0;
+        def.define(URLS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new UrlsValidator(), Importance.HIGH, URLS_DOC,
+                GROUP_CONNECTION, ++o, Width.LONG, "URLs");
+        o = 0;
+        def.define(USERNAME_CONFIG, Type.STRING, "", Importance.MEDIUM, USERNAME_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Username");
+        def.define(PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, PASSWORD_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Password");
+        def.define(API_KEY_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, API_KEY_DOC, GROUP_SECURITY, ++o, Width.MEDIUM, "API key");
+        def.define(TRUSTSTORE_CONFIG, Type.STRING, "", Importance.MEDIUM, TRUSTSTORE_DOC, GROUP_SECURITY, ++o, Width.LONG, "Truststore");
+        def.define(TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, TRUSTSTORE_PASSWORD_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Truststore password");
+        def.define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), Importance.LOW, TRUSTSTORE_TYPE_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Truststore type");
+        o = 0;
+        def.define(INDEX_CONFIG, Type.STRING, "anomalydata", new ConfigDef.NonEmptyString(), Importance.HIGH, INDEX_DOC, GROUP_DOCUMENTS, ++o, Width.MEDIUM, "Index");
+        def.define(ROTATION_CONFIG, Type.STRING, "none", Choices.validator(Choices.Rotation.class), Importance.MEDIUM, ROTATION_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Rotation");
+        def.define(DATA_STREAM_CONFIG, Type.BOOLEAN, false, Importance.LOW, DATA_STREAM_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Data stream");
+        def.define(TEMPLATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TEMPLATE_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Install template");
+        def.define(REPLICAS_CONFIG, Type.INT, 1, Range.between(0, 10), Importance.MEDIUM, REPLICAS_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Replicas");
+        def.define(ID_FIELD_CONFIG, Type.STRING, "recordId", Importance.MEDIUM, ID_FIELD_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Id field");
+        def.define(ID_HEADER_CONFIG, Type.STRING, "", Importance.LOW, ID_HEADER_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Id header");
+        def.define(ID_FROM_KEY_CONFIG, Type.BOOLEAN, false, Importance.LOW, ID_FROM_KEY_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Id from key");
+        o = 0;
+        def.define(BATCH_MAX_RECORDS_CONFIG, Type.INT, 2000, Range.between(1, 100_000), Importance.MEDIUM, BATCH_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max documents per request");
+        def.define(BATCH_MAX_BYTES_CONFIG, Type.INT, 5 * 1024 * 1024, Range.between(1024, 100 * 1024 * 1024), Importance.LOW, BATCH_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max bytes per request");
+        def.define(LINGER_MS_CONFIG, Type.LONG, 1000L, Range.between(0, 600_000), Importance.MEDIUM, LINGER_MS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Linger (ms)");
+        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.LOW, MAX_IN_FLIGHT_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Requests in flight");
+        def.define(BUFFER_MAX_RECORDS_CONFIG, Type.INT, 20_000, Range.atLeast(1), Importance.LOW, BUFFER_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered documents");
+        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024), Importance.LOW, BUFFER_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered bytes");
+        o = 0;
+        def.define(RETRY_MAX_DURATION_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 7_200_000), Importance.MEDIUM, RETRY_MAX_DURATION_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Retry duration (ms)");
+        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Retry backoff (ms)");
+        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MAX_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Max retry backoff (ms)");
+        def.define(ON_MALFORMED_CONFIG, Type.STRING, "fail", Choices.validator(Choices.OnMalformed.class), Importance.MEDIUM, ON_MALFORMED_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on malformed documents");
+        def.define(ON_NULL_CONFIG, Type.STRING, "ignore", Choices.validator(Choices.OnNull.class), Importance.LOW, ON_NULL_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on null values");
+        return def;
+    }
+
+    public ElasticsearchSinkConfig(final Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        if (!username().isEmpty() && !secret(API_KEY_CONFIG).isEmpty()) {
+            throw new ConfigException(API_KEY_CONFIG, "[hidden]", "use either " + USERNAME_CONFIG + "/"
+                    + PASSWORD_CONFIG + " or an API key, not both");
+        }
+        if (username().isEmpty() != secret(PASSWORD_CONFIG).isEmpty()) {
+            throw new ConfigException(PASSWORD_CONFIG, "[hidden]", "set both " + USERNAME_CONFIG + " and "
+                    + PASSWORD_CONFIG + ", or neither");
+        }
+        if (dataStream() && rotation() != Choices.Rotation.NONE) {
+            throw new ConfigException(ROTATION_CONFIG, getString(ROTATION_CONFIG), "a data stream rolls over by "
+                    + "itself; use index.rotation=none with data.stream=true");
+        }
+        if (getLong(RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(RETRY_BACKOFF_MS_CONFIG)) {
+            throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, getLong(RETRY_BACKOFF_MAX_MS_CONFIG),
+                    "must be at least " + RETRY_BACKOFF_MS_CONFIG);
+        }
+    }
+
+    public List<URI> urls() { return getList(URLS_CONFIG).stream().map(URI::create).toList(); }
+    public String username() { return getString(USERNAME_CONFIG); }
+    public String password() { return secret(PASSWORD_CONFIG); }
+    public String apiKey() { return secret(API_KEY_CONFIG); }
+    public String truststore() { return getString(TRUSTSTORE_CONFIG); }
+    public String truststorePassword() { return secret(TRUSTSTORE_PASSWORD_CONFIG); }
+    public String truststoreType() { return getString(TRUSTSTORE_TYPE_CONFIG); }
+    public String index() { return getString(INDEX_CONFIG); }
+    public Choices.Rotation rotation() { return Choices.parse(Choices.Rotation.class, getString(ROTATION_CONFIG)); }
+    public boolean dataStream() { return getBoolean(DATA_STREAM_CONFIG); }
+    public boolean templateEnabled() { return getBoolean(TEMPLATE_CONFIG); }
+    public int replicas() { return getInt(REPLICAS_CONFIG); }
+    public String idField() { return getString(ID_FIELD_CONFIG); }
+    public String idHeader() { return getString(ID_HEADER_CONFIG); }
+    public boolean idFromKey() { return getBoolean(ID_FROM_KEY_CONFIG); }
+    public int batchMaxRecords() { return getInt(BATCH_MAX_RECORDS_CONFIG); }
+    public int batchMaxBytes() { return getInt(BATCH_MAX_BYTES_CONFIG); }
+    public Duration linger() { return Duration.ofMillis(getLong(LINGER_MS_CONFIG)); }
+    public int maxInFlight() { return getInt(MAX_IN_FLIGHT_CONFIG); }
+    public int bufferMaxRecords() { return getInt(BUFFER_MAX_RECORDS_CONFIG); }
+    public long bufferMaxBytes() { return getLong(BUFFER_MAX_BYTES_CONFIG); }
+    public long retryMaxDurationMs() { return getLong(RETRY_MAX_DURATION_MS_CONFIG); }
+    public long retryBackoffMs() { return getLong(RETRY_BACKOFF_MS_CONFIG); }
+    public long retryBackoffMaxMs() { return getLong(RETRY_BACKOFF_MAX_MS_CONFIG); }
+    public Choices.OnMalformed onMalformed() { return Choices.parse(Choices.OnMalformed.class, getString(ON_MALFORMED_CONFIG)); }
+    public Choices.OnNull onNull() { return Choices.parse(Choices.OnNull.class, getString(ON_NULL_CONFIG)); }
+
+    private String secret(final String key) {
+        final Password p = getPassword(key);
+        return p == null ? "" : p.value();
+    }
+
+    /** Non-empty list of absolute http(s) URLs. */
+    static final class UrlsValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(final String name, final Object value) {
+            @SuppressWarnings("unchecked")
+            final List<String> urls = (List<String>) value;
+            if (urls == null || urls.isEmpty()) {
+                throw new ConfigException(name, value, "at least one URL is needed, e.g. http://localhost:9200");
+            }
+            for (final String u : urls) {
+                final URI uri;
+                try {
+                    uri = URI.create(u);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, u, "not a URL: " + e.getMessage());
+                }
+                if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                    throw new ConfigException(name, u, "must be http(s)://host:port");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "http(s) URLs, comma separated";
+        }
+    }
+}

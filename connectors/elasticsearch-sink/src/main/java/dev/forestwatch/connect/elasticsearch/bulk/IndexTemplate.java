@@ -1,0 +1,57 @@
+package dev.forestwatch.connect.elasticsearch.bulk;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * The index template that types the scored records before the first document creates the index: without it,
+ * dynamic mapping guesses (a first ANOMALY_SCORE of 0 makes the field a long, and later 0.83 is truncated).
+ */
+public final class IndexTemplate {
+
+    private final BulkTransport transport;
+    private final String index;
+    private final int replicas;
+    private final boolean dataStream;
+    private volatile boolean installed;
+
+    public IndexTemplate(final BulkTransport transport, final String index, final int replicas,
+            final boolean dataStream) {
+        this.transport = transport;
+        this.index = index;
+        this.replicas = replicas;
+        this.dataStream = dataStream;
+    }
+
+    public String body() {
+        return "{\"index_patterns\":[\"" + index + "\",\"" + index + "-*\"],\"priority\":200,"
+                + (dataStream ? "\"data_stream\":{}," : "")
+                + "\"template\":{\"settings\":{\"number_of_replicas\":" + replicas + "},"
+                + "\"mappings\":{\"properties\":{"
+                + "\"@timestamp\":{\"type\":\"date\"},"
+                + "\"ANOMALY_SCORE\":{\"type\":\"double\"},\"ANOMALY_GRADE\":{\"type\":\"double\"},"
+                + "\"created\":{\"type\":\"date\"},\"iotName\":{\"type\":\"keyword\"},"
+                + "\"iotValue\":{\"type\":\"double\"},\"isAnomaly\":{\"type\":\"boolean\"},"
+                + "\"recordId\":{\"type\":\"keyword\"}}}},"
+                + "\"_meta\":{\"created_by\":\"forestwatch elasticsearch sink\"}}";
+    }
+
+    /** Installs it once; throws IOException when Elasticsearch does not answer, so the caller retries. */
+    public void ensure() throws IOException {
+        if (installed) {
+            return;
+        }
+        final BulkTransport.Response r = transport.put("/_index_template/forestwatch-" + index,
+                body().getBytes(StandardCharsets.UTF_8));
+        if (r.status() == 429 || r.status() >= 500) {
+            throw new IOException("HTTP " + r.status() + " installing the index template");
+        }
+        if (r.status() != 200) {
+            throw new ConnectException("Elasticsearch refused the index template for '" + index + "' (HTTP "
+                    + r.status() + "): " + new String(r.body(), StandardCharsets.UTF_8)
+                    + ". Fix the cause or set index.template.enabled=false and manage the mapping yourself.");
+        }
+        installed = true;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.forestwatch.connect.elasticsearch.bulk;
+
+import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import org.apache.http.Header;
+import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.entity.ContentType;
+import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.message.BasicHeader;
+import org.apache.http.nio.entity.NByteArrayEntity;
+import org.apache.http.ssl.SSLContextBuilder;
+import org.apache.http.util.EntityUtils;
+import org.apache.kafka.common.config.ConfigException;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+
+/** The official low-level Elasticsearch REST client, with basic or API-key auth and an optional truststore. */
+public final class RestClientTransport implements BulkTransport {
+
+    private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
+
+    private final RestClient client;
+
+    public RestClientTransport(final ElasticsearchSinkConfig config) {
+        final HttpHost[] hosts = config.urls().stream()
+                .map((URI u) -> new HttpHost(u.getHost(), u.getPort() < 0 ? 9200 : u.getPort(), u.getScheme()))
+                .toArray(HttpHost[]::new);
+        final RestClientBuilder b = RestClient.builder(hosts)
+                .setRequestConfigCallback(r -> r.setConnectTimeout(10_000).setSocketTimeout(120_000));
+        if (!config.apiKey().isEmpty()) {
+            b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
+        }
+        final SSLContext ssl = config.truststore().isEmpty() ? null : sslContext(config);
+        b.setHttpClientConfigCallback(h -> {
+            if (!config.username().isEmpty()) {
+                final BasicCredentialsProvider creds = new BasicCredentialsProvider();
+                creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(config.username(),
+                        config.password()));
+                h.setDefaultCredentialsProvider(creds);
+            }
+            if (ssl != null) {
+                h.setSSLContext(ssl);
+            }
+            return h;
+        });
+        this.client = b.build();
+    }
+
+    private static SSLContext sslContext(final ElasticsearchSinkConfig config) {
+        try (InputStream in = Files.newInputStream(Path.of(config.truststore()))) {
+            final KeyStore ks = KeyStore.getInstance(config.truststoreType());
+            ks.load(in, config.truststorePassword().toCharArray());
+            return SSLContextBuilder.create().loadTrustMaterial(ks, null).build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(ElasticsearchSinkConfig.TRUSTSTORE_CONFIG, config.truststore(),
+                    "cannot load it (" + e.getMessage() + "); check the path, ssl.truststore.type and the password");
+        }
+    }
+
+    @Override
+    public Response bulk(final byte[] body) throws IOException {
+        final Request r = new Request("POST", "/_bulk");
+        r.setEntity(new NByteArrayEntity(body, NDJSON));
+        return perform(r);
+    }
+
+    @Override
+    public Response put(final String path, final byte[] body) throws IOException {
+        final Request r = new Request("PUT", path);
+        r.setEntity(new NByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        return perform(r);
+    }
+
+    private Response perform(final Request r) throws IOException {
+        try {
+            final org.elasticsearch.client.Response resp = client.performRequest(r);
+            return new Response(resp.getStatusLine().getStatusCode(), EntityUtils.toByteArray(resp.getEntity()));
+        } catch (ResponseException e) {
+            final var resp = e.getResponse();
+            return new Response(resp.getStatusLine().getStatusCode(),
+                    resp.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(resp.getEntity()));
+        }
+    }
+
+    /** For "Basic" auth built by hand in tests and tools. */
+    static String basic(final String user, final String password) {
+        return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

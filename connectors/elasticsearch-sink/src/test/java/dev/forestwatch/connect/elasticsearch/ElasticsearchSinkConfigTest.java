@@ -1,0 +1,75 @@
+package dev.forestwatch.connect.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.forestwatch.connect.common.ConfigReference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class ElasticsearchSinkConfigTest {
+
+    private static final Path REFERENCE = Path.of("../../docs/config/elasticsearch-sink.md");
+
+    static Map<String, String> minimal() {
+        final Map<String, String> m = new HashMap<>();
+        m.put(ElasticsearchSinkConfig.URLS_CONFIG, "http://localhost:9200");
+        return m;
+    }
+
+    static String reference() {
+        return ConfigReference.markdown("forestwatch Elasticsearch sink connector configuration",
+                "Connector class `dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector`. Besides these, "
+                        + "the worker's sink settings apply (`topics`, `tasks.max`, `errors.tolerance`, "
+                        + "`errors.deadletterqueue.topic.name`, converters). Secrets are `password` typed.",
+                ElasticsearchSinkConfig.CONFIG_DEF);
+    }
+
+    @Test
+    void theCommittedReferenceMatchesTheConfigDef() throws IOException {
+        if (System.getenv("CI") == null && Boolean.getBoolean("forestwatch.regenerate.docs")) {
+            Files.writeString(REFERENCE, reference(), StandardCharsets.UTF_8);
+        }
+        assertThat(Files.readString(REFERENCE, StandardCharsets.UTF_8))
+                .as("docs/config/elasticsearch-sink.md is stale: run `mvn -pl connectors/elasticsearch-sink test "
+                        + "-Dtest=ElasticsearchSinkConfigTest -Dforestwatch.regenerate.docs=true`")
+                .isEqualTo(reference());
+    }
+
+    @Test
+    void defaultsFollowTheSeedsDelivery() {
+        final ElasticsearchSinkConfig c = new ElasticsearchSinkConfig(minimal());
+        assertThat(c.index()).isEqualTo("anomalydata");
+        assertThat(c.retryMaxDurationMs()).isEqualTo(300_000);
+        assertThat(c.idField()).isEqualTo("recordId");
+        assertThat(c.onMalformed()).isEqualTo(Choices.OnMalformed.FAIL);
+    }
+
+    @Test
+    void crossFieldRulesNameTheSettingsAndHideSecrets() {
+        final Map<String, String> both = minimal();
+        both.put(ElasticsearchSinkConfig.USERNAME_CONFIG, "elastic");
+        both.put(ElasticsearchSinkConfig.PASSWORD_CONFIG, "changeme");
+        both.put(ElasticsearchSinkConfig.API_KEY_CONFIG, "c2VjcmV0");
+        final Throwable t = catchThrowable(() -> new ElasticsearchSinkConfig(both));
+        assertThat(t).isInstanceOf(ConfigException.class).hasMessageContaining("connection.api.key")
+                .hasMessageNotContaining("c2VjcmV0").hasMessageNotContaining("changeme");
+        final Map<String, String> ds = minimal();
+        ds.put(ElasticsearchSinkConfig.DATA_STREAM_CONFIG, "true");
+        ds.put(ElasticsearchSinkConfig.ROTATION_CONFIG, "daily");
+        assertThat(catchThrowable(() -> new ElasticsearchSinkConfig(ds))).hasMessageContaining("index.rotation");
+        final Map<String, String> url = minimal();
+        url.put(ElasticsearchSinkConfig.URLS_CONFIG, "localhost:9200");
+        assertThat(catchThrowable(() -> new ElasticsearchSinkConfig(url))).hasMessageContaining("connection.urls");
+        final Map<String, String> policy = minimal();
+        policy.put(ElasticsearchSinkConfig.ON_MALFORMED_CONFIG, "retry");
+        assertThat(catchThrowable(() -> new ElasticsearchSinkConfig(policy)))
+                .hasMessageContaining("behavior.on.malformed.documents");
+    }
+}

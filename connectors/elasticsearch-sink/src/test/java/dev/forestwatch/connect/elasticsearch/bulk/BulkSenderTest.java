@@ -1,0 +1,96 @@
+package dev.forestwatch.connect.elasticsearch.bulk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.forestwatch.connect.common.Backoff;
+import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.elasticsearch.Choices;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+class BulkSenderTest {
+
+    private final DocumentBuilder docs = new DocumentBuilder("anomalydata", Choices.Rotation.NONE, false, "recordId",
+            "", false);
+    private final List<Long> sleeps = new ArrayList<>();
+    private final BulkSender.Stats stats = new BulkSender.Stats();
+
+    private List<Entry> entries(final int n) {
+        return IntStream.range(0, n).mapToObj(i -> {
+            final SinkRecord r = new SinkRecord("scored", 0, null, null, null,
+                    ("{\"recordId\":\"id-" + i + "\",\"iotValue\":" + i + "}").getBytes(StandardCharsets.UTF_8), i);
+            return Entry.of(r, docs.indexItem(r), 0L);
+        }).toList();
+    }
+
+    private BulkSender sender(final ScriptedTransport t, final Choices.OnMalformed onMalformed, final long retryMs) {
+        return new BulkSender(t, new IndexTemplate(t, "anomalydata", 0, false), new Backoff(10, 100), retryMs,
+                onMalformed, null, sleeps::add, stats);
+    }
+
+    @Test
+    void itemsRejectedFor429And5xxAreSentAgainAloneAndOnlyThem() throws Exception {
+        final ScriptedTransport t = new ScriptedTransport()
+                .then((Function<Integer, Integer>) i -> i == 1 ? 429 : i == 3 ? 503 : 201);
+        final List<Long> settled = new ArrayList<>();
+        sender(t, Choices.OnMalformed.FAIL, 60_000).send(entries(5), e -> settled.add(e.offset()));
+        assertThat(t.bodies).hasSize(2);
+        assertThat(t.bodies.get(1)).contains("\"_id\":\"id-1\"").contains("\"_id\":\"id-3\"")
+                .doesNotContain("id-0").doesNotContain("id-2").doesNotContain("id-4");
+        assertThat(settled).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
+        assertThat(stats.retriedItems.get()).isEqualTo(2);
+        assertThat(t.templatePuts).isEqualTo(1);
+    }
+
+    @Test
+    void elasticsearchDownOrOverloadedIsRetriedWithBackoffUntilItAnswers() throws Exception {
+        final ScriptedTransport t = new ScriptedTransport().then(new IOException("Connection refused"))
+                .then(new IOException("Connection refused")).then(503).then(429);
+        sender(t, Choices.OnMalformed.FAIL, 60_000).send(entries(3), e -> { });
+        assertThat(sleeps).hasSize(4);
+        assertThat(stats.retriedRequests.get()).isEqualTo(4);
+        assertThat(stats.indexed.get()).isEqualTo(3);
+    }
+
+    @Test
+    void givesUpAfterTheRetryDurationNamingTheSetting() {
+        final ScriptedTransport t = new ScriptedTransport();
+        for (int i = 0; i < 100; i++) {
+            t.then(503);
+        }
+        final Throwable thrown = catchThrowable(() -> new BulkSender(t, null, new Backoff(10, 20), 100,
+                Choices.OnMalformed.FAIL, null, Thread::sleep, stats).send(entries(1), e -> { }));
+        assertThat(thrown).isInstanceOf(ConnectException.class).hasMessageContaining("retry.max.duration.ms=100");
+    }
+
+    @Test
+    void aRefusedDocumentFollowsTheMalformedPolicy() throws Exception {
+        final Function<Integer, Integer> secondRefused = i -> i == 1 ? 400 : 201;
+        final List<Long> settled = new ArrayList<>();
+        sender(new ScriptedTransport().then(secondRefused), Choices.OnMalformed.WARN, 60_000)
+                .send(entries(3), e -> settled.add(e.offset()));
+        assertThat(settled).containsExactlyInAnyOrder(0L, 1L, 2L);
+        assertThat(stats.malformed.get()).isEqualTo(1);
+
+        final Throwable thrown = catchThrowable(() -> sender(new ScriptedTransport().then(secondRefused),
+                Choices.OnMalformed.FAIL, 60_000).send(entries(3), e -> { }));
+        assertThat(thrown).hasMessageContaining("mapper_parsing_exception")
+                .hasMessageContaining("behavior.on.malformed.documents");
+    }
+
+    @Test
+    void badCredentialsFailAtOnceWithAHint() {
+        final Throwable thrown = catchThrowable(() -> sender(new ScriptedTransport().then(401),
+                Choices.OnMalformed.FAIL, 60_000).send(entries(1), e -> { }));
+        assertThat(thrown).hasMessageContaining("connection.api.key");
+        assertThat(sleeps).isEmpty();
+    }
+}
