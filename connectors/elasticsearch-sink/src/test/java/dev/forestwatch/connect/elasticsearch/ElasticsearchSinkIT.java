@@ -1,0 +1,210 @@
+package dev.forestwatch.connect.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forestwatch.local.EmbeddedConnect;
+import dev.forestwatch.local.EmbeddedElasticsearch;
+import dev.forestwatch.local.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connector in a real Connect worker, installed from the built plugin zip, reading a real broker and writing
+ * to a real Elasticsearch started from its Maven Central zip.
+ */
+class ElasticsearchSinkIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T05:00:00Z");
+    private static EmbeddedKafka kafka;
+    private static EmbeddedConnect connect;
+    private static EmbeddedElasticsearch es;
+
+    @BeforeAll
+    static void start() throws Exception {
+        final Path zip = Path.of(System.getProperty("forestwatch.plugin.zip"));
+        assertThat(zip).as("the plugin zip (mvn package builds it)").exists();
+        final Path plugins = Files.createTempDirectory("fw-plugins");
+        EmbeddedConnect.installPluginFromZip(zip, plugins);
+        es = EmbeddedElasticsearch.start();
+        kafka = EmbeddedKafka.start();
+        connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
+                .workerProperty("offset.flush.interval.ms", "500").start();
+        assertThat(connect.connectorPlugins()).contains(ElasticsearchSinkConnector.class.getName());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connect != null) {
+            connect.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (es != null) {
+            es.close();
+        }
+    }
+
+    private static Map<String, String> connector(final String topic, final String index) {
+        final Map<String, String> c = new HashMap<>();
+        c.put("connector.class", ElasticsearchSinkConnector.class.getName());
+        c.put("tasks.max", "2");
+        c.put("topics", topic);
+        c.put(ElasticsearchSinkConfig.URLS_CONFIG, es.url());
+        c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
+        c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
+        c.put(ElasticsearchSinkConfig.LINGER_MS_CONFIG, "200");
+        c.put(ElasticsearchSinkConfig.RETRY_BACKOFF_MS_CONFIG, "100");
+        c.put(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
+        return c;
+    }
+
+    /** Scored records as the streams app writes them, 10 a second from T0, with a recordId each. */
+    private static List<String> produce(final String topic, final int from, final int n) {
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        final List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = from; i < from + n; i++) {
+                final String id = topic + "-" + i;
+                final Instant created = T0.plusMillis(i * 100L);
+                producer.send(new ProducerRecord<>(topic, null, created.toEpochMilli(), "DemoSensor",
+                        "{\"iotName\":\"DemoSensor\",\"iotValue\":" + (10 + i % 11) + ",\"ANOMALY_SCORE\":"
+                                + (i % 100 == 0 ? 3.1 : 0.8) + ",\"created\":\"" + created.toString().substring(0, 19)
+                                + "Z\",\"ANOMALY_GRADE\":0.0,\"isAnomaly\":false,\"recordId\":\"" + id + "\"}"));
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private static long count(final String index) {
+        try {
+            es.refresh(index);
+            return es.count(index);
+        } catch (RuntimeException e) {
+            return -1; // index not there yet
+        }
+    }
+
+    @Test
+    void indexesEveryRecordOnceAndAReplayCreatesNoDuplicate() {
+        kafka.createTopics(3, "es-a");
+        produce("es-a", 0, 3000);
+        connect.createOrUpdateConnector("es-a", connector("es-a", "anomalydata-a"));
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> count("anomalydata-a") == 3000);
+        } finally {
+            connect.deleteConnector("es-a");
+        }
+        // the same offsets again, through a connector with a fresh consumer group: ids overwrite
+        connect.createOrUpdateConnector("es-a-replay", connector("es-a", "anomalydata-a"));
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> es.get("/anomalydata-a/_stats/indexing")
+                    .path("_all").path("primaries").path("indexing").path("index_total").asLong() >= 6000);
+            assertThat(count("anomalydata-a")).isEqualTo(3000);
+        } finally {
+            connect.deleteConnector("es-a-replay");
+        }
+        final JsonNode mapping = es.get("/anomalydata-a/_mapping").path("anomalydata-a").path("mappings")
+                .path("properties");
+        assertThat(mapping.path("ANOMALY_SCORE").path("type").asText()).isEqualTo("double");
+        assertThat(mapping.path("created").path("type").asText()).isEqualTo("date");
+        assertThat(mapping.path("iotName").path("type").asText()).isEqualTo("keyword");
+    }
+
+    @Test
+    void aDocumentTheMappingRejectsGoesToTheDeadLetterTopicAndTheRestIsIndexed() throws Exception {
+        kafka.createTopics(1, "es-b");
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.5,\"recordId\":\"b1\"}"));
+            producer.send(new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":\"high\",\"recordId\":\"b2\"}"));
+            producer.send(new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.7,\"recordId\":\"b3\"}")).get();
+        }
+        final Map<String, String> c = connector("es-b", "anomalydata-b");
+        c.put("tasks.max", "1");
+        c.put(ElasticsearchSinkConfig.ON_MALFORMED_CONFIG, "report");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", "es-dlq");
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        connect.createOrUpdateConnector("es-b", c);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-b") == 2);
+            final Properties cp = new Properties();
+            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "es-dlq-reader");
+            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                dlq.subscribe(List.of("es-dlq"));
+                final List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    dlq.poll(Duration.ofMillis(500)).forEach(got::add);
+                    return !got.isEmpty();
+                });
+                assertThat(new String(got.get(0).value(), StandardCharsets.UTF_8)).contains("\"recordId\":\"b2\"");
+                final var reason = got.get(0).headers().lastHeader("__connect.errors.exception.message");
+                assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("parsing");
+            }
+        } finally {
+            connect.deleteConnector("es-b");
+        }
+    }
+
+    @Test
+    void elasticsearchDownForThirtySecondsLosesNothingAndTheMinuteHistogramAddsUp() {
+        kafka.createTopics(2, "es-c");
+        produce("es-c", 0, 1200);
+        connect.createOrUpdateConnector("es-c", connector("es-c", "anomalydata-c"));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-c") == 1200);
+            es.stop();
+            produce("es-c", 1200, 1200); // arrives while Elasticsearch is down
+            final long downAt = System.nanoTime();
+            await().pollDelay(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40)).until(() -> true);
+            assertThat(connect.taskStates("es-c")).containsOnly("RUNNING");
+            es.restart();
+            System.err.printf("Elasticsearch was down %.0f s%n", (System.nanoTime() - downAt) / 1e9);
+            await().atMost(Duration.ofSeconds(120)).until(() -> count("anomalydata-c") == 2400);
+            // the seed's Kibana chart: documents per minute of created; 10 a second = 600 a minute
+            final JsonNode buckets = es.post("/anomalydata-c/_search", "{\"size\":0,\"aggs\":{\"per_minute\":"
+                    + "{\"date_histogram\":{\"field\":\"created\",\"fixed_interval\":\"1m\"},"
+                    + "\"aggs\":{\"max_score\":{\"max\":{\"field\":\"ANOMALY_SCORE\"}}}}}}")
+                    .path("aggregations").path("per_minute").path("buckets");
+            assertThat(buckets).hasSize(4);
+            for (final JsonNode b : buckets) {
+                assertThat(b.path("doc_count").asLong()).isEqualTo(600);
+                assertThat(b.path("max_score").path("value").asDouble()).isEqualTo(3.1);
+            }
+        } finally {
+            connect.deleteConnector("es-c");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.forestwatch.connect.elasticsearch.bench;
+
+import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
+import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector;
+import dev.forestwatch.local.EmbeddedConnect;
+import dev.forestwatch.local.EmbeddedElasticsearch;
+import dev.forestwatch.local.EmbeddedKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Docs/s into the same Elasticsearch through the connector (a real worker reading a real broker, plugin from its
+ * zip) and through a plain _bulk loader with the same batch size, and their ratio, plus heap.
+ * {@code ./forestwatch bench-elasticsearch [--records N]}.
+ */
+public final class ElasticsearchSinkBenchmark {
+
+    private static final int BATCH = 2000;
+
+    private ElasticsearchSinkBenchmark() {}
+
+    public static void main(final String[] args) throws Exception {
+        int records = 100_000;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--records")) {
+                records = Integer.parseInt(args[i + 1]);
+            } else {
+                throw new IllegalArgumentException("unknown flag " + args[i] + " (flags: --records N)");
+            }
+        }
+        final List<byte[]> docs = scoredRecords(records);
+        final Path plugins = Files.createTempDirectory("fw-bench-plugins");
+        EmbeddedConnect.installPluginFromZip(Path.of(System.getProperty("forestwatch.plugin.zip")), plugins);
+        System.out.printf(Locale.ROOT, "Elasticsearch sink benchmark: %,d documents of ~%d bytes, batches of %d; "
+                + "%d cores%n", records, docs.get(0).length, BATCH, Runtime.getRuntime().availableProcessors());
+        try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start(); EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedConnect connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
+                        .workerProperty("consumer.max.poll.records", "2000").start()) {
+            template(es);
+            System.out.println("warm-up: a plain load of 20,000 documents");
+            plainLoad(es, docs.subList(0, Math.min(20_000, docs.size())), "bench-warmup");
+            final double plain = plainLoad(es, docs, "bench-plain");
+            System.out.printf(Locale.ROOT, "plain _bulk loader: %,.0f docs/s%n", plain);
+            final double sink = connector(es, kafka, connect, docs, "bench-sink");
+            System.out.printf(Locale.ROOT, "connector:          %,.0f docs/s%n", sink);
+            final Runtime rt = Runtime.getRuntime();
+            System.gc();
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-52s %10s%n", "mode", "docs/s");
+            System.out.printf(Locale.ROOT, "%-52s %,10.0f%n", "plain _bulk loader (1 request at a time)", plain);
+            System.out.printf(Locale.ROOT, "%-52s %,10.0f%n", "connector (Connect worker, 1 task, 1 in flight)", sink);
+            System.out.printf(Locale.ROOT, "connector/plain: %.2f  target >= 0.80  %s%n", sink / plain,
+                    sink / plain >= 0.8 ? "OK" : "BELOW TARGET");
+            System.out.printf(Locale.ROOT, "heap used in this JVM (broker, worker, connector) after the runs: %d MB%n",
+                    (rt.totalMemory() - rt.freeMemory()) >> 20);
+        }
+    }
+
+    private static void template(final EmbeddedElasticsearch es) {
+        es.put("/_index_template/bench", "{\"index_patterns\":[\"bench-*\"],\"template\":{\"settings\":"
+                + "{\"number_of_replicas\":0}}}");
+    }
+
+    /** The same items a connector sends (index action with id, document), BATCH per request, one at a time. */
+    static double plainLoad(final EmbeddedElasticsearch es, final List<byte[]> docs, final String index)
+            throws Exception {
+        final HttpClient http = HttpClient.newHttpClient();
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < docs.size(); i += BATCH) {
+            final StringBuilder body = new StringBuilder();
+            for (int j = i; j < Math.min(i + BATCH, docs.size()); j++) {
+                body.append("{\"index\":{\"_index\":\"").append(index).append("\",\"_id\":\"r-").append(j)
+                        .append("\"}}\n").append(new String(docs.get(j), StandardCharsets.UTF_8)).append('\n');
+            }
+            final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es.url() + "/_bulk"))
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200 || r.body().contains("\"errors\":true")) {
+                throw new IllegalStateException("bulk failed: " + r.statusCode());
+            }
+        }
+        final double rate = docs.size() / ((System.nanoTime() - t0) / 1e9);
+        es.refresh(index);
+        if (es.count(index) != docs.size()) {
+            throw new IllegalStateException("plain load indexed " + es.count(index));
+        }
+        return rate;
+    }
+
+    static double connector(final EmbeddedElasticsearch es, final EmbeddedKafka kafka, final EmbeddedConnect connect,
+            final List<byte[]> docs, final String index) throws Exception {
+        kafka.createTopics(2, index);
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (final byte[] d : docs) {
+                producer.send(new ProducerRecord<>(index, d));
+            }
+        }
+        final Map<String, String> c = new HashMap<>();
+        c.put("connector.class", ElasticsearchSinkConnector.class.getName());
+        c.put("tasks.max", "1");
+        c.put("topics", index);
+        c.put(ElasticsearchSinkConfig.URLS_CONFIG, es.url());
+        c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
+        c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
+        c.put(ElasticsearchSinkConfig.BATCH_MAX_RECORDS_CONFIG, String.valueOf(BATCH));
+        c.put(ElasticsearchSinkConfig.MAX_IN_FLIGHT_CONFIG, "1");
+        c.put(ElasticsearchSinkConfig.LINGER_MS_CONFIG, "100");
+        final long t0 = System.nanoTime();
+        connect.createOrUpdateConnector(index, c);
+        final long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        long indexed = 0;
+        while (indexed < docs.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("connector indexed only " + indexed);
+            }
+            Thread.sleep(200);
+            indexed = es.get("/" + index + "/_stats/indexing").path("_all").path("primaries").path("indexing")
+                    .path("index_total").asLong();
+        }
+        final double rate = docs.size() / ((System.nanoTime() - t0) / 1e9);
+        connect.deleteConnector(index);
+        return rate;
+    }
+
+    /** Output records of the streams app: about 200 bytes of JSON each. */
+    static List<byte[]> scoredRecords(final int n) {
+        final Random rnd = new Random(42);
+        final List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(("{\"iotName\":\"DemoSensor-" + (i % 10) + "\",\"iotValue\":" + (10 + rnd.nextInt(11))
+                    + ",\"ANOMALY_SCORE\":" + rnd.nextDouble() + ",\"created\":\"2026-11-26T05:25:02Z\","
+                    + "\"ANOMALY_GRADE\":0.0,\"isAnomaly\":false,\"recordId\":\"r-" + i + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
