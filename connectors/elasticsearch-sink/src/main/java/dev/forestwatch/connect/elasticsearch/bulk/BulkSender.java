@@ -3,6 +3,7 @@ package dev.forestwatch.connect.elasticsearch.bulk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forestwatch.connect.common.Backoff;
+import dev.forestwatch.connect.common.RetryBudget;
 import dev.forestwatch.connect.common.batch.BatchingWriter;
 import dev.forestwatch.connect.common.batch.Entry;
 import dev.forestwatch.connect.elasticsearch.Choices;
@@ -32,11 +33,6 @@ public final class BulkSender implements BatchingWriter.Sender {
     private static final Logger LOG = LoggerFactory.getLogger(BulkSender.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Waits between retries; a seam so tests need not sleep. */
-    public interface Sleeper {
-        void sleep(long ms) throws InterruptedException;
-    }
-
     /** Counts for the task's log line and tests. */
     public static final class Stats {
         public final AtomicLong requests = new AtomicLong();
@@ -51,14 +47,14 @@ public final class BulkSender implements BatchingWriter.Sender {
     private final long retryMaxMs;
     private final Choices.OnMalformed onMalformed;
     private final ErrantRecordReporter reporter;
-    private final Sleeper sleeper;
+    private final RetryBudget.Sleeper sleeper;
     private final Stats stats;
     private final IndexTemplate template;
 
     /** @param template installed before the first request, or null */
     public BulkSender(final BulkTransport transport, final IndexTemplate template, final Backoff backoff,
             final long retryMaxMs,
-            final Choices.OnMalformed onMalformed, final ErrantRecordReporter reporter, final Sleeper sleeper,
+            final Choices.OnMalformed onMalformed, final ErrantRecordReporter reporter, final RetryBudget.Sleeper sleeper,
             final Stats stats) {
         this.transport = transport;
         this.template = template;
@@ -72,20 +68,14 @@ public final class BulkSender implements BatchingWriter.Sender {
 
     @Override
     public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMaxMs);
+        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper);
         List<Entry> pending = batch;
-        int attempt = 0;
         String lastProblem = null;
         while (!pending.isEmpty()) {
-            if (attempt > 0) {
-                final long delay = backoff.delayMs(attempt);
-                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
-                    throw new ConnectException("Elasticsearch did not take " + pending.size() + " document(s) (first "
-                            + pending.get(0) + ") within retry.max.duration.ms=" + retryMaxMs + ": " + lastProblem);
-                }
-                sleeper.sleep(delay);
-            }
-            attempt++;
+            final List<Entry> left = pending;
+            final String problem = lastProblem;
+            budget.beforeAttempt(() -> "Elasticsearch did not take " + left.size() + " document(s) (first "
+                    + left.get(0) + "), last problem: " + problem + ",");
             final BulkTransport.Response response;
             try {
                 if (template != null) {

@@ -4,6 +4,7 @@ import dev.forestwatch.connect.common.batch.BatchingWriter;
 import dev.forestwatch.connect.common.batch.Entry;
 
 import dev.forestwatch.connect.common.Backoff;
+import dev.forestwatch.connect.common.RetryBudget;
 import dev.forestwatch.connect.firehose.BehaviorOnError;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +42,6 @@ public final class BatchSender implements BatchingWriter.Sender {
             "InternalFailure", "InternalFailureException", "InternalServerError", "ThrottlingException",
             "Throttling", "LimitExceededException", "RequestTimeout", "RequestTimeoutException");
 
-    /** Waits between retries; a seam so tests need not sleep. */
-    public interface Sleeper {
-        void sleep(long ms) throws InterruptedException;
-    }
-
     /** Counts for the task's log line and tests. */
     public static final class Stats {
         public final AtomicLong calls = new AtomicLong();
@@ -62,11 +58,11 @@ public final class BatchSender implements BatchingWriter.Sender {
     private final long retryMaxMs;
     private final BehaviorOnError onError;
     private final ErrantRecordReporter reporter;
-    private final Sleeper sleeper;
+    private final RetryBudget.Sleeper sleeper;
     private final Stats stats;
 
     public BatchSender(final FirehoseClient client, final String stream, final Backoff backoff, final long retryMaxMs,
-            final BehaviorOnError onError, final ErrantRecordReporter reporter, final Sleeper sleeper,
+            final BehaviorOnError onError, final ErrantRecordReporter reporter, final RetryBudget.Sleeper sleeper,
             final Stats stats) {
         this.client = client;
         this.stream = stream;
@@ -81,21 +77,14 @@ public final class BatchSender implements BatchingWriter.Sender {
     /** Sends the entries; calls {@code settled} for each one as it is accepted, reported or ignored. */
     @Override
     public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMaxMs);
+        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper);
         List<Entry> pending = batch;
-        int attempt = 0;
         String lastProblem = null;
         while (!pending.isEmpty()) {
-            if (attempt > 0) {
-                final long delay = backoff.delayMs(attempt);
-                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
-                    throw new ConnectException("Firehose stream '" + stream + "' did not take " + pending.size()
-                            + " record(s) (first " + pending.get(0) + ") within retry.max.duration.ms=" + retryMaxMs
-                            + ": " + lastProblem);
-                }
-                sleeper.sleep(delay);
-            }
-            attempt++;
+            final List<Entry> left = pending;
+            final String problem = lastProblem;
+            budget.beforeAttempt(() -> "Firehose stream '" + stream + "' did not take " + left.size()
+                    + " record(s) (first " + left.get(0) + "), last problem: " + problem + ",");
             final PutRecordBatchResponse response;
             try {
                 stats.calls.incrementAndGet();

@@ -1,0 +1,44 @@
+package dev.forestwatch.connect.common;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * One batch's retries: before each attempt after the first, wait the backoff, unless that would end past the
+ * total retry duration, in which case give up with a message naming the setting.
+ */
+public final class RetryBudget {
+
+    /** Waits between retries; a seam so tests need not sleep. */
+    public interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+    }
+
+    private final Backoff backoff;
+    private final long maxMs;
+    private final String setting;
+    private final Sleeper sleeper;
+    private final long deadline;
+    private int attempt;
+
+    public RetryBudget(final Backoff backoff, final long maxMs, final String setting, final Sleeper sleeper) {
+        this.backoff = backoff;
+        this.maxMs = maxMs;
+        this.setting = setting;
+        this.sleeper = sleeper;
+        this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+    }
+
+    /** Call before every attempt; {@code problem} says what is still failing, for the give-up message. */
+    public void beforeAttempt(final Supplier<String> problem) throws InterruptedException {
+        if (attempt++ == 0) {
+            return;
+        }
+        final long delay = backoff.delayMs(attempt - 1);
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
+            throw new ConnectException(problem.get() + " within " + setting + "=" + maxMs);
+        }
+        sleeper.sleep(delay);
+    }
+}
