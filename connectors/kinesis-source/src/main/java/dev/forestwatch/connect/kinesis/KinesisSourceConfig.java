@@ -1,0 +1,128 @@
+package dev.forestwatch.connect.kinesis;
+
+import dev.forestwatch.connect.common.AwsConfig;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Settings of the Kinesis source; the AWS ones come from the fragment the Firehose sink shares. */
+public final class KinesisSourceConfig extends AbstractConfig {
+
+    /** Where a shard without a checkpoint starts. */
+    public enum StartPosition { TRIM_HORIZON, LATEST, AT_TIMESTAMP }
+
+    /** How records are fetched. */
+    public enum Retrieval { POLLING, FANOUT }
+
+    private static final String GROUP_STREAM = "Stream";
+    private static final String GROUP_AWS = "AWS";
+    private static final String GROUP_KCL = "Kinesis Client Library";
+
+    public static final String STREAM_CONFIG = "kinesis.stream";
+    private static final String STREAM_DOC = "Kinesis data stream to read, e.g. RawStreamData.";
+    public static final String TOPIC_CONFIG = "topic";
+    private static final String TOPIC_DOC = "Kafka topic to write the records to.";
+    public static final String START_POSITION_CONFIG = "kinesis.start.position";
+    private static final String START_POSITION_DOC = "Where a shard without a checkpoint starts: trim_horizon (its oldest record), latest, or at_timestamp (with kinesis.start.timestamp).";
+    public static final String START_TIMESTAMP_CONFIG = "kinesis.start.timestamp";
+    private static final String START_TIMESTAMP_DOC = "ISO-8601 instant for at_timestamp, e.g. 2026-11-26T04:00:00Z.";
+    public static final String KINESIS_ENDPOINT_CONFIG = "aws.kinesis.endpoint";
+    public static final String DYNAMODB_ENDPOINT_CONFIG = "aws.dynamodb.endpoint";
+    public static final String CLOUDWATCH_ENDPOINT_CONFIG = "aws.cloudwatch.endpoint";
+
+    public static final String LEASE_TABLE_CONFIG = "kcl.lease.table";
+    private static final String LEASE_TABLE_DOC = "DynamoDB table of the KCL's shard leases and checkpoints, one per connector (the tasks share it, so shards are balanced across tasks and workers). Empty: forestwatch-<connector name>.";
+    public static final String RETRIEVAL_CONFIG = "kcl.retrieval";
+    private static final String RETRIEVAL_DOC = "polling (GetRecords) or fanout (enhanced fan-out, SubscribeToShard: a dedicated 2 MB/s per shard, at extra cost).";
+    public static final String MAX_RECORDS_CONFIG = "kcl.max.records";
+    private static final String MAX_RECORDS_DOC = "Records per GetRecords call (polling).";
+    public static final String IDLE_MS_CONFIG = "kcl.idle.time.between.reads.ms";
+    private static final String IDLE_MS_DOC = "Pause between GetRecords calls of a shard (polling); Kinesis allows 5 reads a second per shard, shared by all consumers.";
+    public static final String QUEUE_CAPACITY_CONFIG = "queue.capacity";
+    private static final String QUEUE_CAPACITY_DOC = "Records buffered between the KCL and the task per task; a full queue makes the KCL wait (back-pressure) instead of filling the heap.";
+    public static final String METRICS_LEVEL_CONFIG = "kcl.metrics.level";
+    private static final String METRICS_LEVEL_DOC = "KCL CloudWatch metrics: none, summary or detailed.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        final ConfigDef def = new ConfigDef();
+        int o = 0;
+        def.define(STREAM_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                Importance.HIGH, STREAM_DOC, GROUP_STREAM, ++o, Width.MEDIUM, "Stream");
+        def.define(TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                Importance.HIGH, TOPIC_DOC, GROUP_STREAM, ++o, Width.MEDIUM, "Topic");
+        def.define(START_POSITION_CONFIG, Type.STRING, "trim_horizon", enumValidator(StartPosition.class),
+                Importance.MEDIUM, START_POSITION_DOC, GROUP_STREAM, ++o, Width.SHORT, "Start position");
+        def.define(START_TIMESTAMP_CONFIG, Type.STRING, "", Importance.LOW, START_TIMESTAMP_DOC, GROUP_STREAM, ++o,
+                Width.MEDIUM, "Start timestamp");
+        AwsConfig.addTo(def, GROUP_AWS);
+        AwsConfig.addEndpoint(def, KINESIS_ENDPOINT_CONFIG, "Kinesis", GROUP_AWS, 100);
+        AwsConfig.addEndpoint(def, DYNAMODB_ENDPOINT_CONFIG, "DynamoDB", GROUP_AWS, 101);
+        AwsConfig.addEndpoint(def, CLOUDWATCH_ENDPOINT_CONFIG, "CloudWatch", GROUP_AWS, 102);
+        o = 0;
+        def.define(LEASE_TABLE_CONFIG, Type.STRING, "", Importance.MEDIUM, LEASE_TABLE_DOC, GROUP_KCL, ++o,
+                Width.MEDIUM, "Lease table");
+        def.define(RETRIEVAL_CONFIG, Type.STRING, "polling", enumValidator(Retrieval.class), Importance.MEDIUM,
+                RETRIEVAL_DOC, GROUP_KCL, ++o, Width.SHORT, "Retrieval");
+        def.define(MAX_RECORDS_CONFIG, Type.INT, 10_000, Range.between(1, 10_000), Importance.LOW, MAX_RECORDS_DOC,
+                GROUP_KCL, ++o, Width.SHORT, "Max records per read");
+        def.define(IDLE_MS_CONFIG, Type.LONG, 1000L, Range.between(200, 60_000), Importance.LOW, IDLE_MS_DOC,
+                GROUP_KCL, ++o, Width.SHORT, "Idle between reads (ms)");
+        def.define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC,
+                GROUP_KCL, ++o, Width.SHORT, "Queue capacity");
+        def.define(METRICS_LEVEL_CONFIG, Type.STRING, "none", ConfigDef.ValidString.in("none", "summary", "detailed"),
+                Importance.LOW, METRICS_LEVEL_DOC, GROUP_KCL, ++o, Width.SHORT, "Metrics level");
+        return def;
+    }
+
+    private final AwsConfig aws;
+
+    public KinesisSourceConfig(final Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        this.aws = new AwsConfig(this);
+        if (startPosition() == StartPosition.AT_TIMESTAMP) {
+            try {
+                startTimestamp();
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(START_TIMESTAMP_CONFIG, getString(START_TIMESTAMP_CONFIG),
+                        "kinesis.start.position=at_timestamp needs an ISO-8601 instant such as 2026-11-26T04:00:00Z");
+            }
+        }
+    }
+
+    public String stream() { return getString(STREAM_CONFIG); }
+    public String topic() { return getString(TOPIC_CONFIG); }
+    public AwsConfig aws() { return aws; }
+    public StartPosition startPosition() { return parse(StartPosition.class, getString(START_POSITION_CONFIG)); }
+    public Instant startTimestamp() { return Instant.parse(getString(START_TIMESTAMP_CONFIG)); }
+    public Retrieval retrieval() { return parse(Retrieval.class, getString(RETRIEVAL_CONFIG)); }
+    public int maxRecords() { return getInt(MAX_RECORDS_CONFIG); }
+    public long idleBetweenReadsMs() { return getLong(IDLE_MS_CONFIG); }
+    public int queueCapacity() { return getInt(QUEUE_CAPACITY_CONFIG); }
+    public String metricsLevel() { return getString(METRICS_LEVEL_CONFIG); }
+
+    /** The lease table: configured, or one per connector so two connectors never share leases. */
+    public String leaseTable(final String connectorName) {
+        final String t = getString(LEASE_TABLE_CONFIG);
+        return t.isEmpty() ? "forestwatch-" + connectorName : t;
+    }
+
+    private static <E extends Enum<E>> E parse(final Class<E> type, final String v) {
+        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+    }
+
+    private static <E extends Enum<E>> ConfigDef.Validator enumValidator(final Class<E> type) {
+        final String[] names = java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        return ConfigDef.ValidString.in(names);
+    }
+}
