@@ -100,17 +100,30 @@ class BatchingWriterTest {
 
     @Test
     void aFullBufferAsksForPausingAndAHalfEmptyOneForResuming() throws Exception {
-        final StubFirehose stub = StubFirehose.failing(d -> false, null);
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // a call that hangs until released, so nothing drains while the buffer fills
+        final BatchingWriter.Sender hanging = (batch, settled) -> {
+            started.countDown();
+            release.await();
+            batch.forEach(settled);
+        };
         final BatchingWriter.Limits small = new BatchingWriter.Limits(500, 4 * 1024 * 1024, Duration.ofHours(1), 1,
                 1000, 1L << 30);
-        try (BatchingWriter w = new BatchingWriter(small, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
-                BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), new OffsetTracker())) {
-            for (int i = 0; i < 999; i++) {
-                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, i), new byte[10], Long.MAX_VALUE));
+        try (BatchingWriter w = new BatchingWriter(small, hanging, new OffsetTracker())) {
+            int offset = 0;
+            for (; offset < 500; offset++) {
+                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10], System.nanoTime()));
+            }
+            assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // a full batch leaves
+            for (; offset < 1499; offset++) {
+                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10], System.nanoTime()));
             }
             assertThat(w.full()).isFalse();
-            w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, 999), new byte[10], Long.MAX_VALUE));
+            w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10], System.nanoTime()));
             assertThat(w.full()).isTrue();
+            assertThat(w.drained()).isFalse();
+            release.countDown();
             assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
             assertThat(w.drained()).isTrue();
         }
