@@ -37,7 +37,7 @@ public final class BatchingWriter implements AutoCloseable {
     private final Sender sender;
     private final OffsetTracker offsets;
     private final Object lock = new Object();
-    private final Map<TopicPartition, ArrayDeque<Entry>> buffers = new LinkedHashMap<>();
+    private final Map<TopicPartition, PartitionBuffer> buffers = new LinkedHashMap<>();
     private final Set<TopicPartition> inFlight = new HashSet<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final ExecutorService calls;
@@ -69,7 +69,9 @@ public final class BatchingWriter implements AutoCloseable {
 
     public void add(final Entry e) {
         synchronized (lock) {
-            buffers.computeIfAbsent(e.partition(), k -> new ArrayDeque<>()).addLast(e);
+            final PartitionBuffer b = buffers.computeIfAbsent(e.partition(), k -> new PartitionBuffer());
+            b.entries.addLast(e);
+            b.bytes += e.data().length;
             offsets.added(e.partition(), e.offset());
             buffered++;
             bufferedBytes += e.data().length;
@@ -128,12 +130,10 @@ public final class BatchingWriter implements AutoCloseable {
     public void forget(final Collection<TopicPartition> partitions) {
         synchronized (lock) {
             for (final TopicPartition tp : partitions) {
-                final ArrayDeque<Entry> q = buffers.remove(tp);
-                if (q != null) {
-                    buffered -= q.size();
-                    for (final Entry e : q) {
-                        bufferedBytes -= e.data().length;
-                    }
+                final PartitionBuffer b = buffers.remove(tp);
+                if (b != null) {
+                    buffered -= b.entries.size();
+                    bufferedBytes -= b.bytes;
                 }
             }
         }
@@ -189,16 +189,12 @@ public final class BatchingWriter implements AutoCloseable {
         int ready = 0;
         long oldest = Long.MAX_VALUE;
         long readyBytes = 0;
-        for (final Map.Entry<TopicPartition, ArrayDeque<Entry>> b : buffers.entrySet()) {
-            if (!inFlight.contains(b.getKey()) && !b.getValue().isEmpty()) {
-                ready += b.getValue().size();
-                oldest = Math.min(oldest, b.getValue().peekFirst().addedNanos());
-                for (final Entry e : b.getValue()) {
-                    readyBytes += e.data().length;
-                    if (readyBytes >= limits.maxBytes()) {
-                        break;
-                    }
-                }
+        // O(partitions), not O(records): the dispatcher runs this on every record added
+        for (final Map.Entry<TopicPartition, PartitionBuffer> b : buffers.entrySet()) {
+            if (!inFlight.contains(b.getKey()) && !b.getValue().entries.isEmpty()) {
+                ready += b.getValue().entries.size();
+                readyBytes += b.getValue().bytes;
+                oldest = Math.min(oldest, b.getValue().entries.peekFirst().addedNanos());
             }
         }
         final boolean lingered = now - oldest >= limits.linger().toNanos();
@@ -207,8 +203,8 @@ public final class BatchingWriter implements AutoCloseable {
         }
         final List<Entry> batch = new ArrayList<>();
         int bytes = 0;
-        for (final Map.Entry<TopicPartition, ArrayDeque<Entry>> b : buffers.entrySet()) {
-            final ArrayDeque<Entry> q = b.getValue();
+        for (final Map.Entry<TopicPartition, PartitionBuffer> b : buffers.entrySet()) {
+            final ArrayDeque<Entry> q = b.getValue().entries;
             if (inFlight.contains(b.getKey()) || q.isEmpty()) {
                 continue;
             }
@@ -218,6 +214,7 @@ public final class BatchingWriter implements AutoCloseable {
                 final Entry e = q.pollFirst();
                 batch.add(e);
                 bytes += e.data().length;
+                b.getValue().bytes -= e.data().length;
                 took = true;
             }
             if (took) {
@@ -230,6 +227,12 @@ public final class BatchingWriter implements AutoCloseable {
         buffered -= batch.size();
         bufferedBytes -= bytes;
         return batch.isEmpty() ? null : batch;
+    }
+
+    /** A partition's records waiting to be sent, and their size, kept so readiness is cheap to check. */
+    private static final class PartitionBuffer {
+        final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        long bytes;
     }
 
     private long waitMs() {
