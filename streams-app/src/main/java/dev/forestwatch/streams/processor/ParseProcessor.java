@@ -42,7 +42,7 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        send(emitter.beforeRecord(context.currentSystemTimeMs(), context.currentStreamTimeMs()));
+        send(emitter.beforeRecord(context.currentSystemTimeMs(), context::currentStreamTimeMs));
         final Source source = context.recordMetadata()
                 .map(m -> new Source(m.topic(), m.partition(), m.offset()))
                 .orElse(Source.UNKNOWN);

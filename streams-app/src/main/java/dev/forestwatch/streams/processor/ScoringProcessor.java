@@ -119,7 +119,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
             upstream.update(w, now);
             return;
         }
-        send(emitter.beforeRecord(now, progressOf(upstream.progress(now))));
+        send(emitter.beforeRecord(now, () -> progressOf(upstream.progress(now))));
         final Reading r = (Reading) record.value();
         final ForestCache.Entry entry = cache.get(r.sensorId(), r.fields());
         if (!entry.model().acceptsFields(r.fields())) {

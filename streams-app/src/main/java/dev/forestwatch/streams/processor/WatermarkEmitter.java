@@ -1,6 +1,7 @@
 package dev.forestwatch.streams.processor;
 
 import dev.forestwatch.streams.model.Watermark;
+import java.util.function.LongSupplier;
 
 /**
  * A task's own side of the watermark protocol: it says it is idle after a spell without input, and says it is
@@ -20,10 +21,13 @@ final class WatermarkEmitter {
         this.idleMs = idleMs;
     }
 
-    /** A record is about to be forwarded: the watermark to send first, or null. */
-    Watermark beforeRecord(final long now, final long streamTime) {
+    /**
+     * A record is about to be forwarded: the watermark to send first, or null. The stream time is only computed
+     * when needed, since this runs for every record.
+     */
+    Watermark beforeRecord(final long now, final LongSupplier streamTime) {
         lastInputMs = now;
-        return saidIdle ? say(streamTime, false) : null;
+        return saidIdle ? say(streamTime.getAsLong(), false) : null;
     }
 
     /** The periodic watermark; {@code upstreamIdle} when everything upstream of this task is idle too. */
