@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The HTTP and JSON plumbing behind {@link EmbeddedConnect}'s REST helpers: java.net.http, no extra
- * dependencies. Any status other than 2xx becomes a {@link ConnectRestException}, except 409, which the
+ * dependencies. Any status other than 2xx becomes a {@link HttpStatusException}, except 409, which the
  * worker answers while it rebalances (e.g. just after a restart) and which is retried for a while.
  */
 final class ConnectRestClient {
@@ -59,7 +59,7 @@ final class ConnectRestClient {
         return parse(path, call("PUT", path, body));
     }
 
-    /** Sends the request and returns the body of a 2xx answer; throws {@link ConnectRestException} otherwise. */
+    /** Sends the request and returns the body of a 2xx answer; throws {@link HttpStatusException} otherwise. */
     String call(String method, String path, Object body) {
         long deadline = System.nanoTime() + CONFLICT_RETRY.toNanos();
         while (true) {
@@ -68,7 +68,7 @@ final class ConnectRestClient {
                 return response.body();
             }
             if (response.status() != 409 || System.nanoTime() - deadline > 0) {
-                throw new ConnectRestException(method, path, response.status(), response.body());
+                throw new HttpStatusException(method, path, response.status(), response.body());
             }
             sleep(method, path);
         }

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The HTTP and JSON plumbing behind {@link EmbeddedElasticsearch}'s REST helpers: java.net.http and
- * Jackson, no Elasticsearch client. Any status other than 2xx becomes an {@link ElasticsearchRestException}.
+ * Jackson, no Elasticsearch client. Any status other than 2xx becomes an {@link HttpStatusException}.
  */
 final class ElasticsearchRestClient {
     static final String JSON_TYPE = "application/json";
@@ -47,7 +47,7 @@ final class ElasticsearchRestClient {
         return new Response(response.statusCode(), response.body());
     }
 
-    /** Sends the request and parses the body of a 2xx answer; throws {@link ElasticsearchRestException} otherwise. */
+    /** Sends the request and parses the body of a 2xx answer; throws {@link HttpStatusException} otherwise. */
     JsonNode call(String method, String path, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .timeout(REQUEST_TIMEOUT)
@@ -66,7 +66,7 @@ final class ElasticsearchRestClient {
             throw new IllegalStateException("Interrupted during " + method + " " + baseUrl + normalize(path), e);
         }
         if (response.statusCode() / 100 != 2) {
-            throw new ElasticsearchRestException(method, normalize(path), response.statusCode(), response.body());
+            throw new HttpStatusException(method, normalize(path), response.statusCode(), response.body());
         }
         return parse(path, response.body());
     }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Plugins are discovered once, at start: install them before {@link #start} (or before
- * {@link #restart()}). REST errors throw {@link ConnectRestException} with the status and body; only
+ * {@link #restart()}). REST errors throw {@link HttpStatusException} with the status and body; only
  * 409 (the worker is rebalancing) is retried, for up to 30 s. A worker whose herder thread dies exits the JVM ({@code Exit.exit(1)}, as the
  * real worker does); this only happens on broken storage-topic settings, which this class gets right.
  */
@@ -219,7 +219,7 @@ public final class EmbeddedConnect implements AutoCloseable {
                 JsonNode status;
                 try {
                     status = connectorStatus(name);
-                } catch (ConnectRestException e) {
+                } catch (HttpStatusException e) {
                     if (e.status() == 404) {
                         return false; // not in the status topic yet
                     }

@@ -154,7 +154,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** GET {@code path} (e.g. {@code /readings/_search}) as JSON. Non-2xx answers throw {@link ElasticsearchRestException}. */
+    /** GET {@code path} (e.g. {@code /readings/_search}) as JSON. Non-2xx answers throw {@link HttpStatusException}. */
     public JsonNode get(String path) {
         return rest().call("GET", path, null, null);
     }

@@ -50,7 +50,7 @@ class EmbeddedElasticsearchIT {
             assertThat(buckets).containsExactly("2024-05-01T10:00:00.000Z=2/2.5", "2024-05-01T12:00:00.000Z=1/9.0");
 
             assertThatThrownBy(() -> es.get("/missing-index/_count"))
-                    .isInstanceOfSatisfying(ElasticsearchRestException.class, e -> assertThat(e.status()).isEqualTo(404));
+                    .isInstanceOfSatisfying(HttpStatusException.class, e -> assertThat(e.status()).isEqualTo(404));
 
             List<ProcessHandle> processes = es.processes();
             assertThat(processes).as("launcher and server JVM").hasSizeGreaterThanOrEqualTo(2);

@@ -2,7 +2,7 @@ package dev.forestwatch.connect.elasticsearch.bench;
 
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector;
-import dev.forestwatch.local.ElasticsearchRestException;
+import dev.forestwatch.local.HttpStatusException;
 import dev.forestwatch.local.EmbeddedConnect;
 import dev.forestwatch.local.EmbeddedElasticsearch;
 import dev.forestwatch.local.EmbeddedKafka;
@@ -143,7 +143,7 @@ public final class ElasticsearchSinkBenchmark {
             try {
                 indexed = es.get("/" + index + "/_stats/indexing").path("_all").path("primaries").path("indexing")
                         .path("index_total").asLong();
-            } catch (ElasticsearchRestException e) {
+            } catch (HttpStatusException e) {
                 indexed = 0; // the first request has not created the index yet
             }
             if (firstNanos == 0 && indexed > 0) {
