@@ -1,6 +1,7 @@
 package dev.forestwatch.connect.kinesis;
 
 import dev.forestwatch.connect.common.AwsConfig;
+import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -51,6 +52,14 @@ public final class KinesisSourceConfig extends AbstractConfig {
     public static final String METRICS_LEVEL_CONFIG = "kcl.metrics.level";
     private static final String METRICS_LEVEL_DOC = "KCL CloudWatch metrics: none, summary or detailed.";
 
+    public static final String FAILOVER_MS_CONFIG = "kcl.failover.time.ms";
+    private static final String FAILOVER_MS_DOC = "Lease duration: a shard whose owner has not renewed its lease for this long is taken over by another task. Lower fails over faster at the cost of more DynamoDB writes.";
+    public static final String SHARD_SYNC_MS_CONFIG = "kcl.shard.sync.interval.ms";
+    private static final String SHARD_SYNC_MS_DOC = "How often the KCL lists the stream's shards to find new ones after a split, merge or UpdateShardCount.";
+    public static final String PARENT_POLL_MS_CONFIG = "kcl.parent.shard.poll.interval.ms";
+    private static final String PARENT_POLL_MS_DOC = "How often a child shard checks whether its parents are finished; it starts only after every parent's records are in Kafka.";
+    public static final String TASK_ID_CONFIG = "task.id";
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private static ConfigDef configDef() {
@@ -81,6 +90,12 @@ public final class KinesisSourceConfig extends AbstractConfig {
                 GROUP_KCL, ++o, Width.SHORT, "Queue capacity");
         def.define(METRICS_LEVEL_CONFIG, Type.STRING, "none", ConfigDef.ValidString.in("none", "summary", "detailed"),
                 Importance.LOW, METRICS_LEVEL_DOC, GROUP_KCL, ++o, Width.SHORT, "Metrics level");
+        def.define(FAILOVER_MS_CONFIG, Type.LONG, 10_000L, Range.between(1_000, 600_000), Importance.LOW,
+                FAILOVER_MS_DOC, GROUP_KCL, ++o, Width.SHORT, "Failover time (ms)");
+        def.define(SHARD_SYNC_MS_CONFIG, Type.LONG, 60_000L, Range.between(1_000, 3_600_000), Importance.LOW,
+                SHARD_SYNC_MS_DOC, GROUP_KCL, ++o, Width.SHORT, "Shard sync interval (ms)");
+        def.define(PARENT_POLL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 600_000), Importance.LOW,
+                PARENT_POLL_MS_DOC, GROUP_KCL, ++o, Width.SHORT, "Parent shard poll interval (ms)");
         return def;
     }
 
@@ -109,6 +124,24 @@ public final class KinesisSourceConfig extends AbstractConfig {
     public long idleBetweenReadsMs() { return getLong(IDLE_MS_CONFIG); }
     public int queueCapacity() { return getInt(QUEUE_CAPACITY_CONFIG); }
     public String metricsLevel() { return getString(METRICS_LEVEL_CONFIG); }
+    public long failoverTimeMs() { return getLong(FAILOVER_MS_CONFIG); }
+    public long shardSyncIntervalMs() { return getLong(SHARD_SYNC_MS_CONFIG); }
+    public long parentShardPollIntervalMs() { return getLong(PARENT_POLL_MS_CONFIG); }
+    public URI kinesisEndpoint() { return aws.endpoint(KINESIS_ENDPOINT_CONFIG); }
+    public URI dynamoDbEndpoint() { return aws.endpoint(DYNAMODB_ENDPOINT_CONFIG); }
+    public URI cloudWatchEndpoint() { return aws.endpoint(CLOUDWATCH_ENDPOINT_CONFIG); }
+
+    /** The connector's name, which Connect passes in every connector and task config. */
+    public String connectorName() {
+        final Object n = originals().get("name");
+        return n == null ? "kinesis-source" : n.toString();
+    }
+
+    /** The task's number, which the connector adds to each task's config. */
+    public int taskId() {
+        final Object id = originals().get(TASK_ID_CONFIG);
+        return id == null ? 0 : Integer.parseInt(id.toString());
+    }
 
     /** The lease table: configured, or one per connector so two connectors never share leases. */
     public String leaseTable(final String connectorName) {

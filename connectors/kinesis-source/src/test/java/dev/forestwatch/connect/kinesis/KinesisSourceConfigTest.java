@@ -3,12 +3,41 @@ package dev.forestwatch.connect.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.forestwatch.connect.common.ConfigReference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class KinesisSourceConfigTest {
+
+    private static final Path REFERENCE = Path.of("../../docs/config/kinesis-source.md");
+
+    static String reference() {
+        return ConfigReference.markdown("forestwatch Kinesis source connector configuration",
+                "Connector class `dev.forestwatch.connect.kinesis.KinesisSourceConnector`. Use "
+                        + "`value.converter=org.apache.kafka.connect.converters.ByteArrayConverter` so the data "
+                        + "bytes pass through unchanged, and `key.converter=org.apache.kafka.connect.storage."
+                        + "StringConverter` for the partition key. `tasks.max` sets how many KCL workers share the "
+                        + "shards; tasks beyond the shard count stand by. Secrets are `password` typed: the worker "
+                        + "never logs or returns them in clear.",
+                KinesisSourceConfig.CONFIG_DEF);
+    }
+
+    @Test
+    void theCommittedReferenceMatchesTheConfigDef() throws IOException {
+        if (System.getenv("CI") == null && Boolean.getBoolean("forestwatch.regenerate.docs")) {
+            Files.writeString(REFERENCE, reference(), StandardCharsets.UTF_8);
+        }
+        assertThat(Files.readString(REFERENCE, StandardCharsets.UTF_8))
+                .as("docs/config/kinesis-source.md is stale: run `mvn -pl connectors/kinesis-source test "
+                        + "-Dtest=KinesisSourceConfigTest -Dforestwatch.regenerate.docs=true`")
+                .isEqualTo(reference());
+    }
 
     private static Map<String, String> minimal() {
         final Map<String, String> m = new HashMap<>();

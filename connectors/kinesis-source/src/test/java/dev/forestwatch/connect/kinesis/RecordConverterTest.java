@@ -2,11 +2,11 @@ package dev.forestwatch.connect.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forestwatch.connect.kinesis.kcl.PendingRecord;
 import dev.forestwatch.connect.kinesis.kcl.SequencePosition;
+import dev.forestwatch.connect.kinesis.kcl.ShardProgress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 class RecordConverterTest {
@@ -15,19 +15,23 @@ class RecordConverterTest {
     void keepsTheBytesAndCarriesTheCoordinatesTheStreamsAppBuildsItsRecordIdFrom() {
         final byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, 'x'};
         final Instant arrival = Instant.parse("2026-11-26T04:46:19.123Z");
-        final SourceRecord r = new RecordConverter("RawStreamData", "RawStreamData").convert("shardId-000000000001",
-                "DemoSensor", ByteBuffer.wrap(notUtf8), arrival, new SequencePosition("49590338271", 3));
+        final ShardProgress progress = new ShardProgress();
+        final SequencePosition position = new SequencePosition("49590338271", 3);
+        final PendingRecord r = new RecordConverter("RawStreamData", "RawStreamData").convert("shardId-000000000001",
+                "DemoSensor", ByteBuffer.wrap(notUtf8), arrival, position, progress, progress.delivered(position));
         assertThat((byte[]) r.value()).containsExactly(notUtf8);
-        assertThat(new String((byte[]) r.key(), StandardCharsets.UTF_8)).isEqualTo("DemoSensor");
+        assertThat(r.key()).isEqualTo("DemoSensor");
         assertThat(r.timestamp()).isEqualTo(arrival.toEpochMilli());
         assertThat(r.topic()).isEqualTo("RawStreamData");
         // the header names are the streams app's default record.id.headers
-        assertThat(new String((byte[]) r.headers().lastWithName("kinesis.shard.id").value(), StandardCharsets.UTF_8))
+        assertThat(r.headers().lastWithName("kinesis.shard.id").value())
                 .isEqualTo("shardId-000000000001");
-        assertThat(new String((byte[]) r.headers().lastWithName("kinesis.sequence.number").value(),
-                StandardCharsets.UTF_8)).isEqualTo("49590338271");
-        assertThat(new String((byte[]) r.headers().lastWithName("kinesis.subsequence.number").value(),
-                StandardCharsets.UTF_8)).isEqualTo("3");
+        assertThat(r.headers().lastWithName("kinesis.sequence.number").value()).isEqualTo("49590338271");
+        assertThat(r.headers().lastWithName("kinesis.subsequence.number").value()).isEqualTo("3");
         assertThat(r.sourcePartition().get("shard")).isEqualTo("shardId-000000000001");
+        // acknowledging the record is what makes its position checkpointable
+        assertThat(progress.pendingCheckpoint()).isEmpty();
+        r.acknowledge();
+        assertThat(progress.pendingCheckpoint()).contains(position);
     }
 }

@@ -55,13 +55,19 @@ public final class ShardProgress {
     }
 
     /**
-     * The position to checkpoint now, if it moved since the last call: the newest record such that it and every
-     * record delivered before it are acknowledged.
+     * The position to checkpoint now, if it moved since the last {@link #checkpointed}: the newest record such that
+     * it and every record delivered before it are acknowledged. It stays pending until confirmed, so a checkpoint
+     * that failed (throttled, say) is tried again on the next call.
      */
-    public synchronized Optional<SequencePosition> takeCheckpoint() {
-        final SequencePosition p = checkpointable;
-        checkpointable = null;
-        return Optional.ofNullable(p);
+    public synchronized Optional<SequencePosition> pendingCheckpoint() {
+        return Optional.ofNullable(checkpointable);
+    }
+
+    /** The KCL stored {@code position}; a newer acknowledged position, if any arrived meanwhile, stays pending. */
+    public synchronized void checkpointed(final SequencePosition position) {
+        if (position.equals(checkpointable)) {
+            checkpointable = null;
+        }
     }
 
     /** True when every delivered record is acknowledged: only then may a shard end be checkpointed. */

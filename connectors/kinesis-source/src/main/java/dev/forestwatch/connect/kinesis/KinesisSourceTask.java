@@ -1,0 +1,64 @@
+package dev.forestwatch.connect.kinesis;
+
+import dev.forestwatch.connect.common.Version;
+import dev.forestwatch.connect.kinesis.kcl.KclWorker;
+import dev.forestwatch.connect.kinesis.kcl.PendingRecord;
+import dev.forestwatch.connect.kinesis.kcl.RecordQueue;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls the records a {@link KclWorker} queued and acknowledges each one Kafka confirmed, which is what lets the
+ * KCL checkpoint advance (see {@code ShardProcessor}).
+ */
+public final class KinesisSourceTask extends SourceTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceTask.class);
+    private static final int POLL_MAX_RECORDS = 2_000;
+    private static final long POLL_WAIT_MS = 500;
+
+    private RecordQueue<PendingRecord> queue;
+    private KclWorker worker;
+
+    @Override
+    public void start(final Map<String, String> props) {
+        final KinesisSourceConfig config = new KinesisSourceConfig(props);
+        queue = new RecordQueue<>(config.queueCapacity(), PendingRecord::shardId);
+        worker = new KclWorker(config, queue);
+        worker.start();
+        LOG.info("Kinesis source task {} reading stream '{}' into topic '{}'", worker.workerId(), config.stream(),
+                config.topic());
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        final List<PendingRecord> records = queue.poll(POLL_MAX_RECORDS, POLL_WAIT_MS);
+        return records.isEmpty() ? null : List.copyOf(records);
+    }
+
+    @Override
+    public void commitRecord(final SourceRecord record, final RecordMetadata metadata) {
+        // metadata is null when Connect dropped the record (a transformation filtered it, or errors.tolerance=all
+        // skipped it): dealt with either way, so it no longer holds the checkpoint back
+        if (record instanceof PendingRecord pending) {
+            pending.acknowledge();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+}

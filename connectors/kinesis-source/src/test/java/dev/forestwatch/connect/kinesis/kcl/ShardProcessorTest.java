@@ -1,0 +1,231 @@
+package dev.forestwatch.connect.kinesis.kcl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forestwatch.connect.common.Backoff;
+import dev.forestwatch.connect.kinesis.RecordConverter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.kinesis.exceptions.ShutdownException;
+import software.amazon.kinesis.exceptions.ThrottlingException;
+import software.amazon.kinesis.lifecycle.events.InitializationInput;
+import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
+import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
+import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
+import software.amazon.kinesis.processor.Checkpointer;
+import software.amazon.kinesis.processor.PreparedCheckpointer;
+import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
+
+/** The shard processor against a recording checkpointer: no KCL scheduler, no servers. */
+class ShardProcessorTest {
+
+    private static final String SHARD = "shardId-000000000007";
+
+    private final RecordQueue<PendingRecord> queue = new RecordQueue<>(100, PendingRecord::shardId);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final RecordingCheckpointer checkpointer = new RecordingCheckpointer();
+    private final ShardProcessor processor = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
+            running::get, new Backoff(1, 2), ms -> { });
+
+    ShardProcessorTest() {
+        processor.initialize(InitializationInput.builder().shardId(SHARD)
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
+    }
+
+    private static KinesisClientRecord record(final int n) {
+        return KinesisClientRecord.builder().sequenceNumber(seq(n)).subSequenceNumber(0).partitionKey("DemoSensor")
+                .data(ByteBuffer.wrap(("{\"iotValue\":" + n + "}").getBytes(StandardCharsets.UTF_8)))
+                .approximateArrivalTimestamp(Instant.EPOCH.plusSeconds(n)).build();
+    }
+
+    private static String seq(final int n) {
+        return String.format("4959%020d", n);
+    }
+
+    private void process(final int... ns) {
+        final List<KinesisClientRecord> records = new ArrayList<>();
+        for (final int n : ns) {
+            records.add(record(n));
+        }
+        processor.processRecords(ProcessRecordsInput.builder().records(records).checkpointer(checkpointer).build());
+    }
+
+    private List<PendingRecord> polled() throws InterruptedException {
+        return queue.poll(100, 10);
+    }
+
+    @Test
+    void checkpointsOnlyPastRecordsKafkaAcknowledgedInAContiguousRunThoughAcksComeOutOfOrder() throws Exception {
+        process(1, 2, 3);
+        final List<PendingRecord> r = polled();
+        assertThat(r).hasSize(3);
+        assertThat(checkpointer.stored).as("nothing acknowledged, nothing checkpointed").isEmpty();
+
+        r.get(2).acknowledge();
+        r.get(0).acknowledge();
+        process(); // the KCL calls in with no records too
+        assertThat(checkpointer.stored).containsExactly(seq(1) + "/0");
+
+        r.get(1).acknowledge();
+        process();
+        assertThat(checkpointer.stored).containsExactly(seq(1) + "/0", seq(3) + "/0");
+        process();
+        assertThat(checkpointer.stored).as("no repeat").hasSize(2);
+    }
+
+    @Test
+    void aThrottledCheckpointIsRetriedAndStored() throws Exception {
+        checkpointer.failures.add(new ThrottlingException("slow down"));
+        checkpointer.failures.add(new ThrottlingException("slow down"));
+        process(1);
+        polled().get(0).acknowledge();
+        process();
+        assertThat(checkpointer.stored).containsExactly(seq(1) + "/0");
+    }
+
+    @Test
+    void aShardEndIsCheckpointedOnlyAfterEveryRecordIsAcknowledged() throws Exception {
+        process(1, 2);
+        final List<PendingRecord> r = polled();
+        r.get(1).acknowledge();
+        final CompletableFuture<Void> end = CompletableFuture.runAsync(
+                () -> processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build()));
+        Thread.sleep(100); // a wrong implementation would checkpoint the end within this time
+        assertThat(end).isNotDone();
+        assertThat(checkpointer.shardEnded).isFalse();
+        r.get(0).acknowledge();
+        end.get(5, TimeUnit.SECONDS);
+        assertThat(checkpointer.shardEnded).isTrue();
+    }
+
+    @Test
+    void aShardEndIsNotCheckpointedWhenTheTaskStopsFirst() throws Exception {
+        process(1);
+        polled();
+        running.set(false);
+        processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+        assertThat(checkpointer.shardEnded).isFalse();
+    }
+
+    @Test
+    void aLostLeaseDropsTheShardsQueuedRecordsAndLateAcknowledgementsNeverCheckpoint() throws Exception {
+        process(1, 2);
+        final PendingRecord first = polled().get(0);
+        process(3, 4);
+        assertThat(queue.size()).isEqualTo(2);
+        processor.leaseLost(LeaseLostInput.builder().build());
+        assertThat(queue.size()).as("the new owner re-reads them").isZero();
+        first.acknowledge();
+        process(5);
+        assertThat(checkpointer.stored).isEmpty();
+        assertThat(queue.size()).as("nothing more is delivered from a lost shard").isZero();
+    }
+
+    @Test
+    void aCheckpointRefusedForALostLeaseDropsTheShard() throws Exception {
+        checkpointer.failures.add(new ShutdownException("lease lost"));
+        process(1);
+        polled().get(0).acknowledge();
+        process(2);
+        assertThat(queue.size()).isZero();
+        assertThat(checkpointer.stored).isEmpty();
+    }
+
+    /** Stores checkpoints as "sequence/subsequence" after throwing the queued failures, one per call. */
+    private static final class RecordingCheckpointer implements RecordProcessorCheckpointer {
+        final List<String> stored = new ArrayList<>();
+        final Deque<Exception> failures = new ArrayDeque<>();
+        boolean shardEnded;
+
+        private void failIfQueued() throws ThrottlingException, ShutdownException {
+            final Exception e = failures.poll();
+            if (e instanceof ThrottlingException t) {
+                throw t;
+            }
+            if (e instanceof ShutdownException s) {
+                throw s;
+            }
+        }
+
+        @Override
+        public void checkpoint() throws ThrottlingException, ShutdownException {
+            failIfQueued();
+            shardEnded = true;
+        }
+
+        @Override
+        public void checkpoint(final String sequenceNumber, final long subSequenceNumber)
+                throws ThrottlingException, ShutdownException {
+            failIfQueued();
+            stored.add(sequenceNumber + "/" + subSequenceNumber);
+        }
+
+        @Override
+        public void checkpoint(final Record record) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void checkpoint(final String sequenceNumber) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(final byte[] state) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(final Record record) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(final Record record, final byte[] state) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber, final byte[] state) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber, final long subSequenceNumber) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber, final long subSequenceNumber,
+                final byte[] state) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Checkpointer checkpointer() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
