@@ -1,30 +1,27 @@
 package dev.forestwatch.local;
 
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import software.amazon.awssdk.regions.Region;
 
 /**
- * The seed's Python sensor generator, writing to a Kafka topic instead of Kinesis: JSON values
- * {@code {"iotName":"DemoSensor","iotValue":15}} keyed by sensor name, paced at a total rate.
+ * The seed's Python sensor generator, writing to a Kafka topic or, like the seed, a Kinesis stream: JSON
+ * values {@code {"iotName":"DemoSensor","iotValue":15}} keyed by sensor name, paced at a total rate.
  *
  * <pre>{@code
  * SensorSimulator.Result r = new SensorSimulator(SensorSimulator.Options.builder(bootstrap)
  *         .sensors(3).recordsPerSecond(20).maxRecords(500).build()).run();
+ * SensorSimulator.Result k = new SensorSimulator(SensorSimulator.Options.builder(KinesisTarget.of("RawStreamData"))
+ *         .maxRecords(500).build()).run();
  * }</pre>
  *
  * {@link #run()} blocks until the duration or record count is reached or {@link #stop()} is called.
@@ -44,6 +41,7 @@ public final class SensorSimulator {
     public record Options(
             String bootstrapServers,
             String topic,
+            KinesisTarget kinesis,
             int sensors,
             double recordsPerSecond,
             double anomalyRatio,
@@ -54,13 +52,18 @@ public final class SensorSimulator {
             PrintStream progressOut) {
 
         /**
+         * @param bootstrapServers the Kafka cluster to write {@code topic} of, or null to write {@code kinesis}
+         * @param kinesis the Kinesis stream to write instead of Kafka, or null
          * @param duration null to run until stopped or {@code maxRecords} is reached
          * @param maxRecords 0 for no limit
          * @param recordsPerSecond total over all sensors; 0 for unpaced
          * @param progressOut where progress lines go, or null for none
          */
         public Options {
-            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            if ((bootstrapServers == null) == (kinesis == null)) {
+                throw new IllegalArgumentException("Give either Kafka bootstrap servers or a Kinesis stream, not "
+                        + (kinesis == null ? "neither" : "both"));
+            }
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(progressInterval, "progressInterval");
             if (sensors < 1) {
@@ -81,13 +84,18 @@ public final class SensorSimulator {
         }
 
         public static Builder builder(String bootstrapServers) {
-            return new Builder(bootstrapServers);
+            return new Builder(Objects.requireNonNull(bootstrapServers, "bootstrapServers"), null);
+        }
+
+        public static Builder builder(KinesisTarget kinesis) {
+            return new Builder(null, Objects.requireNonNull(kinesis, "kinesis"));
         }
     }
 
-    /** Defaults: topic RawStreamData, 1 sensor, 10 records/s, 1% anomalies, unbounded, random seed, progress every 5 s to stderr. */
+    /** Defaults: topic RawStreamData (Kafka only), 1 sensor, 10 records/s, 1% anomalies, unbounded, random seed, progress every 5 s to stderr. */
     public static final class Builder {
         private final String bootstrapServers;
+        private final KinesisTarget kinesis;
         private String topic = DEFAULT_TOPIC;
         private int sensors = 1;
         private double recordsPerSecond = 10;
@@ -98,8 +106,9 @@ public final class SensorSimulator {
         private Duration progressInterval = Duration.ofSeconds(5);
         private PrintStream progressOut = System.err;
 
-        private Builder(String bootstrapServers) {
+        private Builder(String bootstrapServers, KinesisTarget kinesis) {
             this.bootstrapServers = bootstrapServers;
+            this.kinesis = kinesis;
         }
 
         public Builder topic(String topic) { this.topic = topic; return this; }
@@ -113,22 +122,25 @@ public final class SensorSimulator {
         public Builder progressOut(PrintStream progressOut) { this.progressOut = progressOut; return this; }
 
         public Options build() {
-            return new Options(bootstrapServers, topic, sensors, recordsPerSecond, anomalyRatio, duration, maxRecords,
+            return new Options(bootstrapServers, topic, kinesis, sensors, recordsPerSecond, anomalyRatio, duration, maxRecords,
                     seed, progressInterval, progressOut);
         }
     }
 
     /**
      * Counts at the end of {@link #run()}. {@code acknowledged + failed == sent} because run() flushes
-     * the producer before returning.
+     * the writer before returning. {@code retried} counts Kinesis entries sent again (0 for Kafka, whose
+     * producer retries out of sight).
      */
-    public record Result(long sent, long anomalies, long acknowledged, long failed, Duration elapsed) {}
+    public record Result(long sent, long anomalies, long acknowledged, long failed, long retried, Duration elapsed) {}
 
     /** Produces until the duration or record count is reached, or {@link #stop()} is called. */
     public Result run() {
         runner = Thread.currentThread();
-        try (Producer<String, String> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer())) {
-            return produce(producer);
+        try (ReadingWriter writer = options.kinesis() != null
+                ? KinesisReadingWriter.open(options.kinesis())
+                : new KafkaReadingWriter(options.bootstrapServers(), options.topic())) {
+            return produce(writer);
         } finally {
             runner = null;
         }
@@ -143,29 +155,17 @@ public final class SensorSimulator {
         }
     }
 
-    private Map<String, Object> producerConfig() {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "forestwatch-sensor-simulator",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // A few ms of batching is invisible at demo rates and saves requests at high ones.
-                ProducerConfig.LINGER_MS_CONFIG, 5);
-    }
-
-    private Result produce(Producer<String, String> producer) {
+    private Result produce(ReadingWriter writer) {
         SensorReadingGenerator generator = new SensorReadingGenerator(options.sensors(), options.anomalyRatio(), options.seed());
         RatePacer pacer = new RatePacer(options.recordsPerSecond());
         Progress progress = new Progress();
-        AtomicLong acked = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicReference<Exception> firstError = new AtomicReference<>();
+        WriteCounts counts = writer.counts();
         long started = System.nanoTime();
         long deadline = options.duration() == null ? Long.MAX_VALUE : started + options.duration().toNanos();
         long sent = 0;
         long anomalies = 0;
-        printf("simulator: %d sensor(s) %s -> topic %s at %s, %.2f%% anomalies, seed %d%n",
-                options.sensors(), generator.sensors(), options.topic(),
+        printf("simulator: %d sensor(s) %s -> %s at %s, %.2f%% anomalies, seed %d%n",
+                options.sensors(), generator.sensors(), writer.describe(),
                 options.recordsPerSecond() == 0 ? "max rate" : fmt(options.recordsPerSecond()) + " records/s",
                 options.anomalyRatio() * 100, options.seed());
 
@@ -180,31 +180,29 @@ public final class SensorSimulator {
                 continue;
             }
             SensorReading reading = generator.next();
-            producer.send(new ProducerRecord<>(options.topic(), reading.sensor(), reading.toJson()), (metadata, error) -> {
-                if (error == null) {
-                    acked.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
-                    firstError.compareAndSet(null, error);
-                }
-            });
+            writer.write(reading);
             pacer.recordSent();
             sent++;
             if (reading.anomaly()) {
                 anomalies++;
             }
-            progress.maybePrint(now, sent, anomalies, failed.get(), firstError.get());
+            progress.maybePrint(now, sent, anomalies, counts);
         }
-        producer.flush();
+        writer.flush();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        Result result = new Result(sent, anomalies, acked.get(), failed.get(), elapsed);
-        printf("simulator: done, %d sent in %.1f s (%s records/s), %d anomalies, %d acknowledged, %d failed%n",
+        Result result = new Result(sent, anomalies, counts.acknowledged(), counts.failed(), counts.retried(), elapsed);
+        printf("simulator: done, %d sent in %.1f s (%s records/s), %d anomalies, %d acknowledged, %d failed%s%n",
                 sent, elapsed.toMillis() / 1000.0, fmt(sent / Math.max(1e-9, elapsed.toNanos() / 1e9)),
-                anomalies, result.acknowledged(), result.failed());
-        if (firstError.get() != null) {
-            printf("simulator: first send error: %s%n", firstError.get());
+                anomalies, result.acknowledged(), result.failed(), retried(counts));
+        if (counts.firstError() != null) {
+            printf("simulator: first send error: %s%n", counts.firstError());
         }
         return result;
+    }
+
+    /** ", N retried" for Kinesis; nothing for Kafka, which does not tell. */
+    private String retried(WriteCounts counts) {
+        return options.kinesis() == null ? "" : ", " + counts.retried() + " retried";
     }
 
     /** Prints a progress line every interval, with the rate over that interval. */
@@ -213,13 +211,15 @@ public final class SensorSimulator {
         private long lastSent;
         private boolean errorShown;
 
-        void maybePrint(long now, long sent, long anomalies, long failed, Exception firstError) {
+        void maybePrint(long now, long sent, long anomalies, WriteCounts counts) {
             long elapsed = now - lastAt;
             if (elapsed < options.progressInterval().toNanos()) {
                 return;
             }
             double rate = (sent - lastSent) / (elapsed / 1e9);
-            printf("simulator: %d sent (%s records/s), %d anomalies, %d failed%n", sent, fmt(rate), anomalies, failed);
+            printf("simulator: %d sent (%s records/s), %d anomalies, %d failed%s%n",
+                    sent, fmt(rate), anomalies, counts.failed(), retried(counts));
+            String firstError = counts.firstError();
             if (firstError != null && !errorShown) {
                 printf("simulator: send error: %s%n", firstError);
                 errorShown = true;
@@ -239,7 +239,7 @@ public final class SensorSimulator {
         return String.format(Locale.ROOT, "%.1f", rate);
     }
 
-    /** {@code --bootstrap --topic --sensors --rate --anomaly-ratio --seconds --records --seed}. */
+    /** See {@link #USAGE}. */
     public static void main(String[] args) {
         Logging.useBundledConfig(Logging.CONSOLE_CONFIG);
         Options options;
@@ -273,19 +273,38 @@ public final class SensorSimulator {
 
     static final String USAGE = String.join("\n",
             "Usage: SensorSimulator [flags]",
-            "  --bootstrap HOST:PORT   Kafka bootstrap servers (default 127.0.0.1:9092)",
-            "  --topic NAME            topic to write (default " + DEFAULT_TOPIC + ")",
-            "  --sensors N             sensor count: DemoSensor, or DemoSensor-1..N when N > 1 (default 1)",
-            "  --rate R                records/s over all sensors, 0 = unpaced (default 10)",
-            "  --anomaly-ratio P       share of anomalies, value 100-120 instead of 10-20 (default 0.01)",
-            "  --seconds S             stop after S seconds (default: run until Ctrl+C)",
-            "  --records N             stop after N records",
-            "  --seed N                random seed (default: random, printed at start)");
+            "Kafka (the default):",
+            "  --bootstrap HOST:PORT      Kafka bootstrap servers (default 127.0.0.1:9092)",
+            "  --topic NAME               topic to write (default " + DEFAULT_TOPIC + ")",
+            "Kinesis instead (credentials from the AWS SDK default chain, e.g. AWS_ACCESS_KEY_ID and",
+            "AWS_SECRET_ACCESS_KEY; an emulator takes any):",
+            "  --kinesis-stream NAME      Kinesis data stream to write, e.g. " + DEFAULT_TOPIC,
+            "  --kinesis-endpoint URL     endpoint override, e.g. an emulator's http://127.0.0.1:4567",
+            "  --region R                 AWS region (default: the SDK default chain, else us-east-1)",
+            "  --kinesis-retry-seconds S  count a batch's records as failed after retrying them S seconds (default "
+                    + KinesisTarget.DEFAULT_RETRY_TIMEOUT.toSeconds() + ")",
+            "Both:",
+            "  --sensors N                sensor count: DemoSensor, or DemoSensor-1..N when N > 1 (default 1)",
+            "  --rate R                   records/s over all sensors, 0 = unpaced (default 10)",
+            "  --anomaly-ratio P          share of anomalies, value 100-120 instead of 10-20 (default 0.01)",
+            "  --seconds S                stop after S seconds (default: run until Ctrl+C)",
+            "  --records N                stop after N records",
+            "  --seed N                   random seed (default: random, printed at start)");
 
     static Options optionsFrom(Flags flags) {
-        Builder b = Options.builder(flags.string("bootstrap", "127.0.0.1:9092"))
-                .topic(flags.string("topic", DEFAULT_TOPIC))
-                .sensors(flags.intValue("sensors", 1))
+        Builder b;
+        if (flags.has("kinesis-stream")) {
+            if (flags.has("bootstrap") || flags.has("topic")) {
+                throw new IllegalArgumentException("--bootstrap and --topic are for Kafka; --kinesis-stream writes Kinesis instead");
+            }
+            b = Options.builder(kinesisTargetFrom(flags));
+        } else {
+            if (flags.has("kinesis-endpoint") || flags.has("region") || flags.has("kinesis-retry-seconds")) {
+                throw new IllegalArgumentException("--kinesis-endpoint, --region and --kinesis-retry-seconds need --kinesis-stream");
+            }
+            b = Options.builder(flags.string("bootstrap", "127.0.0.1:9092")).topic(flags.string("topic", DEFAULT_TOPIC));
+        }
+        b.sensors(flags.intValue("sensors", 1))
                 .recordsPerSecond(flags.doubleValue("rate", 10))
                 .anomalyRatio(flags.doubleValue("anomaly-ratio", 0.01))
                 .maxRecords(flags.longValue("records", 0));
@@ -296,6 +315,33 @@ public final class SensorSimulator {
             b.seed(flags.longValue("seed", 0));
         }
         return b.build();
+    }
+
+    private static KinesisTarget kinesisTargetFrom(Flags flags) {
+        KinesisTarget target = KinesisTarget.of(flags.string("kinesis-stream", null));
+        if (flags.has("kinesis-endpoint")) {
+            target = target.withEndpoint(endpointFrom(flags.string("kinesis-endpoint", null)));
+        }
+        if (flags.has("region")) {
+            target = target.withRegion(Region.of(flags.string("region", null)));
+        }
+        double retrySeconds = flags.doubleValue("kinesis-retry-seconds", KinesisTarget.DEFAULT_RETRY_TIMEOUT.toSeconds());
+        if (!(retrySeconds >= 0) || Double.isInfinite(retrySeconds)) {
+            throw new IllegalArgumentException("--kinesis-retry-seconds must be a finite number >= 0, got " + retrySeconds);
+        }
+        return target.withRetryTimeout(Duration.ofMillis((long) (retrySeconds * 1000)));
+    }
+
+    private static URI endpointFrom(String url) {
+        try {
+            URI endpoint = new URI(url);
+            if (endpoint.getScheme() != null && endpoint.getHost() != null) {
+                return endpoint;
+            }
+        } catch (URISyntaxException e) {
+            // the message below says what a URL looks like; the parser's index would not help more
+        }
+        throw new IllegalArgumentException("--kinesis-endpoint expects a URL such as http://127.0.0.1:4567, got '" + url + "'");
     }
 
     static void awaitQuietly(CountDownLatch latch, Duration timeout) {
