@@ -1,0 +1,633 @@
+package dev.forestwatch.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathFactory;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Checks docker-compose.yml and the files it uses without Docker, which the build machines do not have. A
+ * compose file that is wrong fails here in {@code mvn test}, not on a user's first {@code docker compose up}:
+ * images pinned, healthchecks and depends_on conditions that can be met, the published ports, Kafka's
+ * listeners, the topics and connectors the init script sets up against config/, the plugin, jar and config
+ * mounts against the Maven build, the sensor simulator's flags, the Kibana saved objects, and the helper
+ * scripts' syntax.
+ */
+class DockerComposeFileTest {
+    /** Surefire runs in local-stack/. */
+    private static final Path REPO = Path.of("..");
+    private static final Path CONFIG = REPO.resolve("config");
+    private static final Path INIT_SCRIPT = CONFIG.resolve("compose/init.sh");
+    /** The one-shot service: it runs to completion, so it has no healthcheck and does not restart. */
+    private static final String ONE_SHOT = "init";
+    /** Host port per service, as the README and the init script's messages tell users. */
+    private static final Map<String, Integer> PUBLISHED = Map.of(
+            "kafka", 9092, "connect", 8083, "elasticsearch", 9200, "kibana", 5601, "localstack", 4566);
+    private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode services;
+    private static String initScript;
+
+    @BeforeAll
+    static void load() throws IOException {
+        JsonNode compose = new YAMLMapper().readTree(REPO.resolve("docker-compose.yml").toFile());
+        services = compose.path("services");
+        assertThat(services.isObject()).as("docker-compose.yml has a services: mapping").isTrue();
+        initScript = Files.readString(INIT_SCRIPT, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyImageIsPinnedToAVersionTag() throws Exception {
+        Map<String, String> tags = new TreeMap<>();
+        for (String name : serviceNames()) {
+            String image = services.path(name).path("image").asText("");
+            assertThat(image).as("service %s has no image (this file builds nothing; it runs Maven's output)", name)
+                    .isNotBlank();
+            String withoutDigest = image.split("@", 2)[0];
+            int colon = withoutDigest.lastIndexOf(':');
+            String tag = colon > withoutDigest.lastIndexOf('/') ? withoutDigest.substring(colon + 1) : "";
+            assertThat(tag).as("service %s: image '%s' has no tag, so it means :latest; pin a version", name, image)
+                    .isNotEmpty();
+            assertThat(tag).as("service %s: image '%s' must not float on latest", name, image)
+                    .isNotEqualToIgnoringCase("latest");
+            assertThat(VERSION.matcher(tag).find())
+                    .as("service %s: tag '%s' of '%s' is not an explicit version (like 4.1.1 or 17.0.16_8-jre); "
+                            + "tags such as '17-jre' move", name, tag, image)
+                    .isTrue();
+            tags.put(name, withoutDigest);
+        }
+        Document rootPom = xml(REPO.resolve("pom.xml"));
+        String kafkaVersion = text(rootPom, "/project/properties/kafka.version");
+        String esVersion = text(rootPom, "/project/properties/elasticsearch.version");
+        assertThat(tags).as("the broker and Connect run the Kafka version the code is built against")
+                .containsEntry("kafka", "apache/kafka:" + kafkaVersion)
+                .containsEntry("connect", "apache/kafka:" + kafkaVersion);
+        assertThat(tags).as("Elasticsearch and Kibana at the same version, the one the sink is tested against")
+                .containsEntry("elasticsearch", "docker.elastic.co/elasticsearch/elasticsearch:" + esVersion)
+                .containsEntry("kibana", "docker.elastic.co/kibana/kibana:" + esVersion);
+    }
+
+    @Test
+    void everyLongRunningServiceHasAHealthcheck() {
+        assertThat(serviceNames()).as("the one-shot service").contains(ONE_SHOT);
+        for (String name : serviceNames()) {
+            JsonNode service = services.path(name);
+            if (name.equals(ONE_SHOT)) {
+                assertThat(service.path("restart").asText("no"))
+                        .as("the one-shot %s must not restart: depends_on waits for it to complete", name)
+                        .isEqualTo("no");
+                continue;
+            }
+            List<String> test = args(service.path("healthcheck").path("test"));
+            assertThat(test).as("service %s has no healthcheck: depends_on conditions and `docker compose ps` "
+                    + "need one", name).isNotEmpty();
+            assertThat(test.get(0)).as("service %s: healthcheck disabled", name).isNotEqualTo("NONE");
+            assertThat(service.path("healthcheck").path("disable").asBoolean(false))
+                    .as("service %s: healthcheck disabled", name).isFalse();
+        }
+    }
+
+    @Test
+    void dependsOnConditionsReferToServicesThatCanMeetThem() {
+        Set<String> names = serviceNames();
+        for (String name : names) {
+            JsonNode dependsOn = services.path(name).path("depends_on");
+            if (dependsOn.isMissingNode()) {
+                continue;
+            }
+            assertThat(dependsOn.isObject())
+                    .as("service %s: depends_on must be the long form with a condition; a list only waits for "
+                            + "the containers to start", name)
+                    .isTrue();
+            dependsOn.fields().forEachRemaining(e -> {
+                String target = e.getKey();
+                String condition = e.getValue().path("condition").asText("");
+                assertThat(names).as("service %s depends on %s, which does not exist", name, target).contains(target);
+                switch (condition) {
+                    case "service_healthy" -> assertThat(args(services.path(target).path("healthcheck").path("test")))
+                            .as("service %s waits for %s to be healthy, but %s has no healthcheck", name, target, target)
+                            .isNotEmpty();
+                    case "service_completed_successfully" -> assertThat(target)
+                            .as("service %s waits for %s to complete, but only %s is a one-shot", name, target, ONE_SHOT)
+                            .isEqualTo(ONE_SHOT);
+                    default -> fail("service %s depends on %s with condition '%s'; use service_healthy or "
+                            + "service_completed_successfully", name, target, condition);
+                }
+            });
+        }
+    }
+
+    @Test
+    void publishedPortsAreTheDocumentedOnesAndUnique() {
+        Map<String, Integer> published = new TreeMap<>();
+        Map<Integer, String> byPort = new HashMap<>();
+        for (String name : serviceNames()) {
+            for (int[] port : ports(services.path(name))) {
+                String other = byPort.put(port[0], name);
+                assertThat(other).as("host port %d is published by both %s and %s", port[0], other, name).isNull();
+                Integer previous = published.put(name, port[0]);
+                assertThat(previous).as("service %s publishes more than one port (%s and %s)", name, previous, port[0])
+                        .isNull();
+            }
+        }
+        assertThat(published).as("host ports per service").isEqualTo(new TreeMap<>(PUBLISHED));
+    }
+
+    @Test
+    void kafkaAdvertisesLocalhostToTheHostAndItsServiceNameToContainers() throws IOException {
+        Map<String, String> env = environment(services.path("kafka"));
+        Map<String, String> advertised = listeners(env.get("KAFKA_ADVERTISED_LISTENERS"));
+        Map<String, String> bound = listeners(env.get("KAFKA_LISTENERS"));
+        int hostPort = PUBLISHED.get("kafka");
+        int containerPort = ports(services.path("kafka")).get(0)[1];
+
+        String external = advertised.entrySet().stream().filter(e -> e.getValue().equals("localhost:" + hostPort))
+                .map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError("no Kafka listener advertises localhost:" + hostPort
+                        + " for clients on the host; KAFKA_ADVERTISED_LISTENERS=" + advertised));
+        assertThat(port(bound.get(external)))
+                .as("host port %d is published to container port %d, so listener %s must bind that port (%s)",
+                        hostPort, containerPort, external, bound)
+                .isEqualTo(containerPort);
+
+        Set<String> inNetwork = advertised.values().stream().filter(a -> a.startsWith("kafka:"))
+                .collect(Collectors.toSet());
+        Map<String, String> clients = new LinkedHashMap<>();
+        clients.put("streams-app --set bootstrap.servers", setting(args(services.path("streams-app").path("command")),
+                "bootstrap.servers"));
+        clients.put("config/connect-distributed.properties bootstrap.servers",
+                properties(CONFIG.resolve("connect-distributed.properties")).getProperty("bootstrap.servers"));
+        clients.put("init KAFKA_BOOTSTRAP", environment(services.path(ONE_SHOT)).get("KAFKA_BOOTSTRAP"));
+        clients.forEach((who, bootstrap) -> assertThat(inNetwork)
+                .as("%s is '%s', but containers must use a listener advertised under the service name "
+                        + "(localhost inside a container is the container itself)", who, bootstrap)
+                .contains(bootstrap));
+    }
+
+    @Test
+    void initCreatesEveryTopicTheConfigsName() throws IOException {
+        Set<String> created = new LinkedHashSet<>();
+        for (String entry : quotedArrayEntries(initScript, "TOPICS")) {
+            created.add(entry.split(":", 2)[0]);
+        }
+        Map<String, String> expected = new TreeMap<>();
+        Properties app = properties(CONFIG.resolve("streams-app.properties"));
+        for (String key : List.of("input.topic", "output.topic", "dead.letter.topic")) {
+            assertThat(app.getProperty(key)).as("config/streams-app.properties sets %s", key).isNotBlank();
+            expected.put(app.getProperty(key), "config/streams-app.properties " + key);
+        }
+        for (Path file : connectorConfigs()) {
+            JsonNode config = readJson(file).path("config");
+            for (String key : List.of("topic", "topics", "errors.deadletterqueue.topic.name")) {
+                for (String topic : config.path(key).asText("").split(",")) {
+                    if (!topic.isBlank()) {
+                        expected.put(topic.trim(), "config/" + file.getFileName() + " " + key);
+                    }
+                }
+            }
+        }
+        Map<String, String> missing = new TreeMap<>(expected);
+        missing.keySet().removeAll(created);
+        assertThat(missing).as("topics the configs name that config/compose/init.sh TOPICS does not create (it "
+                + "creates %s)", created).isEmpty();
+    }
+
+    @Test
+    void initRegistersConnectorFilesWhoseClassIsAShippedPlugin() throws IOException {
+        List<String> files = quotedArrayEntries(initScript, "CONNECTORS");
+        assertThat(files).as("config/compose/init.sh CONNECTORS").isNotEmpty();
+        Set<String> plugins = pluginClassesByModule().values().stream().flatMap(Set::stream)
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (String file : files) {
+            Path path = CONFIG.resolve(file);
+            assertThat(path).as("init registers config/%s", file).isRegularFile();
+            String connectorClass = readJson(path).path("config").path("connector.class").asText("");
+            assertThat(plugins).as("config/%s: connector.class %s has no META-INF/services entry under "
+                    + "connectors/*/src/main/resources, so plugin.discovery=service_load will not find it", file,
+                    connectorClass).contains(connectorClass);
+        }
+        JsonNode init = services.path(ONE_SHOT);
+        String configDir = environment(init).get("CONFIG_DIR");
+        assertThat(hostPath(init, configDir)).as("init's CONFIG_DIR %s is config/", configDir)
+                .isEqualTo(norm("./config"));
+    }
+
+    @Test
+    void connectMountsTheConnectorAssembliesUnderItsPluginPath() throws Exception {
+        JsonNode connect = services.path("connect");
+        List<String> command = args(connect.path("command"));
+        assertThat(command).as("connect command").isNotEmpty();
+        assertThat(command.get(0)).as("connect runs the distributed worker").endsWith("/connect-distributed.sh");
+        assertThat(command).as("connect command passes one worker properties file").hasSize(2);
+        assertThat(hostPath(connect, command.get(1))).as("the worker properties file %s", command.get(1))
+                .isEqualTo(norm("./config/connect-distributed.properties"));
+
+        Properties worker = properties(CONFIG.resolve("connect-distributed.properties"));
+        assertThat(worker.getProperty("plugin.discovery")).as("plugin.discovery").isEqualTo("service_load");
+        Set<String> pluginPath = Arrays.stream(worker.getProperty("plugin.path", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        assertThat(pluginPath).as("plugin.path in config/connect-distributed.properties").isNotEmpty();
+
+        Set<Path> mounted = new TreeSet<>();
+        for (Mount m : mounts(connect)) {
+            Path parent = Path.of(m.target()).getParent();
+            if (parent != null && pluginPath.contains(parent.toString())) {
+                mounted.add(norm(m.source()));
+            }
+        }
+        Set<Path> expected = new TreeSet<>();
+        boolean nested = text(xml(assemblyDescriptor()), "/assembly/includeBaseDirectory").equals("true");
+        for (String module : pluginClassesByModule().keySet()) {
+            Document pom = xml(REPO.resolve("connectors").resolve(module).resolve("pom.xml"));
+            String finalName = resolve(pom, text(pom, "//plugin[artifactId='maven-assembly-plugin']//finalName"));
+            assertThat(finalName).as("connectors/%s/pom.xml sets the assembly's finalName", module).isNotBlank();
+            Path dir = Path.of("connectors", module, "target", finalName);
+            expected.add(nested ? dir.resolve(finalName) : dir);
+        }
+        assertThat(expected).as("connector modules with a META-INF/services entry").hasSize(3);
+        assertThat(mounted).as("plugin directories mounted under plugin.path %s: the assemblies' plugin "
+                + "directories (manifest.json + lib/), one per connector", pluginPath).isEqualTo(expected);
+    }
+
+    @Test
+    void streamsAppRunsTheShadedJarWithTheSampleConfig() throws Exception {
+        JsonNode app = services.path("streams-app");
+        List<String> command = args(app.path("command"));
+        int jar = command.indexOf("-jar");
+        assertThat(jar).as("streams-app runs `java -jar <shaded jar>`: %s", command).isGreaterThan(0);
+        Document pom = xml(REPO.resolve("streams-app/pom.xml"));
+        String shade = "//plugin[artifactId='maven-shade-plugin']";
+        String base = text(pom, "/project/build/finalName");
+        if (base.isEmpty()) {
+            base = text(pom, "/project/artifactId") + "-" + version(pom);
+        }
+        String classifier = text(pom, shade + "//shadedClassifierName");
+        boolean attached = text(pom, shade + "//shadedArtifactAttached").equals("true");
+        String shadedJar = resolve(pom, base) + (attached ? "-" + (classifier.isEmpty() ? "shaded" : classifier) : "")
+                + ".jar";
+        assertThat(hostPath(app, command.get(jar + 1))).as("the jar streams-app runs, %s", command.get(jar + 1))
+                .isEqualTo(norm("./streams-app/target/" + shadedJar));
+
+        List<String> appArgs = command.subList(jar + 2, command.size());
+        assertThat(appArgs).as("Main's command").startsWith("run");
+        for (int i = 1; i < appArgs.size(); i += 2) {
+            assertThat(appArgs.get(i)).as("Main run takes --config FILE and --set key=value: %s", appArgs)
+                    .isIn("--config", "--set");
+            assertThat(i + 1).as("value after %s", appArgs.get(i)).isLessThan(appArgs.size());
+            if (appArgs.get(i).equals("--set")) {
+                assertThat(appArgs.get(i + 1)).as("--set takes key=value").matches("[^=]+=.*");
+            }
+        }
+        int config = appArgs.indexOf("--config");
+        assertThat(config).as("streams-app passes --config").isPositive();
+        assertThat(hostPath(app, appArgs.get(config + 1))).as("the config streams-app reads, %s", appArgs.get(config + 1))
+                .isEqualTo(norm("./config/streams-app.properties"));
+    }
+
+    @Test
+    void sensorsRunTheSimulatorOnTheKinesisStreamTheSourceReads() throws Exception {
+        JsonNode sensors = services.path("sensors");
+        List<String> command = args(sensors.path("command"));
+        int main = command.indexOf(SensorSimulator.class.getName());
+        assertThat(main).as("sensors runs %s: %s", SensorSimulator.class.getName(), command).isPositive();
+        int cp = command.indexOf("-cp");
+        assertThat(cp).as("sensors passes -cp").isBetween(0, main - 2);
+
+        Document pom = xml(REPO.resolve("local-stack/pom.xml"));
+        String lib = text(pom, "//plugin[artifactId='maven-dependency-plugin']//execution[goals/goal="
+                + "'copy-dependencies']/configuration/outputDirectory");
+        assertThat(lib).as("local-stack/pom.xml copies the runtime jars (copy-dependencies) into target/lib")
+                .isEqualTo("${project.build.directory}/lib");
+        Set<Path> classpath = new HashSet<>();
+        for (String entry : command.get(cp + 1).split(":")) {
+            classpath.add(hostPath(sensors, entry));
+        }
+        String jar = text(pom, "/project/artifactId") + "-" + version(pom) + ".jar";
+        assertThat(classpath).as("the simulator's classpath %s, on the host", command.get(cp + 1))
+                .containsExactlyInAnyOrder(norm("./local-stack/target/" + jar), norm("./local-stack/target/lib/*"));
+
+        String[] simulatorArgs = command.subList(main + 1, command.size()).toArray(String[]::new);
+        SensorSimulator.Options options;
+        try {
+            Flags flags = Flags.parse(simulatorArgs);
+            options = SensorSimulator.optionsFrom(flags);
+            flags.rejectUnknown();
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError("sensors: SensorSimulator rejects " + Arrays.toString(simulatorArgs) + ": "
+                    + e.getMessage() + "\n" + SensorSimulator.USAGE, e);
+        }
+        assertThat(options.kinesis()).as("sensors write to Kinesis, as in the seed").isNotNull();
+        String stream = readJson(CONFIG.resolve("kinesis-source.json")).path("config").path("kinesis.stream").asText();
+        assertThat(options.kinesis().stream()).as("the stream the Kinesis source reads (config/kinesis-source.json)")
+                .isEqualTo(stream);
+        assertThat(options.kinesis().endpoint()).as("--kinesis-endpoint").isNotNull();
+        assertThat(serviceNames()).as("--kinesis-endpoint names a compose service")
+                .contains(options.kinesis().endpoint().getHost());
+    }
+
+    @Test
+    void kibanaObjectsAreNdjsonWithTheAnomalydataDataView() throws IOException {
+        Path file = CONFIG.resolve("kibana/forestwatch.ndjson");
+        assertThat(initScript).as("init imports the Kibana objects").contains("kibana/forestwatch.ndjson");
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            JsonNode object;
+            try {
+                object = JSON.readTree(lines.get(i));
+            } catch (JsonProcessingException e) {
+                throw new AssertionError("config/kibana/forestwatch.ndjson line " + (i + 1) + " is not JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+            int line = i + 1;
+            assertThat(object.isObject()).as("line %d is a JSON object", line).isTrue();
+            assertThat(object.path("type").asText("")).as("line %d has a type", line).isNotBlank();
+            assertThat(object.path("id").asText("")).as("line %d has an id", line).isNotBlank();
+            assertThat(byId.put(object.path("type").asText() + "/" + object.path("id").asText(), object))
+                    .as("line %d repeats an id", line).isNull();
+        }
+        JsonNode dataView = byId.values().stream()
+                .filter(o -> o.path("type").asText().equals("index-pattern")
+                        && o.path("attributes").path("title").asText().equals("anomalydata"))
+                .findFirst().orElseThrow(() -> new AssertionError("no index-pattern with title anomalydata"));
+        assertThat(dataView.path("attributes").path("timeFieldName").asText())
+                .as("the data view's time field is the streams app's created").isEqualTo("created");
+        for (JsonNode object : byId.values()) {
+            for (JsonNode ref : object.path("references")) {
+                assertThat(byId).as("%s %s refers to %s %s, which the file does not contain",
+                        object.path("type").asText(), object.path("id").asText(), ref.path("type").asText(),
+                        ref.path("id").asText()).containsKey(ref.path("type").asText() + "/" + ref.path("id").asText());
+            }
+        }
+        assertThat(byId.keySet()).as("a Discover search and a chart besides the data view")
+                .anyMatch(k -> k.startsWith("search/"))
+                .anyMatch(k -> k.startsWith("lens/") || k.startsWith("visualization/"));
+    }
+
+    @Test
+    void bindMountedConfigFilesExist() {
+        for (String name : serviceNames()) {
+            for (Mount m : mounts(services.path(name))) {
+                if (!m.isBind() || m.source().contains("/target")) {
+                    continue; // build output: `mvn package` writes it
+                }
+                assertThat(REPO.resolve(m.source())).as("service %s mounts %s", name, m.source()).exists();
+            }
+        }
+    }
+
+    @Test
+    void composeShellScriptsParse() throws Exception {
+        List<Path> scripts;
+        try (Stream<Path> files = Files.list(CONFIG.resolve("compose"))) {
+            scripts = files.filter(p -> p.toString().endsWith(".sh")).sorted().toList();
+        }
+        assertThat(scripts).as("config/compose/*.sh").isNotEmpty();
+        for (Path script : scripts) {
+            Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+            String output;
+            try (InputStream in = bash.getInputStream()) {
+                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertThat(bash.waitFor(30, TimeUnit.SECONDS)).as("bash -n %s finished", script).isTrue();
+            assertThat(bash.exitValue()).as("bash -n %s: %s", script, output).isZero();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static Set<String> serviceNames() {
+        Set<String> names = new TreeSet<>();
+        services.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** command, entrypoint or healthcheck test: a list, or a string split on blanks. */
+    private static List<String> args(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else if (node.isTextual() && !node.asText().isBlank()) {
+            out.addAll(Arrays.asList(node.asText().trim().split("\\s+")));
+        }
+        return out;
+    }
+
+    /** The value of {@code --set key=value} in a streams-app command, or null. */
+    private static String setting(List<String> command, String key) {
+        for (int i = 0; i + 1 < command.size(); i++) {
+            if (command.get(i).equals("--set") && command.get(i + 1).startsWith(key + "=")) {
+                return command.get(i + 1).substring(key.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> environment(JsonNode service) {
+        Map<String, String> env = new HashMap<>();
+        JsonNode node = service.path("environment");
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        } else {
+            node.forEach(n -> {
+                String[] kv = n.asText().split("=", 2);
+                env.put(kv[0], kv.length > 1 ? kv[1] : "");
+            });
+        }
+        return env;
+    }
+
+    /** "NAME://host:port,..." to name -> "host:port". */
+    private static Map<String, String> listeners(String value) {
+        assertThat(value).as("Kafka listener setting").isNotBlank();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String listener : value.split(",")) {
+            String[] parts = listener.trim().split("://", 2);
+            out.put(parts[0], parts[1]);
+        }
+        return out;
+    }
+
+    private static int port(String hostPort) {
+        assertThat(hostPort).as("listener address").isNotNull();
+        return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    }
+
+    /** Published ports as {host, container}. */
+    private static List<int[]> ports(JsonNode service) {
+        List<int[]> out = new ArrayList<>();
+        for (JsonNode p : service.path("ports")) {
+            if (p.isObject()) {
+                out.add(new int[] {p.path("published").asInt(), p.path("target").asInt()});
+                continue;
+            }
+            String[] parts = p.asText().split("/", 2)[0].split(":");
+            assertThat(parts.length).as("port '%s' needs an explicit host port (HOST:CONTAINER)", p.asText())
+                    .isGreaterThanOrEqualTo(2);
+            out.add(new int[] {Integer.parseInt(parts[parts.length - 2]), Integer.parseInt(parts[parts.length - 1])});
+        }
+        return out;
+    }
+
+    private record Mount(String source, String target) {
+        boolean isBind() {
+            return source.startsWith(".") || source.startsWith("/");
+        }
+    }
+
+    private static List<Mount> mounts(JsonNode service) {
+        List<Mount> out = new ArrayList<>();
+        for (JsonNode v : service.path("volumes")) {
+            if (v.isObject()) {
+                out.add(new Mount(v.path("source").asText(), v.path("target").asText()));
+            } else {
+                String[] parts = v.asText().split(":");
+                out.add(new Mount(parts[0], parts.length > 1 ? parts[1] : parts[0]));
+            }
+        }
+        return out;
+    }
+
+    /** The repo-relative host path that a container path of the service comes from, through its bind mounts. */
+    private static Path hostPath(JsonNode service, String containerPath) {
+        assertThat(containerPath).as("container path").isNotBlank();
+        Path inContainer = Path.of(containerPath);
+        Mount best = null;
+        for (Mount m : mounts(service)) {
+            if (m.isBind() && inContainer.startsWith(Path.of(m.target()))
+                    && (best == null || m.target().length() > best.target().length())) {
+                best = m;
+            }
+        }
+        if (best == null) {
+            throw new AssertionError(containerPath + " is not inside any bind mount of the service: " + mounts(service));
+        }
+        return norm(best.source()).resolve(Path.of(best.target()).relativize(inContainer)).normalize();
+    }
+
+    private static Path norm(String repoRelative) {
+        return Path.of(repoRelative).normalize();
+    }
+
+    /** The double-quoted entries of a bash array {@code NAME=( ... )} in the init script. */
+    private static List<String> quotedArrayEntries(String script, String name) {
+        Matcher array = Pattern.compile("(?ms)^" + name + "=\\((.*?)^\\)").matcher(script);
+        assertThat(array.find()).as("config/compose/init.sh defines the array %s=( ... )", name).isTrue();
+        List<String> out = new ArrayList<>();
+        Matcher entry = Pattern.compile("\"([^\"]+)\"").matcher(array.group(1).replaceAll("#[^\\n]*", ""));
+        while (entry.find()) {
+            out.add(entry.group(1));
+        }
+        return out;
+    }
+
+    private static List<Path> connectorConfigs() throws IOException {
+        try (Stream<Path> files = Files.list(CONFIG)) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    /** connectors/<module> to the classes of its Connect ServiceLoader manifests. */
+    private static Map<String, Set<String>> pluginClassesByModule() throws IOException {
+        Map<String, Set<String>> out = new TreeMap<>();
+        Path connectors = REPO.resolve("connectors");
+        try (Stream<Path> modules = Files.list(connectors)) {
+            for (Path module : modules.filter(Files::isDirectory).toList()) {
+                Path services = module.resolve("src/main/resources/META-INF/services");
+                if (!Files.isDirectory(services)) {
+                    continue;
+                }
+                try (Stream<Path> manifests = Files.list(services)) {
+                    for (Path manifest : manifests.filter(p -> p.getFileName().toString()
+                            .startsWith("org.apache.kafka.connect.")).toList()) {
+                        for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                            String cls = line.replaceAll("#.*", "").trim();
+                            if (!cls.isEmpty()) {
+                                out.computeIfAbsent(module.getFileName().toString(), k -> new TreeSet<>()).add(cls);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The connectors' shared assembly descriptor, from connectors/pom.xml's connector.assembly.descriptor. */
+    private static Path assemblyDescriptor() throws Exception {
+        String descriptor = text(xml(REPO.resolve("connectors/pom.xml")),
+                "/project/properties/connector.assembly.descriptor");
+        assertThat(descriptor).as("connectors/pom.xml connector.assembly.descriptor").isNotBlank();
+        return REPO.resolve(descriptor.replace("${maven.multiModuleProjectDirectory}/", ""));
+    }
+
+    private static Properties properties(Path file) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    private static JsonNode readJson(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+
+    private static Document xml(Path file) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+    }
+
+    private static String text(Document doc, String xpath) throws Exception {
+        XPath x = XPathFactory.newInstance().newXPath();
+        return x.evaluate(xpath, doc).trim();
+    }
+
+    private static String version(Document pom) throws Exception {
+        String version = text(pom, "/project/version");
+        return version.isEmpty() ? text(pom, "/project/parent/version") : version;
+    }
+
+    /** ${project.version} and ${project.artifactId} in a pom value. */
+    private static String resolve(Document pom, String value) throws Exception {
+        return value.replace("${project.version}", version(pom))
+                .replace("${project.artifactId}", text(pom, "/project/artifactId"));
+    }
+}
