@@ -64,7 +64,7 @@ public record DemoOptions(
     }
 
     /** {@code -Dforestwatch.home} (set by ./forestwatch), else the nearest ancestor of the current dir holding both modules. */
-    private static Path findRepoDir() {
+    static Path findRepoDir() {
         String home = System.getProperty("forestwatch.home");
         if (home != null) {
             return Path.of(home);

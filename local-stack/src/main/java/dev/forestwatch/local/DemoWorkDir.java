@@ -29,6 +29,14 @@ final class DemoWorkDir implements AutoCloseable {
     }
 
     static DemoWorkDir wipeAndLock(Path dir) {
+        return lock(dir, true);
+    }
+
+    /**
+     * Locks the directory against a second run and, if {@code wipe}, empties it first; without wipe the data of
+     * the previous run stays (the pipeline's Kafka and Elasticsearch data).
+     */
+    static DemoWorkDir lock(Path dir, boolean wipe) {
         Path absolute = dir.toAbsolutePath().normalize();
         if (absolute.getParent() == null) {
             throw new IllegalArgumentException("Refusing to use the file system root as the work dir");
@@ -40,17 +48,21 @@ final class DemoWorkDir implements AutoCloseable {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
-                throw new IllegalStateException("Another demo is running with work dir " + absolute + " (lock " + lockFile + ")");
+                throw new IllegalStateException("Another forestwatch run is using work dir " + absolute + " (lock " + lockFile + ")");
             }
             if (Files.exists(absolute)) {
                 if (!isEmpty(absolute) && !Files.exists(absolute.resolve(MARKER))) {
-                    throw new IllegalStateException("Refusing to wipe " + absolute
-                            + ": it is not empty and was not created by the demo (no " + MARKER + " file). Choose another --work-dir.");
+                    throw new IllegalStateException("Refusing to use " + absolute
+                            + ": it is not empty and was not created by forestwatch (no " + MARKER + " file). Choose another --work-dir.");
                 }
-                Files2.deleteRecursively(absolute);
+                if (wipe) {
+                    Files2.deleteRecursively(absolute);
+                }
             }
             Files.createDirectories(absolute);
-            Files.createFile(absolute.resolve(MARKER));
+            if (!Files.exists(absolute.resolve(MARKER))) {
+                Files.createFile(absolute.resolve(MARKER));
+            }
             return new DemoWorkDir(absolute, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);

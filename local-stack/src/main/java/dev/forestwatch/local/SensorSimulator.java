@@ -32,6 +32,8 @@ public final class SensorSimulator {
     private final Options options;
     private volatile boolean stopRequested;
     private volatile Thread runner;
+    private volatile WriteCounts liveCounts;
+    private volatile long anomaliesSent;
 
     public SensorSimulator(Options options) {
         this.options = Objects.requireNonNull(options);
@@ -155,7 +157,19 @@ public final class SensorSimulator {
         }
     }
 
+    /** Readings the destination has acknowledged so far (Kinesis: PutRecords accepted them); for status lines. */
+    public long acknowledged() {
+        WriteCounts c = liveCounts;
+        return c == null ? 0 : c.acknowledged();
+    }
+
+    /** Anomalous readings generated so far. */
+    public long anomaliesSent() {
+        return anomaliesSent;
+    }
+
     private Result produce(ReadingWriter writer) {
+        liveCounts = writer.counts();
         SensorReadingGenerator generator = new SensorReadingGenerator(options.sensors(), options.anomalyRatio(), options.seed());
         RatePacer pacer = new RatePacer(options.recordsPerSecond());
         Progress progress = new Progress();
@@ -185,6 +199,7 @@ public final class SensorSimulator {
             sent++;
             if (reading.anomaly()) {
                 anomalies++;
+                anomaliesSent = anomalies;
             }
             progress.maybePrint(now, sent, anomalies, counts);
         }

@@ -64,7 +64,7 @@ final class StreamsAppProcess implements AutoCloseable {
             Process process = new ProcessBuilder(command)
                     .directory(workingDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())) // a restart keeps the log
                     .redirectInput(ProcessBuilder.Redirect.PIPE) // not the terminal: Ctrl+C handling is ours
                     .start();
             return new StreamsAppProcess(process, logFile);
@@ -102,6 +102,16 @@ final class StreamsAppProcess implements AutoCloseable {
             return lines.subList(Math.max(0, lines.size() - n), lines.size());
         } catch (IOException e) {
             return List.of("(cannot read " + logFile + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** SIGKILL, as a crash would; returns once the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

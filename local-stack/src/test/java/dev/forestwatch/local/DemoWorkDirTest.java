@@ -30,7 +30,7 @@ class DemoWorkDirTest {
         Path dir = Files.createDirectories(tmp.resolve("precious"));
         Files.writeString(dir.resolve("thesis.tex"), "years of work");
 
-        assertThatThrownBy(() -> DemoWorkDir.wipeAndLock(dir)).hasMessageContaining("Refusing to wipe");
+        assertThatThrownBy(() -> DemoWorkDir.wipeAndLock(dir)).hasMessageContaining("Refusing to use");
         assertThat(dir.resolve("thesis.tex")).exists();
     }
 
@@ -39,7 +39,7 @@ class DemoWorkDirTest {
         Path dir = tmp.resolve("demo");
         try (DemoWorkDir first = DemoWorkDir.wipeAndLock(dir)) {
             assertThat(first.path()).isDirectory();
-            assertThatThrownBy(() -> DemoWorkDir.wipeAndLock(dir)).hasMessageContaining("Another demo is running");
+            assertThatThrownBy(() -> DemoWorkDir.wipeAndLock(dir)).hasMessageContaining("Another forestwatch run is using");
         }
     }
 }

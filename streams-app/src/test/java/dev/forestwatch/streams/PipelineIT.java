@@ -1,0 +1,117 @@
+package dev.forestwatch.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forestwatch.local.Pipeline;
+import dev.forestwatch.local.PipelineOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./forestwatch up}, bounded: generator -> kinesis-local -> Kinesis source -> Kafka -> the app's shaded jar
+ * -> Elasticsearch sink -> Elasticsearch, with the Connect worker replaced and the streams app killed mid-run.
+ */
+class PipelineIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void everyReadingIsIndexedOnceThroughAWorkerRestartAndAnAppCrashAndAnomaliesTopTheirSeconds() throws Exception {
+        final Path repo = Path.of("").toAbsolutePath().getParent();
+        // under target/, not a 0700 temp dir: Elasticsearch runs as uid 65534 when the build is root
+        final Path tmp = Path.of("target", "pipeline-it").toAbsolutePath();
+        // 30 records/s over 3 sensors: each forest is past its 256-record warm-up after ~26 s
+        final Pipeline pipeline = new Pipeline(new PipelineOptions(repo, tmp.resolve("pipeline"), true, 3, 30, 0.03,
+                11, 2, 2.0, 0, Duration.ofSeconds(5), null), System.out, System.err);
+        final AtomicReference<Pipeline.Summary> summary = new AtomicReference<>();
+        final Thread runner = new Thread(() -> summary.set(pipeline.run()), "pipeline");
+        runner.start();
+        try {
+            pipeline.awaitRunning(Duration.ofMinutes(4));
+            final String es = pipeline.elasticsearchUrl();
+
+            await("records indexed").atMost(Duration.ofMinutes(3)).until(() -> count(es) > 300);
+            pipeline.restartConnectWorker();
+            final long afterWorker = count(es);
+            await("records indexed after the worker restart").atMost(Duration.ofMinutes(3))
+                    .until(() -> count(es) > afterWorker + 300);
+            pipeline.killAndRestartStreamsApp();
+            final long afterApp = count(es);
+            await("records indexed after the app crash").atMost(Duration.ofMinutes(3))
+                    .until(() -> count(es) > afterApp + 300);
+            pipeline.stopGenerator();
+            final long generated = pipeline.generated();
+
+            // ids come from the Kinesis shard and sequence number: replays overwrite, so the count is exact
+            await("every generated reading indexed").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> count(es) >= generated);
+            Thread.sleep(3_000); // anything duplicated would still be on its way; let it land
+            assertThat(count(es)).as("indexed once each").isEqualTo(generated);
+
+            final Map<String, List<JsonNode>> bySecond = new TreeMap<>();
+            for (final JsonNode d : documents(es, (int) generated)) {
+                bySecond.computeIfAbsent(d.path("created").asText(), k -> new ArrayList<>()).add(d);
+            }
+            int anomaliesChecked = 0;
+            for (final Map.Entry<String, List<JsonNode>> second : bySecond.entrySet()) {
+                double lowestAnomaly = Double.MAX_VALUE;
+                double highestNormal = -1;
+                for (final JsonNode d : second.getValue()) {
+                    final double score = d.path("ANOMALY_SCORE").asDouble();
+                    if (d.path("iotValue").asInt() >= 100 && score > 0) { // past its sensor's warm-up
+                        lowestAnomaly = Math.min(lowestAnomaly, score);
+                        anomaliesChecked++;
+                    } else if (d.path("iotValue").asInt() < 100) {
+                        highestNormal = Math.max(highestNormal, score);
+                    }
+                }
+                assertThat(lowestAnomaly).as("anomalies top second %s: %s", second.getKey(), second.getValue())
+                        .isGreaterThan(highestNormal);
+            }
+            assertThat(anomaliesChecked).as("anomalies past the warm-up").isGreaterThanOrEqualTo(5);
+        } finally {
+            pipeline.stop();
+            runner.join(Duration.ofMinutes(3).toMillis());
+        }
+        assertThat(summary.get()).isNotNull();
+        assertThat(summary.get().exitCode()).isZero();
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(p -> p.pid() + " "
+                + p.info().commandLine().orElse(""))).as("processes left").isEmpty();
+    }
+
+    private long count(final String es) throws IOException, InterruptedException {
+        final JsonNode r = get(es + "/anomalydata/_count");
+        return r.path("count").asLong(0);
+    }
+
+    private List<JsonNode> documents(final String es, final int n) throws IOException, InterruptedException {
+        http.send(HttpRequest.newBuilder(URI.create(es + "/anomalydata/_refresh"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        final JsonNode r = get(es + "/anomalydata/_search?size=" + Math.max(n, 1));
+        final List<JsonNode> out = new ArrayList<>();
+        r.path("hits").path("hits").forEach(h -> out.add(h.path("_source")));
+        assertThat(out).hasSize(n);
+        return out;
+    }
+
+    private JsonNode get(final String url) throws IOException, InterruptedException {
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 404 ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+}
