@@ -2,6 +2,7 @@ package dev.forestwatch.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forestwatch.local.dashboard.Dashboard;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -54,6 +55,7 @@ public final class Pipeline {
     private volatile Thread generatorThread;
     private volatile PipelineStatus status;
     private volatile EmbeddedElasticsearch es;
+    private volatile Dashboard dashboard;
     private volatile EmbeddedConnect connect;
     private volatile StreamsAppProcess streams;
     private volatile List<String> streamsCommand;
@@ -245,6 +247,9 @@ public final class Pipeline {
 
             status = track(new PipelineStatus(gen::acknowledged, kafka.bootstrapServers(), kafka.admin(), INPUT_TOPIC,
                     OUTPUT_TOPIC, es, INDEX, options.scoreThreshold()));
+            dashboard = track(Dashboard.builder(es.url()).index(INDEX).port(options.dashboardPort())
+                    .scoreThreshold(options.scoreThreshold()).health(this::health).start());
+            step("dashboard at %s", dashboard.url());
             step("running (%s); logs in %s", options.runFor() == null ? "Ctrl+C to stop"
                     : "for " + options.runFor().toSeconds() + " s", work);
             running.countDown();
@@ -291,6 +296,11 @@ public final class Pipeline {
     /** Elasticsearch's base URL, once running. */
     public String elasticsearchUrl() {
         return es.url();
+    }
+
+    /** The dashboard's URL, once running. */
+    public String dashboardUrl() {
+        return dashboard.url();
     }
 
     /** Readings Kinesis accepted so far. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forestwatch.local.HeadlessChromium;
 import dev.forestwatch.local.Pipeline;
 import dev.forestwatch.local.PipelineOptions;
 import java.io.IOException;
@@ -84,6 +85,16 @@ class PipelineIT {
                         .isGreaterThan(highestNormal);
             }
             assertThat(anomaliesChecked).as("anomalies past the warm-up").isGreaterThanOrEqualTo(5);
+
+            // the dashboard of the running stack, in headless Chromium: the chart drawn, an anomaly on top
+            final String dom = HeadlessChromium.run(Duration.ofMinutes(2), "--virtual-time-budget=8000", "--dump-dom",
+                    pipeline.dashboardUrl());
+            assertThat(dom).containsPattern("<canvas[^>]*id=\"chart\"[^>]*data-points=\"[1-9]");
+            assertThat(dom).as("an anomaly among the top rows").containsPattern("data-value=\"1[01][0-9]\"|data-value=\"120\"");
+            final Path screenshot = Path.of("target", "pipeline-dashboard.png").toAbsolutePath();
+            HeadlessChromium.run(Duration.ofMinutes(2), "--virtual-time-budget=8000", "--hide-scrollbars",
+                    "--window-size=1280,900", "--screenshot=" + screenshot, pipeline.dashboardUrl());
+            assertThat(screenshot).isNotEmptyFile();
         } finally {
             pipeline.stop();
             runner.join(Duration.ofMinutes(3).toMillis());
