@@ -113,6 +113,11 @@ public final class EmbeddedKinesis implements AutoCloseable {
         return client;
     }
 
+    /** A new synchronous client for the emulator at {@code endpoint}; the caller closes it. */
+    public static KinesisClient client(URI endpoint) {
+        return newClient(endpoint);
+    }
+
     /** Static fake credentials; the emulator checks none. */
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("forestwatch", "forestwatch"));

@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -56,6 +57,8 @@ public final class Pipeline {
     private volatile PipelineStatus status;
     private volatile EmbeddedElasticsearch es;
     private volatile Dashboard dashboard;
+    private volatile java.net.URI kinesisEndpoint;
+    private volatile String bootstrapServers;
     private volatile EmbeddedConnect connect;
     private volatile StreamsAppProcess streams;
     private volatile List<String> streamsCommand;
@@ -128,8 +131,6 @@ public final class Pipeline {
 
     /** Starts everything, prints status lines until {@link #stop()} or {@code --seconds}, then stops everything. */
     public Summary run() {
-        // before the servers start on several threads, so logging initializes once, quietly
-        org.slf4j.LoggerFactory.getLogger(Pipeline.class);
         Path jar = StreamsAppProcess.locateJar(options.repoDir());
         Map<String, Path> zips = locatePluginZips(options.repoDir());
         Map<String, Map<String, String>> connectors = new LinkedHashMap<>();
@@ -138,6 +139,9 @@ public final class Pipeline {
         Path streamsConfig = options.repoDir().resolve("config").resolve("streams-app.properties");
         try (DemoWorkDir work = DemoWorkDir.lock(options.workDir(), options.clean())) {
             step("work dir %s%s", work.path(), options.clean() ? " (wiped)" : "");
+            // after the wipe (the log file lives in the work dir), before the servers start on several threads,
+            // so logging initializes once, quietly
+            org.slf4j.LoggerFactory.getLogger(Pipeline.class);
             return runIn(work.path(), jar, zips, connectors, streamsConfig);
         } catch (RuntimeException e) {
             failure.set(e);
@@ -164,6 +168,8 @@ public final class Pipeline {
             EmbeddedKafka kafka = join(kafkaF);
             EmbeddedElasticsearch es = join(esF);
             this.es = es;
+            this.kinesisEndpoint = kinesis.endpoint();
+            this.bootstrapServers = kafka.bootstrapServers();
             step("servers up in %.1f s: Kinesis %s, DynamoDB %s, Kafka %s, Elasticsearch %s",
                     (System.nanoTime() - t0) / 1e9, kinesis.endpoint(), dynamo.endpoint(), kafka.bootstrapServers(),
                     es.url());
@@ -217,35 +223,38 @@ public final class Pipeline {
             awaitConnectors();
             step("connectors kinesis-source and elasticsearch-sink running (from config/*.json)");
 
-            generator = new SensorSimulator(SensorSimulator.Options.builder(KinesisTarget.of(STREAM)
-                            .withEndpoint(kinesis.endpoint())
-                            .withRegion(EmbeddedKinesis.REGION)
-                            .withCredentials(EmbeddedKinesis.credentials()))
-                    .sensors(options.sensors())
-                    .recordsPerSecond(options.recordsPerSecond())
-                    .anomalyRatio(options.anomalyRatio())
-                    .seed(options.seed())
-                    .progressOut(null)
-                    .build());
-            SensorSimulator gen = generator;
-            Thread genThread = new Thread(() -> {
-                try {
-                    generated.set(gen.run());
-                } catch (Throwable t) {
-                    generatorError.set(t);
+            LongSupplier inKinesis = () -> 0;
+            if (options.generate()) {
+                generator = new SensorSimulator(SensorSimulator.Options.builder(KinesisTarget.of(STREAM)
+                                .withEndpoint(kinesis.endpoint())
+                                .withRegion(EmbeddedKinesis.REGION)
+                                .withCredentials(EmbeddedKinesis.credentials()))
+                        .sensors(options.sensors())
+                        .recordsPerSecond(options.recordsPerSecond())
+                        .anomalyRatio(options.anomalyRatio())
+                        .seed(options.seed())
+                        .progressOut(null)
+                        .build());
+                SensorSimulator gen = generator;
+                Thread genThread = new Thread(() -> {
+                    try {
+                        generated.set(gen.run());
+                    } catch (Throwable t) {
+                        generatorError.set(t);
+                    }
+                }, "sensor-generator");
+                genThread.start();
+                generatorThread = genThread;
+                started.push(new Named("generator", this::stopGenerator));
+                if (stopping()) {
+                    gen.stop();
                 }
-            }, "sensor-generator");
-            genThread.start();
-            generatorThread = genThread;
-            started.push(new Named("generator", this::stopGenerator));
-            if (stopping()) {
-                gen.stop();
+                step("generator: %d sensor(s) at %s records/s into Kinesis stream %s, %.1f%% anomalies, seed %d",
+                        options.sensors(), fmt(options.recordsPerSecond()), STREAM, options.anomalyRatio() * 100,
+                        options.seed());
+                inKinesis = gen::acknowledged;
             }
-            step("generator: %d sensor(s) at %s records/s into Kinesis stream %s, %.1f%% anomalies, seed %d",
-                    options.sensors(), fmt(options.recordsPerSecond()), STREAM, options.anomalyRatio() * 100,
-                    options.seed());
-
-            status = track(new PipelineStatus(gen::acknowledged, kafka.bootstrapServers(), kafka.admin(), INPUT_TOPIC,
+            status = track(new PipelineStatus(inKinesis, kafka.bootstrapServers(), kafka.admin(), INPUT_TOPIC,
                     OUTPUT_TOPIC, es, INDEX, options.scoreThreshold()));
             dashboard = track(Dashboard.builder(es.url()).index(INDEX).port(options.dashboardPort())
                     .scoreThreshold(options.scoreThreshold()).health(this::health).start());
@@ -296,6 +305,16 @@ public final class Pipeline {
     /** Elasticsearch's base URL, once running. */
     public String elasticsearchUrl() {
         return es.url();
+    }
+
+    /** The Kinesis emulator's endpoint, once running. */
+    public java.net.URI kinesisEndpoint() {
+        return kinesisEndpoint;
+    }
+
+    /** The Kafka broker's bootstrap servers, once running. */
+    public String bootstrapServers() {
+        return bootstrapServers;
     }
 
     /** The dashboard's URL, once running. */

@@ -17,7 +17,8 @@ public record PipelineOptions(
         double scoreThreshold,
         int dashboardPort,
         Duration statusInterval,
-        Duration runFor) {
+        Duration runFor,
+        boolean generate) {
 
     static final String USAGE = String.join("\n",
             "Usage: ./forestwatch up [flags]",
@@ -35,6 +36,7 @@ public record PipelineOptions(
             "  --status-seconds S      seconds between status lines (default 5)",
             "  --score-threshold X     ANOMALY_SCORE counted as an anomaly in the status line (default 2.0)",
             "  --seed N                generator random seed (default: random, printed)",
+            "  --no-generator          start everything but the generator (put your own readings into RawStreamData)",
             "  --repo-dir DIR          the forestwatch checkout (default: -Dforestwatch.home, else found from the current dir)");
 
     /** @param runFor null to run until stopped */
@@ -78,7 +80,8 @@ public record PipelineOptions(
                 flags.doubleValue("score-threshold", 2.0),
                 flags.intValue("dashboard-port", 8088),
                 Duration.ofMillis((long) (flags.doubleValue("status-seconds", 5) * 1000)),
-                flags.has("seconds") ? Duration.ofMillis((long) (flags.doubleValue("seconds", 0) * 1000)) : null);
+                flags.has("seconds") ? Duration.ofMillis((long) (flags.doubleValue("seconds", 0) * 1000)) : null,
+                !flags.has("no-generator"));
         flags.rejectUnknown();
         return options;
     }

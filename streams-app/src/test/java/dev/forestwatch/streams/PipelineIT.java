@@ -38,7 +38,7 @@ class PipelineIT {
         final Path tmp = Path.of("target", "pipeline-it").toAbsolutePath();
         // 30 records/s over 3 sensors: each forest is past its 256-record warm-up after ~26 s
         final Pipeline pipeline = new Pipeline(new PipelineOptions(repo, tmp.resolve("pipeline"), true, 3, 30, 0.03,
-                11, 2, 2.0, 0, Duration.ofSeconds(5), null), System.out, System.err);
+                11, 2, 2.0, 0, Duration.ofSeconds(5), null, true), System.out, System.err);
         final AtomicReference<Pipeline.Summary> summary = new AtomicReference<>();
         final Thread runner = new Thread(() -> summary.set(pipeline.run()), "pipeline");
         runner.start();
