@@ -191,7 +191,7 @@ public final class Pipeline {
             Files2.deleteRecursively(plugins); // always the plugins of the current build
             zips.values().forEach(zip -> EmbeddedConnect.installPluginFromZip(zip, plugins));
             EmbeddedConnect connect = track(EmbeddedConnect.builder(kafka.bootstrapServers())
-                    .workDir(work.resolve("connect")).pluginPath(plugins).start());
+                    .workDir(work.resolve("connect")).pluginPath(plugins).workerProperties(workerConfig()).start());
             this.connect = connect;
             step("Connect worker at %s with plugins %s", connect.url(), zips.keySet());
 
@@ -478,6 +478,25 @@ public final class Pipeline {
             zips.put(plugin, newest);
         }
         return zips;
+    }
+
+    /** Keys of config/connect-distributed.properties that are this run's own: addresses and paths. */
+    static final java.util.Set<String> LOCAL_WORKER_KEYS = java.util.Set.of("bootstrap.servers", "listeners",
+            "rest.advertised.host.name", "rest.advertised.port", "plugin.path");
+
+    /** The worker settings docker compose uses too, without its addresses and paths. */
+    private Map<String, String> workerConfig() {
+        Path path = options.repoDir().resolve("config").resolve("connect-distributed.properties");
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(path)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the Connect worker config " + path, e);
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        p.stringPropertyNames().stream().filter(k -> !LOCAL_WORKER_KEYS.contains(k)).sorted()
+                .forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
     }
 
     /** The {@code config} object of a connector JSON in {@code config/}, as strings. */

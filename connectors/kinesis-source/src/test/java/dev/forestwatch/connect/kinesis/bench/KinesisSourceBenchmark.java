@@ -1,0 +1,415 @@
+package dev.forestwatch.connect.kinesis.bench;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
+import dev.forestwatch.connect.kinesis.KinesisSourceConnector;
+import dev.forestwatch.connect.kinesis.RecordConverter;
+import dev.forestwatch.local.EmbeddedConnect;
+import dev.forestwatch.local.EmbeddedDynamo;
+import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.EmbeddedKinesis;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * Records/s from the same pre-loaded Kinesis stream (kinesis-local) into Kafka through the connector (a real worker,
+ * plugin from its zip, leases in dynalite) and through a plain GetRecords loop feeding a KafkaProducer, and their
+ * ratio. {@code ./forestwatch bench-kinesis [--records N] [--shards S] [--rounds R] [--tasks T] [--kcl-log INFO]};
+ * {@code --kcl-log INFO} prints the KCL's start-up steps with timestamps.
+ */
+public final class KinesisSourceBenchmark {
+
+    private static final String STREAM = "bench-raw";
+    /** Enough keys that the MD5 hashing spreads them evenly over the shards; 10 would leave some shards light. */
+    private static final int SENSORS = 100;
+    private static final int PUT_BATCH = 500;
+    private static final int MAX_RECORDS = 10_000;
+    /** The lowest kcl.idle.time.between.reads.ms the config allows; the baseline waits as long on an empty read. */
+    private static final long IDLE_MS = 200;
+    private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(10);
+
+    private KinesisSourceBenchmark() {}
+
+    /**
+     * One round of one mode: records/s as the mode is judged, records/s from the first record in Kafka to the last
+     * (the same for the connector), and the time until Kafka had the first record.
+     */
+    private record Result(double recordsPerSecond, double fromFirstPerSecond, long firstRecordMs) {}
+
+    public static void main(final String[] args) throws Exception {
+        int records = 20_000;
+        int shards = 4;
+        int rounds = 2;
+        int tasks = 1;
+        String kclLog = "WARN";
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--records" -> records = Integer.parseInt(args[i + 1]);
+                case "--shards" -> shards = Integer.parseInt(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
+                case "--kcl-log" -> kclLog = args[i + 1];
+                default -> throw new IllegalArgumentException("unknown flag " + args[i]
+                        + " (flags: --records N, --shards S, --rounds R, --tasks T, --kcl-log LEVEL)");
+            }
+        }
+        quietLogs(kclLog);
+        final Path zip = Path.of(System.getProperty("forestwatch.plugin.zip"));
+        final Path plugins = Files.createTempDirectory("fw-bench-plugins");
+        EmbeddedConnect.installPluginFromZip(zip, plugins);
+        System.out.printf(Locale.ROOT, "Kinesis source benchmark: %,d records, %d shards, %d rounds, %d task(s); "
+                + "%d cores%n", records, shards, rounds, tasks, Runtime.getRuntime().availableProcessors());
+        try (EmbeddedKinesis kinesis = EmbeddedKinesis.start(); EmbeddedDynamo dynamo = EmbeddedDynamo.start();
+                EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedConnect connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
+                        .start()) {
+            final Map<String, Integer> perShard = preload(kinesis, shards, records);
+            final List<Result> loop = new ArrayList<>();
+            final List<Result> source = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                final Result b = baseline(kinesis, kafka, perShard, records, "ks-baseline-" + round);
+                loop.add(b);
+                System.out.printf(Locale.ROOT, "round %d: baseline   %,10.0f records/s, first record after %,6d ms%n",
+                        round, b.recordsPerSecond(), b.firstRecordMs());
+                final Result c = connector(kinesis, dynamo, kafka, connect, shards, records, tasks, round);
+                source.add(c);
+                System.out.printf(Locale.ROOT, "round %d: connector  %,10.0f records/s, first record after %,6d ms%n",
+                        round, c.recordsPerSecond(), c.firstRecordMs());
+            }
+            final double l = median(loop.stream().map(Result::recordsPerSecond).toList());
+            final double s = median(source.stream().map(Result::recordsPerSecond).toList());
+            final double lFrom = median(loop.stream().map(Result::fromFirstPerSecond).toList());
+            final double lFirst = median(loop.stream().map(r -> (double) r.firstRecordMs()).toList());
+            final double sFirst = median(source.stream().map(r -> (double) r.firstRecordMs()).toList());
+            final Runtime rt = Runtime.getRuntime();
+            System.gc();
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-52s %12s %16s %18s%n", "mode (median of " + rounds + " rounds)",
+                    "records/s", "first record ms", "1st..last rec/s");
+            System.out.printf(Locale.ROOT, "%-52s %,12.0f %,16.0f %,18.0f%n",
+                    "baseline: GetRecords loop -> KafkaProducer, " + shards + " threads", l, lFirst, lFrom);
+            System.out.printf(Locale.ROOT, "%-52s %,12.0f %,16.0f %,18.0f%n",
+                    "connector: Connect worker, KCL polling, " + tasks + " task(s)", s, sFirst, s);
+            System.out.printf(Locale.ROOT, "connector/baseline: %.2f  target >= 0.80  %s   (both from their first "
+                    + "record: %.2f)%n", s / l, s / l >= 0.8 ? "OK" : "BELOW TARGET", s / lFrom);
+            System.out.println("  records/s: the baseline's from its start to its last acknowledgement; the "
+                    + "connector's from its first record in Kafka to its last, so they exclude the KCL's start-up "
+                    + "(on an empty lease table it waits a random 1-30 s before its first lease sync), which is in "
+                    + "its first-record time instead.");
+            System.out.printf(Locale.ROOT, "heap used after the runs (this JVM: broker, worker, KCL; the emulators "
+                    + "are node processes): %d MB%n", (rt.totalMemory() - rt.freeMemory()) >> 20);
+        }
+    }
+
+    /**
+     * Writes the records in PutRecords batches, retrying only the refused entries, and returns how many landed in
+     * each shard: the baseline stops reading a shard at that count.
+     */
+    static Map<String, Integer> preload(final EmbeddedKinesis kinesis, final int shards, final int n)
+            throws InterruptedException {
+        kinesis.createStream(STREAM, shards);
+        final KinesisClient client = kinesis.client();
+        final Map<String, Integer> perShard = new TreeMap<>();
+        final long t0 = System.nanoTime();
+        long lastReport = t0;
+        int written = 0;
+        int retried = 0;
+        for (int from = 0; from < n; from += PUT_BATCH) {
+            List<PutRecordsRequestEntry> batch = new ArrayList<>(PUT_BATCH);
+            for (int i = from; i < Math.min(n, from + PUT_BATCH); i++) {
+                final String sensor = "DemoSensor-" + (i % SENSORS);
+                // the reading's index as its value: unique, so a record delivered twice can be told apart
+                batch.add(PutRecordsRequestEntry.builder().partitionKey(sensor).data(SdkBytes.fromString(
+                        "{\"iotName\":\"" + sensor + "\",\"iotValue\":" + i + "}", StandardCharsets.UTF_8)).build());
+            }
+            int attempt = 0;
+            while (!batch.isEmpty()) {
+                final List<PutRecordsRequestEntry> current = batch;
+                final PutRecordsResponse r = client.putRecords(p -> p.streamName(STREAM).records(current));
+                final List<PutRecordsRequestEntry> failed = new ArrayList<>();
+                for (int i = 0; i < current.size(); i++) {
+                    final PutRecordsResultEntry e = r.records().get(i);
+                    if (e.errorCode() == null) {
+                        perShard.merge(e.shardId(), 1, Integer::sum);
+                        written++;
+                    } else {
+                        failed.add(current.get(i));
+                    }
+                }
+                retried += failed.size();
+                batch = failed;
+                if (!batch.isEmpty()) {
+                    // refused entries are throttled ones: hammering the emulator again at once would be refused too
+                    Thread.sleep(Math.min(1_000, 50L << Math.min(attempt++, 5)));
+                }
+            }
+            final long now = System.nanoTime();
+            if (now - lastReport > TimeUnit.SECONDS.toNanos(2) || written == n) {
+                lastReport = now;
+                System.out.printf(Locale.ROOT, "pre-load: %,7d / %,d records, %,6.0f records/s so far%n", written, n,
+                        written / ((now - t0) / 1e9));
+            }
+        }
+        final double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "pre-load took %.1f s (%,.0f records/s, %,d entries retried); per shard: %s%n",
+                s, n / s, retried, perShard);
+        return perShard;
+    }
+
+    /**
+     * What a hand-written reader would do: one thread per shard, GetRecords from TRIM_HORIZON until the shard's
+     * records are read, each record sent to Kafka; timed from the start to the last acknowledgement.
+     */
+    static Result baseline(final EmbeddedKinesis kinesis, final EmbeddedKafka kafka,
+            final Map<String, Integer> perShard, final int n, final String topic) throws Exception {
+        createTopic(kafka, topic, perShard.size());
+        final Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        final KinesisClient client = kinesis.client();
+        final AtomicLong firstAck = new AtomicLong();
+        final AtomicLong lastAck = new AtomicLong();
+        final AtomicLong acked = new AtomicLong();
+        final AtomicReference<Exception> failure = new AtomicReference<>();
+        final ExecutorService readers = Executors.newFixedThreadPool(perShard.size());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            // metadata fetched up front, as the worker's producer has it before the connector starts
+            producer.partitionsFor(topic);
+            final long t0 = System.nanoTime();
+            final long deadline = t0 + ROUND_TIMEOUT.toNanos();
+            final List<Future<Integer>> reads = new ArrayList<>();
+            for (final Map.Entry<String, Integer> shard : perShard.entrySet()) {
+                reads.add(readers.submit(() -> {
+                    String iterator = client.getShardIterator(r -> r.streamName(STREAM).shardId(shard.getKey())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                    int read = 0;
+                    while (read < shard.getValue()) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("baseline read only " + read + " of "
+                                    + shard.getValue() + " records of " + shard.getKey());
+                        }
+                        final String it = iterator;
+                        final GetRecordsResponse r = client.getRecords(g -> g.shardIterator(it).limit(MAX_RECORDS));
+                        for (final var rec : r.records()) {
+                            producer.send(new ProducerRecord<>(topic, rec.partitionKey()
+                                    .getBytes(StandardCharsets.UTF_8), rec.data().asByteArrayUnsafe()), (m, e) -> {
+                                        if (e != null) {
+                                            failure.compareAndSet(null, e);
+                                        } else {
+                                            final long now = System.nanoTime();
+                                            firstAck.compareAndSet(0, now);
+                                            lastAck.accumulateAndGet(now, Math::max);
+                                            acked.incrementAndGet();
+                                        }
+                                    });
+                        }
+                        read += r.records().size();
+                        iterator = r.nextShardIterator();
+                        if (r.records().isEmpty()) {
+                            Thread.sleep(IDLE_MS);
+                        }
+                    }
+                    return read;
+                }));
+            }
+            int read = 0;
+            for (final Future<Integer> f : reads) {
+                read += f.get();
+            }
+            producer.flush();
+            final long end = System.nanoTime();
+            if (failure.get() != null) {
+                throw new IllegalStateException("baseline: Kafka refused a record", failure.get());
+            }
+            if (read != n || acked.get() != n) {
+                throw new IllegalStateException("baseline read " + read + " and Kafka acknowledged " + acked.get()
+                        + " of " + n + " records");
+            }
+            return new Result(n / ((end - t0) / 1e9), n / (Math.max(1, lastAck.get() - firstAck.get()) / 1e9),
+                    TimeUnit.NANOSECONDS.toMillis(firstAck.get() - t0));
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    /**
+     * The connector on a fresh lease table and topic, so it reads the whole stream from TRIM_HORIZON again. Arrival
+     * times are the broker's (the topic uses LogAppendTime), so the consumer's own poll cadence does not count.
+     */
+    static Result connector(final EmbeddedKinesis kinesis, final EmbeddedDynamo dynamo, final EmbeddedKafka kafka,
+            final EmbeddedConnect connect, final int partitions, final int n, final int tasks, final int round)
+            throws Exception {
+        final String name = "kinesis-bench-" + round;
+        final String topic = "ks-connector-" + round;
+        final String leaseTable = "fw-bench-" + round;
+        createTopic(kafka, topic, partitions);
+        // dynalite ignores the UpdateTable that adds KCL 3's index, so the table is made with it up front
+        dynamo.createKclLeaseTable(leaseTable);
+        final Map<String, String> c = new HashMap<>();
+        c.put("connector.class", KinesisSourceConnector.class.getName());
+        c.put("tasks.max", Integer.toString(tasks));
+        // the converter hands the partition key over as a string; StringConverter writes its UTF-8 bytes, as the
+        // baseline does
+        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        c.put(KinesisSourceConfig.STREAM_CONFIG, STREAM);
+        c.put(KinesisSourceConfig.TOPIC_CONFIG, topic);
+        c.put(KinesisSourceConfig.LEASE_TABLE_CONFIG, leaseTable);
+        c.put(KinesisSourceConfig.START_POSITION_CONFIG, "trim_horizon");
+        c.put("aws.region", "us-east-1");
+        c.put("aws.access.key.id", "AKIAFAKEFORTESTS");
+        c.put("aws.secret.access.key", "fake-secret");
+        c.put(KinesisSourceConfig.KINESIS_ENDPOINT_CONFIG, kinesis.endpoint().toString());
+        c.put(KinesisSourceConfig.DYNAMODB_ENDPOINT_CONFIG, dynamo.endpoint().toString());
+        c.put(KinesisSourceConfig.IDLE_MS_CONFIG, Long.toString(IDLE_MS));
+        c.put(KinesisSourceConfig.MAX_RECORDS_CONFIG, Integer.toString(MAX_RECORDS));
+        c.put(KinesisSourceConfig.FAILOVER_MS_CONFIG, "5000");
+        c.put(KinesisSourceConfig.SHARD_SYNC_MS_CONFIG, "1000");
+        c.put(KinesisSourceConfig.PARENT_POLL_MS_CONFIG, "500");
+        final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            final Set<String> values = new HashSet<>();
+            final Map<String, long[]> shardTimes = new TreeMap<>();
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            long total = 0;
+            final long t0 = System.currentTimeMillis();
+            connect.createOrUpdateConnector(name, c);
+            final long deadline = t0 + ROUND_TIMEOUT.toMillis();
+            while (values.size() < n) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("connector delivered only " + values.size() + " of " + n
+                            + " records; status: " + connect.connectorStatus(name));
+                }
+                for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    total++;
+                    values.add(new String(r.value(), StandardCharsets.UTF_8));
+                    first = Math.min(first, r.timestamp());
+                    last = Math.max(last, r.timestamp());
+                    final long[] t = shardTimes.computeIfAbsent(shard(r), k -> new long[] {Long.MAX_VALUE, 0});
+                    t[0] = Math.min(t[0], r.timestamp());
+                    t[1] = Math.max(t[1], r.timestamp());
+                }
+            }
+            connect.deleteConnector(name);
+            System.out.printf(Locale.ROOT, "round %d: connector per shard, s after creating it (first..last record "
+                    + "in Kafka): %s%s%n", round, shardTimes.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f..%.1f", e.getKey().replace("shardId-", ""),
+                            (e.getValue()[0] - t0) / 1e3, (e.getValue()[1] - t0) / 1e3))
+                    .collect(Collectors.joining(", ")),
+                    total > n ? String.format(Locale.ROOT, "; %,d duplicates", total - n) : "");
+            awaitKclStopped(name);
+            final double rate = n / (Math.max(1, last - first) / 1e3);
+            return new Result(rate, rate, first - t0);
+        }
+    }
+
+    /**
+     * The worker runs in this JVM, so the deleted connector's KCL threads are visible here; waiting for them keeps
+     * its graceful shutdown (up to 10 s of lease table and GetRecords traffic) out of the next round's timing.
+     */
+    private static void awaitKclStopped(final String connectorName) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith("kcl-" + connectorName + "-"))) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static String shard(final ConsumerRecord<?, ?> r) {
+        final Header h = r.headers().lastHeader(RecordConverter.HEADER_SHARD);
+        return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** With LogAppendTime a record's timestamp is when the broker appended it: its arrival in Kafka. */
+    private static void createTopic(final EmbeddedKafka kafka, final String topic, final int partitions)
+            throws Exception {
+        kafka.admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(
+                Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // created on the controller first: wait until the broker has a leader for every partition
+        while (!hasLeaders(kafka, topic)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no leaders for " + topic);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean hasLeaders(final EmbeddedKafka kafka, final String topic) throws Exception {
+        try {
+            return kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The table is the point: warnings only, except the KCL at {@code kclLevel}, whose INFO lines (lease sync,
+     * assignment, shard initialisation) show where a slow first record's time went.
+     */
+    private static void quietLogs(final String kclLevel) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+            ctx.getLogger("software.amazon.kinesis").setLevel(Level.toLevel(kclLevel, Level.WARN));
+            ctx.getLogger("software.amazon.kinesis.leases").setLevel(Level.toLevel(kclLevel, Level.WARN));
+            ctx.getLogger("dev.forestwatch.connect.kinesis").setLevel(Level.toLevel(kclLevel, Level.WARN));
+        }
+    }
+
+    private static double median(final List<Double> xs) {
+        final List<Double> s = xs.stream().sorted().toList();
+        return (s.get((s.size() - 1) / 2) + s.get(s.size() / 2)) / 2;
+    }
+}
