@@ -3,9 +3,9 @@ package dev.forestwatch.connect.firehose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.forestwatch.connect.firehose.fake.FakeFirehose;
 import dev.forestwatch.local.EmbeddedConnect;
 import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.LocalFirehose;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,14 +35,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The connector in a real Connect worker, installed from the built plugin zip, reading a real broker and writing
- * to a fake Firehose that checks the service limits and fails what it is told to.
+ * to a local Firehose that checks the service limits, fails what it is told to and writes what it accepts to files.
  */
 class FirehoseSinkIT {
 
     private static final String STREAM = "ProcessedStreamData";
     private static EmbeddedKafka kafka;
     private static EmbeddedConnect connect;
-    private static FakeFirehose firehose;
+    private static Path deliveryDir;
+    private static LocalFirehose firehose;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,7 +52,8 @@ class FirehoseSinkIT {
         final Path plugins = Files.createTempDirectory("fw-plugins");
         EmbeddedConnect.installPluginFromZip(zip, plugins);
         kafka = EmbeddedKafka.start();
-        firehose = new FakeFirehose(STREAM);
+        deliveryDir = Files.createTempDirectory("fw-firehose");
+        firehose = LocalFirehose.builder().deliveryStreams(STREAM).deliveryDir(deliveryDir).start();
         connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
                 .workerProperty("producer.max.request.size", String.valueOf(4 * 1024 * 1024))
                 .workerProperty("offset.flush.interval.ms", "500").start();
@@ -78,7 +81,7 @@ class FirehoseSinkIT {
         c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put(FirehoseSinkConfig.DELIVERY_STREAM_CONFIG, STREAM);
-        c.put(FirehoseSinkConfig.ENDPOINT_CONFIG, firehose.endpoint());
+        c.put(FirehoseSinkConfig.ENDPOINT_CONFIG, firehose.url());
         c.put("aws.access.key.id", "AKIAFAKEFORTESTS");
         c.put("aws.secret.access.key", "fake-secret");
         c.put(FirehoseSinkConfig.LINGER_MS_CONFIG, "100");
@@ -115,6 +118,17 @@ class FirehoseSinkIT {
         return out;
     }
 
+    /** The lines of {@code topic} in the delivery files, in delivery order (hour by hour). */
+    private static List<String> deliveredToFiles(final String topic) throws Exception {
+        final List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(deliveryDir.resolve(STREAM))) {
+            for (final Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                Files.readAllLines(file).stream().filter(l -> l.startsWith(topic + ":")).forEach(lines::add);
+            }
+        }
+        return lines;
+    }
+
     @Test
     void deliversEveryRecordExactlyOnceUnderPartialFailuresThrottlingAndDroppedCalls() {
         final String topic = "scored-a";
@@ -141,7 +155,7 @@ class FirehoseSinkIT {
     }
 
     @Test
-    void withoutFailuresEachPartitionArrivesInOffsetOrder() {
+    void withoutFailuresEachPartitionArrivesInOffsetOrder() throws Exception {
         final String topic = "scored-b";
         kafka.createTopics(2, topic);
         final List<String> sent = produce(topic, 2, 0, 3000);
@@ -155,6 +169,8 @@ class FirehoseSinkIT {
             }
             byPartition.values().forEach(seq -> assertThat(seq).isSorted());
             assertThat(delivered(topic)).hasSize(3000);
+            assertThat(deliveredToFiles(topic)).as("the delivery files hold what was acknowledged, line by line")
+                    .containsExactlyElementsOf(delivered(topic));
         } finally {
             connect.deleteConnector("firehose-b");
         }

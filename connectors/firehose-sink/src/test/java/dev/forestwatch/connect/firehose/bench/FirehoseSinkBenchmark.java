@@ -2,10 +2,9 @@ package dev.forestwatch.connect.firehose.bench;
 
 import dev.forestwatch.connect.firehose.FirehoseSinkConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConnector;
-import dev.forestwatch.connect.firehose.fake.FakeFirehose;
 import dev.forestwatch.local.EmbeddedConnect;
 import dev.forestwatch.local.EmbeddedKafka;
-import java.net.URI;
+import dev.forestwatch.local.LocalFirehose;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
- * Records/s into the same fake Firehose through the connector (a real worker reading a real broker, plugin from
+ * Records/s into the same LocalFirehose through the connector (a real worker reading a real broker, plugin from
  * its zip) and through a plain PutRecordBatch loop with the same batch size, and their ratio.
  * {@code ./forestwatch bench-firehose [--records N] [--rounds R]}.
  */
@@ -57,7 +56,7 @@ public final class FirehoseSinkBenchmark {
         EmbeddedConnect.installPluginFromZip(zip, plugins);
         System.out.printf(Locale.ROOT, "Firehose sink benchmark: %,d records of ~%d bytes, batches of 500, %d "
                 + "rounds; %d cores%n", records, data.get(0).length, rounds, Runtime.getRuntime().availableProcessors());
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); FakeFirehose firehose = new FakeFirehose();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); LocalFirehose firehose = new LocalFirehose();
                 EmbeddedConnect connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
                         .workerProperty("consumer.max.poll.records", "2000").start()) {
             final List<Double> loop = new ArrayList<>();
@@ -86,17 +85,17 @@ public final class FirehoseSinkBenchmark {
             System.out.printf(Locale.ROOT, "%-46s %,12.0f%n", "connector, max.in.flight.requests=1", s1);
             System.out.printf(Locale.ROOT, "connector/loop: %.2f (defaults, 4 calls in flight), %.2f (1 call at a time)"
                     + "  target >= 0.80  %s%n", s / l, s1 / l, Math.min(s, s1) / l >= 0.8 ? "OK" : "BELOW TARGET");
-            System.out.printf(Locale.ROOT, "heap used after the runs (this JVM: broker, worker, fake): %d MB; "
-                    + "limit violations seen by the fake: %d%n", (rt.totalMemory() - rt.freeMemory()) >> 20,
+            System.out.printf(Locale.ROOT, "heap used after the runs (this JVM: broker, worker, LocalFirehose): %d MB; "
+                    + "limit violations seen by LocalFirehose: %d%n", (rt.totalMemory() - rt.freeMemory()) >> 20,
                     firehose.violations().size());
         }
     }
 
     /** The same records, 500 a call, one call after another: what a hand-written client would do. */
-    static double plainLoop(final FakeFirehose firehose, final List<byte[]> data, final String stream) {
+    static double plainLoop(final LocalFirehose firehose, final List<byte[]> data, final String stream) {
         firehose.createStream(stream);
         try (FirehoseClient client = FirehoseClient.builder().region(Region.US_EAST_1)
-                .endpointOverride(URI.create(firehose.endpoint()))
+                .endpointOverride(firehose.endpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
@@ -112,8 +111,8 @@ public final class FirehoseSinkBenchmark {
         }
     }
 
-    /** Records pre-loaded into a topic; timed from the connector's creation to the last record at the fake. */
-    static double connector(final EmbeddedKafka kafka, final EmbeddedConnect connect, final FakeFirehose firehose,
+    /** Records pre-loaded into a topic; timed from the connector's creation to the last record at LocalFirehose. */
+    static double connector(final EmbeddedKafka kafka, final EmbeddedConnect connect, final LocalFirehose firehose,
             final List<byte[]> data, final String stream, final int inFlight) throws Exception {
         firehose.createStream(stream);
         kafka.createTopics(4, stream);
@@ -131,7 +130,7 @@ public final class FirehoseSinkBenchmark {
         c.put("tasks.max", "1");
         c.put("topics", stream);
         c.put(FirehoseSinkConfig.DELIVERY_STREAM_CONFIG, stream);
-        c.put(FirehoseSinkConfig.ENDPOINT_CONFIG, firehose.endpoint());
+        c.put(FirehoseSinkConfig.ENDPOINT_CONFIG, firehose.url());
         c.put(FirehoseSinkConfig.RECORD_DELIMITER_CONFIG, "");
         c.put(FirehoseSinkConfig.MAX_IN_FLIGHT_CONFIG, String.valueOf(inFlight));
         c.put("aws.access.key.id", "a");

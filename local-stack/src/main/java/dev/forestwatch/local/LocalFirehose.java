@@ -1,4 +1,4 @@
-package dev.forestwatch.connect.firehose.fake;
+package dev.forestwatch.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,30 +10,73 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * In-process fake of Amazon Kinesis Data Firehose (AWS JSON 1.1) for the AWS SDK v2 {@code FirehoseClient}.
+ * Amazon Kinesis Data Firehose on loopback: a server in this JVM that speaks the service's JSON protocol (AWS JSON
+ * 1.1) to the SDK v2 {@code FirehoseClient}, so the Firehose sink connector runs against it in the one-command run,
+ * the integration tests and the benchmark.
  *
- * <p>Supports {@code PutRecordBatch}, {@code PutRecord} and {@code DescribeDeliveryStream}. Enforces the service's
- * per-call limits (rejecting like the service, and recording each violation), offers thread-safe fault injection
- * and records what was delivered. Point the client at {@link #endpoint()} via {@code endpointOverride}.
+ * <pre>{@code
+ * try (LocalFirehose firehose = LocalFirehose.builder()
+ *         .deliveryStreams("ProcessedStreamData")
+ *         .deliveryDir(Path.of("work/firehose"))
+ *         .start()) {
+ *     connect.createOrUpdateConnector("firehose-sink", Map.of(
+ *             "connector.class", "dev.forestwatch.connect.firehose.FirehoseSinkConnector",
+ *             "topics", "DESTINATION_SQL_STREAM",
+ *             "delivery.stream", "ProcessedStreamData",
+ *             "aws.firehose.endpoint", firehose.url(),
+ *             "aws.access.key.id", "any", "aws.secret.access.key", "any"));
+ *     // work/firehose/ProcessedStreamData/2025/06/01/13/ProcessedStreamData-2025-06-01-13 then holds what
+ *     // was accepted from 13:00 to 13:59 UTC, records back to back as the sink sent them.
+ * }
+ * }</pre>
+ *
+ * <p>It answers {@code PutRecordBatch}, {@code PutRecord} and {@code DescribeDeliveryStream} for the delivery
+ * streams created up front ({@link Builder#deliveryStreams}, {@link #createStream}); any region and credentials
+ * work. It enforces the service's per-call limits (rejecting as the service does, and recording each violation
+ * in {@link #violations()}), offers thread-safe fault injection, and keeps what it accepted in memory
+ * ({@link #delivered}).
+ *
+ * <p>With a delivery directory, each accepted record is also appended, as Firehose's S3 destination would
+ * deliver it, to {@link #deliveryFile} for the hour (UTC) its call arrived in. The bytes are forced to disk
+ * before the call is answered, so every record the client saw acknowledged is in the file; a call that could not
+ * be written is answered with {@code ServiceUnavailableException} and may have left part of itself behind, which
+ * the client's retry then repeats (at least once, as with the service).
  */
-public final class FakeFirehose implements AutoCloseable {
+public final class LocalFirehose implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalFirehose.class);
 
     public static final int MAX_RECORDS_PER_CALL = 500;
     public static final long MAX_BYTES_PER_CALL = 4L * 1024 * 1024; // 4 MiB, sum of decoded record data
@@ -46,11 +89,21 @@ public final class FakeFirehose implements AutoCloseable {
     public static final String DEFAULT_THROTTLE_CODE = "ServiceUnavailableException";
     public static final int DEFAULT_THROTTLE_STATUS = 500;
 
+    private static final String HOST = "127.0.0.1";
     private static final String TARGET_PREFIX = "Firehose_20150804.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String ARN_PREFIX = "arn:aws:firehose:us-east-1:000000000000:deliverystream/";
+    /** The service's rule for names; refusing dot-only ones too, no name leads out of the delivery directory. */
+    private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
+    private static final DateTimeFormatter HOUR_DIRS =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR_SUFFIX =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").withZone(ZoneOffset.UTC);
 
     private final ObjectMapper json = new ObjectMapper();
+    private final Path deliveryDir;
+    private final boolean retain;
+    private final Clock clock;
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -58,6 +111,7 @@ public final class FakeFirehose implements AutoCloseable {
     private final Map<String, List<byte[]>> streams = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
     private final Map<String, Integer> callsByOperation = new LinkedHashMap<>();
+    private final Map<String, Long> deliveredCounts = new LinkedHashMap<>();
 
     // Fault injection and counters: guarded by "this".
     private Predicate<byte[]> failIf;
@@ -76,18 +130,26 @@ public final class FakeFirehose implements AutoCloseable {
     private long maxBytesPerCall;
 
     /** Starts a server on 127.0.0.1 with a free port, with the given delivery streams already ACTIVE. */
-    public FakeFirehose(String... streamNames) {
-        for (String name : streamNames) {
-            createStream(name);
+    public LocalFirehose(String... streamNames) {
+        this(builder().deliveryStreams(streamNames));
+    }
+
+    private LocalFirehose(Builder builder) {
+        deliveryDir = builder.deliveryDir;
+        retain = builder.retain;
+        clock = builder.clock;
+        builder.streams.forEach(this::createStream);
+        if (deliveryDir != null) {
+            Files2.createDirs(deliveryDir);
         }
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(HOST, builder.port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("Cannot listen on " + HOST + ":" + builder.port, e);
         }
         // Cached pool: concurrent calls (and artificial latency) must not queue behind each other.
         executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-firehose");
+            Thread t = new Thread(r, "local-firehose");
             t.setDaemon(true);
             return t;
         });
@@ -96,12 +158,49 @@ public final class FakeFirehose implements AutoCloseable {
         server.start();
     }
 
-    /** {@code http://127.0.0.1:<port>}, for {@code endpointOverride(URI.create(fake.endpoint()))}. */
-    public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public synchronized FakeFirehose createStream(String name) {
+    /** {@code http://127.0.0.1:<port>}, for the connector's {@code aws.firehose.endpoint}. */
+    public String url() {
+        return "http://" + HOST + ":" + server.getAddress().getPort();
+    }
+
+    /** {@link #url()} as a URI, for the SDK's {@code endpointOverride}. */
+    public URI endpoint() {
+        return URI.create(url());
+    }
+
+    /** Where accepted records are appended, if anywhere. */
+    public Optional<Path> deliveryDir() {
+        return Optional.ofNullable(deliveryDir);
+    }
+
+    /**
+     * The file that records accepted on {@code stream} at {@code at} go to:
+     * {@code <deliveryDir>/<stream>/yyyy/MM/dd/HH/<stream>-yyyy-MM-dd-HH}, UTC.
+     *
+     * @throws IllegalStateException without a delivery directory
+     */
+    public Path deliveryFile(String stream, Instant at) {
+        if (deliveryDir == null) {
+            throw new IllegalStateException("This LocalFirehose has no delivery directory");
+        }
+        return deliveryDir.resolve(stream).resolve(HOUR_DIRS.format(at))
+                .resolve(stream + "-" + HOUR_SUFFIX.format(at));
+    }
+
+    /**
+     * Creates an ACTIVE delivery stream (no-op if it exists).
+     *
+     * @throws IllegalArgumentException if the name is not one Firehose allows, or only dots
+     */
+    public synchronized LocalFirehose createStream(String name) {
+        if (!STREAM_NAME.matcher(name).matches() || name.chars().allMatch(c -> c == '.')) {
+            throw new IllegalArgumentException("Invalid delivery stream name '" + name
+                    + "': 1 to 64 of [a-zA-Z0-9_.-], not only dots");
+        }
         streams.putIfAbsent(name, new ArrayList<>());
         return this;
     }
@@ -109,31 +208,31 @@ public final class FakeFirehose implements AutoCloseable {
     // ---------------------------------------------------------------- fault injection (any thread, any time)
 
     /** Fails (per entry, ServiceUnavailableException) every entry whose decoded data matches; null clears. */
-    public synchronized FakeFirehose failEntriesMatching(Predicate<byte[]> predicate) {
+    public synchronized LocalFirehose failEntriesMatching(Predicate<byte[]> predicate) {
         this.failIf = predicate;
         return this;
     }
 
     /** Fails the next {@code n} entries received, across calls. */
-    public synchronized FakeFirehose failNextEntries(int n) {
+    public synchronized LocalFirehose failNextEntries(int n) {
         this.failNextEntries = n;
         return this;
     }
 
     /** Fails each entry with probability {@code p}, drawn from a Random seeded with {@code seed}; p = 0 disables. */
-    public synchronized FakeFirehose failEntriesRandomly(double p, long seed) {
+    public synchronized LocalFirehose failEntriesRandomly(double p, long seed) {
         this.failProbability = p;
         this.failRandom = p > 0 ? new Random(seed) : null;
         return this;
     }
 
     /** Rejects the next {@code n} Put calls as a whole with {@link #DEFAULT_THROTTLE_CODE}/{@link #DEFAULT_THROTTLE_STATUS}. */
-    public FakeFirehose throttleNextCalls(int n) {
+    public LocalFirehose throttleNextCalls(int n) {
         return throttleNextCalls(n, DEFAULT_THROTTLE_CODE, DEFAULT_THROTTLE_STATUS);
     }
 
     /** Rejects the next {@code n} Put calls as a whole with the given error code (e.g. ThrottlingException) and status. */
-    public synchronized FakeFirehose throttleNextCalls(int n, String errorCode, int httpStatus) {
+    public synchronized LocalFirehose throttleNextCalls(int n, String errorCode, int httpStatus) {
         this.throttleNextCalls = n;
         this.throttleCode = errorCode;
         this.throttleStatus = httpStatus;
@@ -142,21 +241,21 @@ public final class FakeFirehose implements AutoCloseable {
 
     /**
      * Closes the connection without any response for the next {@code n} requests (any supported operation); the
-     * url-connection client reports "Unexpected end of file from server" (checked: it does not silently re-send).
+     * SDK's url-connection client then reports "Unexpected end of file from server" and does not re-send.
      */
-    public synchronized FakeFirehose dropNextCalls(int n) {
+    public synchronized LocalFirehose dropNextCalls(int n) {
         this.dropNextCalls = n;
         return this;
     }
 
     /** Sleeps this long before handling each request. */
-    public synchronized FakeFirehose setLatency(Duration latency) {
+    public synchronized LocalFirehose setLatency(Duration latency) {
         this.latency = latency;
         return this;
     }
 
     /** Removes every injected fault and latency (recorded data and counters stay). */
-    public synchronized FakeFirehose clearFaults() {
+    public synchronized LocalFirehose clearFaults() {
         failIf = null;
         failNextEntries = 0;
         failEntriesRandomly(0, 0);
@@ -171,6 +270,11 @@ public final class FakeFirehose implements AutoCloseable {
     /** Data accepted (answered with a RecordId) on {@code stream}, in arrival order; a copy. */
     public synchronized List<byte[]> delivered(String stream) {
         return List.copyOf(streams.getOrDefault(stream, List.of()));
+    }
+
+    /** How many records {@code stream} accepted, retained in memory or not. */
+    public synchronized long deliveredCount(String stream) {
+        return deliveredCounts.getOrDefault(stream, 0L);
     }
 
     /** Data accepted on {@code stream} decoded as UTF-8, for readable assertions. */
@@ -225,6 +329,11 @@ public final class FakeFirehose implements AutoCloseable {
         }
     }
 
+    @Override
+    public String toString() {
+        return "LocalFirehose[" + url() + (deliveryDir == null ? "" : ", delivering to " + deliveryDir) + "]";
+    }
+
     // ---------------------------------------------------------------- protocol
 
     /** A rejected call: the SDK reads {@code __type} (and the x-amzn-ErrorType header) to pick the exception class. */
@@ -274,8 +383,8 @@ public final class FakeFirehose implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // server closing
         } catch (RuntimeException | IOException e) {
-            // HttpServer swallows handler exceptions silently; make fake bugs visible in the test log.
-            e.printStackTrace();
+            // HttpServer swallows handler exceptions silently; a bug here would look like a flaky network.
+            log.error("LocalFirehose failed to handle a request", e);
             throw e;
         }
     }
@@ -318,13 +427,8 @@ public final class FakeFirehose implements AutoCloseable {
             if (violation != null) {
                 violations.add(stream + ": " + violation);
             }
-            if (dropNextCalls > 0) {
-                dropNextCalls--;
-                droppedCalls++;
+            if (dropOrRequireStream(stream)) {
                 return null;
-            }
-            if (!streams.containsKey(stream)) {
-                throw notFound(stream);
             }
             if (violation != null) {
                 throw new Reject(400, "InvalidArgumentException", violation);
@@ -335,6 +439,7 @@ public final class FakeFirehose implements AutoCloseable {
                 throw new Reject(throttleStatus, throttleCode, "Slow down.");
             }
 
+            List<byte[]> accepted = new ArrayList<>();
             ArrayNode responses = json.createArrayNode();
             int failed = 0;
             for (byte[] entry : data) {
@@ -343,11 +448,16 @@ public final class FakeFirehose implements AutoCloseable {
                     failed++;
                     result.put("ErrorCode", "ServiceUnavailableException").put("ErrorMessage", "Slow down.");
                 } else {
-                    String id = UUID.randomUUID().toString();
-                    result.put("RecordId", id);
-                    streams.get(stream).add(entry);
+                    result.put("RecordId", UUID.randomUUID().toString());
+                    accepted.add(entry);
                 }
             }
+            // Still under the lock, so the file holds the calls in the order delivered() does, none interleaved.
+            appendToDeliveryFile(stream, accepted);
+            if (retain) {
+                streams.get(stream).addAll(accepted);
+            }
+            deliveredCounts.merge(stream, (long) accepted.size(), Long::sum);
             failedEntries += failed;
             if (!batch) {
                 // PutRecord has no per-entry status: a failed entry fails the whole call.
@@ -379,16 +489,34 @@ public final class FakeFirehose implements AutoCloseable {
         return fail;
     }
 
+    private void appendToDeliveryFile(String stream, List<byte[]> accepted) throws Reject {
+        if (deliveryDir == null || accepted.isEmpty()) {
+            return;
+        }
+        Path file = deliveryFile(stream, clock.instant());
+        ByteBuffer[] buffers = accepted.stream().map(ByteBuffer::wrap).toArray(ByteBuffer[]::new);
+        long remaining = accepted.stream().mapToLong(d -> d.length).sum();
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                while (remaining > 0) {
+                    remaining -= out.write(buffers);
+                }
+                out.force(false);
+            }
+        } catch (IOException e) {
+            log.warn("LocalFirehose could not append {} records to {}; answering ServiceUnavailableException",
+                    accepted.size(), file, e);
+            throw new Reject(500, "ServiceUnavailableException", "Could not write to " + file + ": " + e);
+        }
+    }
+
     private JsonNode describe(JsonNode request) throws Reject {
         String stream = request.path("DeliveryStreamName").asText();
         synchronized (this) {
-            if (dropNextCalls > 0) {
-                dropNextCalls--;
-                droppedCalls++;
+            if (dropOrRequireStream(stream)) {
                 return null;
-            }
-            if (!streams.containsKey(stream)) {
-                throw notFound(stream);
             }
         }
         ObjectNode description = json.createObjectNode()
@@ -404,8 +532,68 @@ public final class FakeFirehose implements AutoCloseable {
         return response;
     }
 
-    private static Reject notFound(String stream) {
-        return new Reject(400, "ResourceNotFoundException",
-                "Firehose " + stream + " under account 000000000000 not found.");
+    /** Called under the lock: true if this call is to be dropped, else rejects it if the stream does not exist. */
+    private boolean dropOrRequireStream(String stream) throws Reject {
+        if (dropNextCalls > 0) {
+            dropNextCalls--;
+            droppedCalls++;
+            return true;
+        }
+        if (!streams.containsKey(stream)) {
+            throw new Reject(400, "ResourceNotFoundException",
+                    "Firehose " + stream + " under account 000000000000 not found.");
+        }
+        return false;
+    }
+
+    /** Options beyond {@link #LocalFirehose(String...)}: a delivery directory, a fixed port. */
+    public static final class Builder {
+        private final Set<String> streams = new LinkedHashSet<>();
+        private Path deliveryDir;
+        private boolean retain = true;
+        private int port;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Delivery streams that exist, ACTIVE, from the start; more can be added with {@link #createStream}. */
+        public Builder deliveryStreams(String... names) {
+            streams.addAll(List.of(names));
+            return this;
+        }
+
+        /**
+         * Also append every accepted record to files under this directory (created if missing), one file per
+         * stream and hour: see {@link LocalFirehose#deliveryFile}. Files from earlier runs are appended to.
+         */
+        public Builder deliveryDir(Path dir) {
+            this.deliveryDir = Objects.requireNonNull(dir).toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * Whether {@link #delivered} keeps every accepted record in memory (the default, for tests). A long run with a
+         * delivery directory turns it off, so memory stays flat; {@link #deliveredCount} still counts.
+         */
+        public Builder retainInMemory(boolean retain) {
+            this.retain = retain;
+            return this;
+        }
+
+        /** A fixed port on 127.0.0.1; 0, the default, picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** What decides a call's hour file; for tests that cross an hour. */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public LocalFirehose start() {
+            return new LocalFirehose(this);
+        }
     }
 }
