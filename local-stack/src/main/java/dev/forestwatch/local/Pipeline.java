@@ -39,6 +39,7 @@ public final class Pipeline {
     static final String OUTPUT_TOPIC = "DESTINATION_SQL_STREAM";
     static final String DEAD_LETTER_TOPIC = "forestwatch-dlq";
     static final String SINK_DEAD_LETTER_TOPIC = "elasticsearch-sink-dlq";
+    static final String FIREHOSE_DEAD_LETTER_TOPIC = "firehose-sink-dlq";
     static final String INDEX = "anomalydata";
     static final List<String> PLUGINS = List.of("kinesis-source", "elasticsearch-sink", "firehose-sink");
     static final String BUILD_COMMAND = "mvn -B -q install -DskipTests";
@@ -65,6 +66,7 @@ public final class Pipeline {
     private volatile Path streamsLog;
     private volatile int sourceTasks;
     private volatile int sinkTasks;
+    private volatile int firehoseTasks;
     private volatile boolean restartingStreams;
 
     /** What a run did: the last status figures and the exit code. */
@@ -136,6 +138,7 @@ public final class Pipeline {
         Map<String, Map<String, String>> connectors = new LinkedHashMap<>();
         connectors.put("kinesis-source", connectorConfig("kinesis-source.json"));
         connectors.put("elasticsearch-sink", connectorConfig("elasticsearch-sink.json"));
+        connectors.put("firehose-sink", connectorConfig("firehose-sink.json"));
         Path streamsConfig = options.repoDir().resolve("config").resolve("streams-app.properties");
         try (DemoWorkDir work = DemoWorkDir.lock(options.workDir(), options.clean())) {
             step("work dir %s%s", work.path(), options.clean() ? " (wiped)" : "");
@@ -178,14 +181,19 @@ public final class Pipeline {
             }
 
             kafka.createTopics(3, INPUT_TOPIC, OUTPUT_TOPIC);
-            kafka.createTopics(1, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC);
+            kafka.createTopics(1, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC, FIREHOSE_DEAD_LETTER_TOPIC);
             kinesis.createStream(STREAM, options.shards());
             String leaseTable = connectors.get("kinesis-source").getOrDefault("kcl.lease.table", "forestwatch-kinesis-source");
             // dynalite ignores the UpdateTable that adds KCL 3's index: the table is made with it up front
             dynamo.createKclLeaseTable(leaseTable);
-            step("created topics %s, %s (3 partitions), %s, %s; Kinesis stream %s (%d shards); lease table %s",
-                    INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC, STREAM, options.shards(),
-                    leaseTable);
+            step("created topics %s, %s (3 partitions), %s, %s, %s; Kinesis stream %s (%d shards); lease table %s",
+                    INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC, FIREHOSE_DEAD_LETTER_TOPIC,
+                    STREAM, options.shards(), leaseTable);
+            String deliveryStream = connectors.get("firehose-sink").get("delivery.stream");
+            LocalFirehose firehose = track(LocalFirehose.builder().deliveryStreams(deliveryStream)
+                    .deliveryDir(work.resolve("firehose")).retainInMemory(false).start());
+            step("local Firehose at %s: delivery stream %s writes to %s", firehose.url(), deliveryStream,
+                    work.resolve("firehose"));
 
             Path plugins = work.resolve("plugins");
             Files2.deleteRecursively(plugins); // always the plugins of the current build
@@ -216,12 +224,20 @@ public final class Pipeline {
                     "kcl.shard.sync.interval.ms", "10000"));
             Map<String, String> sink = new LinkedHashMap<>(connectors.get("elasticsearch-sink"));
             sink.put("connection.urls", es.url());
+            Map<String, String> firehoseSink = new LinkedHashMap<>(connectors.get("firehose-sink"));
+            firehoseSink.putAll(Map.of(
+                    "aws.region", EmbeddedKinesis.REGION.id(),
+                    "aws.firehose.endpoint", firehose.url(),
+                    "aws.access.key.id", "forestwatch",
+                    "aws.secret.access.key", "forestwatch"));
             connect.createOrUpdateConnector("kinesis-source", source);
             connect.createOrUpdateConnector("elasticsearch-sink", sink);
+            connect.createOrUpdateConnector("firehose-sink", firehoseSink);
             sourceTasks = Integer.parseInt(source.getOrDefault("tasks.max", "1"));
             sinkTasks = Integer.parseInt(sink.getOrDefault("tasks.max", "1"));
+            firehoseTasks = Integer.parseInt(firehoseSink.getOrDefault("tasks.max", "1"));
             awaitConnectors();
-            step("connectors kinesis-source and elasticsearch-sink running (from config/*.json)");
+            step("connectors kinesis-source, elasticsearch-sink and firehose-sink running (from config/*.json)");
 
             LongSupplier inKinesis = () -> 0;
             if (options.generate()) {
@@ -255,7 +271,7 @@ public final class Pipeline {
                 inKinesis = gen::acknowledged;
             }
             status = track(new PipelineStatus(inKinesis, kafka.bootstrapServers(), kafka.admin(), INPUT_TOPIC,
-                    OUTPUT_TOPIC, es, INDEX, options.scoreThreshold()));
+                    OUTPUT_TOPIC, es, INDEX, options.scoreThreshold(), () -> firehose.deliveredCount(deliveryStream)));
             dashboard = track(Dashboard.builder(es.url()).index(INDEX).port(options.dashboardPort())
                     .scoreThreshold(options.scoreThreshold()).health(this::health).start());
             step("dashboard at %s", dashboard.url());
@@ -365,6 +381,7 @@ public final class Pipeline {
     private void awaitConnectors() {
         connect.awaitConnectorRunning("kinesis-source", sourceTasks, CONNECTOR_START);
         connect.awaitConnectorRunning("elasticsearch-sink", sinkTasks, CONNECTOR_START);
+        connect.awaitConnectorRunning("firehose-sink", firehoseTasks, CONNECTOR_START);
     }
 
     /** A component to stop, named for the messages. */

@@ -37,17 +37,20 @@ final class PipelineStatus implements AutoCloseable {
     private final EmbeddedElasticsearch es;
     private final String index;
     private final double threshold;
+    private final LongSupplier toFirehose;
     private long scored;
     private long anomalies;
-    private volatile Sample last = new Sample(0, 0, 0, 0, 0, null);
+    private volatile Sample last = new Sample(0, 0, 0, 0, 0, null, 0);
 
     /** One status line's figures; {@code lag} is null until the first document is indexed. */
-    record Sample(long inKinesis, long inKafka, long scored, long indexed, long anomalies, Duration lag) {
+    record Sample(long inKinesis, long inKafka, long scored, long indexed, long anomalies, Duration lag,
+            long toFirehose) {
         String line() {
             return String.format(Locale.ROOT,
-                    "status: in Kinesis %,d | in Kafka %,d | scored %,d | indexed %,d | anomalies %,d | lag %s",
+                    "status: in Kinesis %,d | in Kafka %,d | scored %,d | indexed %,d | anomalies %,d | lag %s"
+                            + " | to Firehose %,d",
                     inKinesis, inKafka, scored, indexed, anomalies,
-                    lag == null ? "-" : String.format(Locale.ROOT, "%.1f s", lag.toMillis() / 1000.0));
+                    lag == null ? "-" : String.format(Locale.ROOT, "%.1f s", lag.toMillis() / 1000.0), toFirehose);
         }
 
         Map<String, Object> asMap() {
@@ -58,18 +61,20 @@ final class PipelineStatus implements AutoCloseable {
             m.put("indexed", indexed);
             m.put("anomalies", anomalies);
             m.put("lagSeconds", lag == null ? null : lag.toMillis() / 1000.0);
+            m.put("toFirehose", toFirehose);
             return m;
         }
     }
 
     PipelineStatus(LongSupplier inKinesis, String bootstrapServers, Admin admin, String inputTopic, String outputTopic,
-            EmbeddedElasticsearch es, String index, double threshold) {
+            EmbeddedElasticsearch es, String index, double threshold, LongSupplier toFirehose) {
         this.inKinesis = inKinesis;
         this.admin = admin;
         this.inputTopic = inputTopic;
         this.es = es;
         this.index = index;
         this.threshold = threshold;
+        this.toFirehose = toFirehose;
         this.scoredConsumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "forestwatch-pipeline-status",
@@ -113,7 +118,8 @@ final class PipelineStatus implements AutoCloseable {
                 throw e;
             }
         }
-        last = new Sample(inKinesis.getAsLong(), endOffsets(inputTopic), scored, indexed, anomalies, lag);
+        last = new Sample(inKinesis.getAsLong(), endOffsets(inputTopic), scored, indexed, anomalies, lag,
+                toFirehose.getAsLong());
         return last;
     }
 

@@ -64,6 +64,11 @@ class PipelineIT {
             Thread.sleep(3_000); // anything duplicated would still be on its way; let it land
             assertThat(count(es)).as("indexed once each").isEqualTo(generated);
 
+            // the Firehose sink delivers at least once: every reading in the local Firehose's files, repeats allowed
+            await("every generated reading delivered to Firehose").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(2)).until(() -> firehoseIds(tmp.resolve("pipeline/firehose")).size() >= generated);
+            assertThat(firehoseIds(tmp.resolve("pipeline/firehose"))).hasSize((int) generated);
+
             final Map<String, List<JsonNode>> bySecond = new TreeMap<>();
             for (final JsonNode d : documents(es, (int) generated)) {
                 bySecond.computeIfAbsent(d.path("created").asText(), k -> new ArrayList<>()).add(d);
@@ -103,6 +108,24 @@ class PipelineIT {
         assertThat(summary.get().exitCode()).isZero();
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(p -> p.pid() + " "
                 + p.info().commandLine().orElse(""))).as("processes left").isEmpty();
+    }
+
+    /** The distinct recordIds in the local Firehose's delivery files (newline-delimited JSON). */
+    private static java.util.Set<String> firehoseIds(final Path dir) throws IOException {
+        final java.util.Set<String> ids = new java.util.HashSet<>();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return ids;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (final Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                for (final String line : java.nio.file.Files.readAllLines(f)) {
+                    if (!line.isBlank()) {
+                        ids.add(JSON.readTree(line).path("recordId").asText());
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     private long count(final String es) throws IOException, InterruptedException {

@@ -80,27 +80,7 @@ class KinesisSourceIT {
 
     /** A connector on {@code stream} with a fresh lease table, fast KCL timings for a test. */
     private static Map<String, String> connector(final String stream, final String topic, final int tasks) {
-        final String leaseTable = "fw-it-" + stream;
-        // dynalite ignores the UpdateTable that adds KCL 3's index, so the table is made with it up front
-        dynamo.createKclLeaseTable(leaseTable);
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", KinesisSourceConnector.class.getName());
-        c.put("tasks.max", Integer.toString(tasks));
-        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        c.put(KinesisSourceConfig.STREAM_CONFIG, stream);
-        c.put(KinesisSourceConfig.TOPIC_CONFIG, topic);
-        c.put(KinesisSourceConfig.LEASE_TABLE_CONFIG, leaseTable);
-        c.put("aws.region", "us-east-1");
-        c.put("aws.access.key.id", "AKIAFAKEFORTESTS");
-        c.put("aws.secret.access.key", "fake-secret");
-        c.put(KinesisSourceConfig.KINESIS_ENDPOINT_CONFIG, kinesis.endpoint().toString());
-        c.put(KinesisSourceConfig.DYNAMODB_ENDPOINT_CONFIG, dynamo.endpoint().toString());
-        c.put(KinesisSourceConfig.IDLE_MS_CONFIG, "200");
-        c.put(KinesisSourceConfig.FAILOVER_MS_CONFIG, "5000");
-        c.put(KinesisSourceConfig.SHARD_SYNC_MS_CONFIG, "1000");
-        c.put(KinesisSourceConfig.PARENT_POLL_MS_CONFIG, "500");
-        return c;
+        return EmulatorConnector.config(kinesis, dynamo, stream, topic, "fw-it-" + stream, tasks);
     }
 
     private record Sent(String key, byte[] data) {}

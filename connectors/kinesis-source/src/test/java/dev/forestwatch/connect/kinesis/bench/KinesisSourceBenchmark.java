@@ -2,8 +2,8 @@ package dev.forestwatch.connect.kinesis.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.forestwatch.connect.kinesis.EmulatorConnector;
 import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
-import dev.forestwatch.connect.kinesis.KinesisSourceConnector;
 import dev.forestwatch.connect.kinesis.RecordConverter;
 import dev.forestwatch.local.EmbeddedConnect;
 import dev.forestwatch.local.EmbeddedDynamo;
@@ -284,29 +284,9 @@ public final class KinesisSourceBenchmark {
         final String topic = "ks-connector-" + round;
         final String leaseTable = "fw-bench-" + round;
         createTopic(kafka, topic, partitions);
-        // dynalite ignores the UpdateTable that adds KCL 3's index, so the table is made with it up front
-        dynamo.createKclLeaseTable(leaseTable);
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", KinesisSourceConnector.class.getName());
-        c.put("tasks.max", Integer.toString(tasks));
-        // the converter hands the partition key over as a string; StringConverter writes its UTF-8 bytes, as the
-        // baseline does
-        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        c.put(KinesisSourceConfig.STREAM_CONFIG, STREAM);
-        c.put(KinesisSourceConfig.TOPIC_CONFIG, topic);
-        c.put(KinesisSourceConfig.LEASE_TABLE_CONFIG, leaseTable);
-        c.put(KinesisSourceConfig.START_POSITION_CONFIG, "trim_horizon");
-        c.put("aws.region", "us-east-1");
-        c.put("aws.access.key.id", "AKIAFAKEFORTESTS");
-        c.put("aws.secret.access.key", "fake-secret");
-        c.put(KinesisSourceConfig.KINESIS_ENDPOINT_CONFIG, kinesis.endpoint().toString());
-        c.put(KinesisSourceConfig.DYNAMODB_ENDPOINT_CONFIG, dynamo.endpoint().toString());
+        final Map<String, String> c = EmulatorConnector.config(kinesis, dynamo, STREAM, topic, leaseTable, tasks);
         c.put(KinesisSourceConfig.IDLE_MS_CONFIG, Long.toString(IDLE_MS));
         c.put(KinesisSourceConfig.MAX_RECORDS_CONFIG, Integer.toString(MAX_RECORDS));
-        c.put(KinesisSourceConfig.FAILOVER_MS_CONFIG, "5000");
-        c.put(KinesisSourceConfig.SHARD_SYNC_MS_CONFIG, "1000");
-        c.put(KinesisSourceConfig.PARENT_POLL_MS_CONFIG, "500");
         final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
