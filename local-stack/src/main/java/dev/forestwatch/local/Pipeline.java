@@ -60,7 +60,7 @@ public final class Pipeline {
     private volatile Dashboard dashboard;
     private volatile java.net.URI kinesisEndpoint;
     private volatile String bootstrapServers;
-    private volatile EmbeddedConnect connect;
+    private volatile ConnectWorkerProcess connect;
     private volatile StreamsAppProcess streams;
     private volatile List<String> streamsCommand;
     private volatile Path streamsLog;
@@ -198,10 +198,17 @@ public final class Pipeline {
             Path plugins = work.resolve("plugins");
             Files2.deleteRecursively(plugins); // always the plugins of the current build
             zips.values().forEach(zip -> EmbeddedConnect.installPluginFromZip(zip, plugins));
-            EmbeddedConnect connect = track(EmbeddedConnect.builder(kafka.bootstrapServers())
-                    .workDir(work.resolve("connect")).pluginPath(plugins).workerProperties(workerConfig()).start());
+            Map<String, String> workerProps = new LinkedHashMap<>(workerConfig());
+            workerProps.put("bootstrap.servers", kafka.bootstrapServers());
+            workerProps.put("plugin.path", plugins.toString());
+            // a one-worker cluster: a worker that comes back after a crash gets its tasks again at once (same id),
+            // and a departed one's tasks wait 5 s, not Connect's 5 minutes, for it to return
+            workerProps.put("scheduled.rebalance.max.delay.ms", "5000");
+            ConnectWorkerProcess connect = track(ConnectWorkerProcess.start(workerProps, work.resolve("connect"),
+                    CONNECTOR_START));
             this.connect = connect;
-            step("Connect worker at %s with plugins %s", connect.url(), zips.keySet());
+            step("Connect worker (pid %d) at %s with plugins %s, log %s", connect.pid(), connect.url(), zips.keySet(),
+                    work.resolve("connect").resolve("connect-worker.log"));
 
             Path log = work.resolve("streams-app.log");
             streamsLog = log;
@@ -221,7 +228,9 @@ public final class Pipeline {
                     "aws.access.key.id", "forestwatch",
                     "aws.secret.access.key", "forestwatch",
                     // seconds, not a minute, to notice a reshard made while it runs
-                    "kcl.shard.sync.interval.ms", "10000"));
+                    "kcl.shard.sync.interval.ms", "10000",
+                    // leases move 20 s after a worker crash, not the KCL's 2 minutes
+                    "kcl.leader.lease.duration.ms", "20000"));
             Map<String, String> sink = new LinkedHashMap<>(connectors.get("elasticsearch-sink"));
             sink.put("connection.urls", es.url());
             Map<String, String> firehoseSink = new LinkedHashMap<>(connectors.get("firehose-sink"));
@@ -356,12 +365,13 @@ public final class Pipeline {
         }
     }
 
-    /** Replaces the Connect worker by a new one (same group and storage topics), as after a crash or deploy. */
-    public void restartConnectWorker() {
-        step("restarting the Connect worker ...");
-        connect.restart();
+    /** Kills the Connect worker with SIGKILL, as a crash would, and starts it again (same id, group, topics). */
+    public void killAndRestartConnectWorker() {
+        step("killing the Connect worker (pid %d) ...", connect.pid());
+        connect.kill();
+        connect.start(CONNECTOR_START);
         awaitConnectors();
-        step("Connect worker back, connectors running");
+        step("Connect worker back (pid %d), connectors running", connect.pid());
     }
 
     /** Kills the streams app with SIGKILL, as a crash would, and starts a new one on the same state dir. */

@@ -266,6 +266,18 @@ class LocalFirehoseTest {
     }
 
     @Test
+    void withoutRetainingInMemoryRecordsAreOnlyCountedAndWrittenToTheFiles(@TempDir Path dir) throws Exception {
+        firehose.close();
+        SettableClock clock = new SettableClock(Instant.parse("2025-06-01T13:00:00Z"));
+        firehose = LocalFirehose.builder().deliveryStreams(STREAM).deliveryDir(dir).retainInMemory(false).clock(clock)
+                .start();
+        assertThat(putBatch(List.of("a\n", "b\n")).failedPutCount()).isZero();
+        assertThat(firehose.deliveredCount(STREAM)).isEqualTo(2);
+        assertThat(firehose.delivered(STREAM)).as("a long run's memory stays flat").isEmpty();
+        assertThat(firehose.deliveryFile(STREAM, clock.instant())).hasContent("a\nb\n");
+    }
+
+    @Test
     void streamNamesThatCouldLeaveTheDeliveryDirectoryAreRefused() {
         for (String name : List.of("..", "a/b", "", "x".repeat(65))) {
             assertThatThrownBy(() -> firehose.createStream(name)).isInstanceOf(IllegalArgumentException.class);
