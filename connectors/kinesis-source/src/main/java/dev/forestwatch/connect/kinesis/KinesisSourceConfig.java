@@ -58,6 +58,8 @@ public final class KinesisSourceConfig extends AbstractConfig {
     private static final String SHARD_SYNC_MS_DOC = "How often the KCL lists the stream's shards to find new ones after a split, merge or UpdateShardCount.";
     public static final String PARENT_POLL_MS_CONFIG = "kcl.parent.shard.poll.interval.ms";
     private static final String PARENT_POLL_MS_DOC = "How often a child shard checks whether its parents are finished; it starts only after every parent's records are in Kafka.";
+    public static final String LEADER_LEASE_MS_CONFIG = "kcl.leader.lease.duration.ms";
+    private static final String LEADER_LEASE_MS_DOC = "How long the KCL's leader lock in DynamoDB lasts. The leader assigns shard leases, so after a worker crash no lease moves until the crashed leader's lock expires; lower recovers faster at the cost of more DynamoDB writes (a heartbeat every quarter of it).";
     public static final String TASK_ID_CONFIG = "task.id";
 
     public static final ConfigDef CONFIG_DEF = configDef();
@@ -96,6 +98,8 @@ public final class KinesisSourceConfig extends AbstractConfig {
                 SHARD_SYNC_MS_DOC, GROUP_KCL, ++o, Width.SHORT, "Shard sync interval (ms)");
         def.define(PARENT_POLL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 600_000), Importance.LOW,
                 PARENT_POLL_MS_DOC, GROUP_KCL, ++o, Width.SHORT, "Parent shard poll interval (ms)");
+        def.define(LEADER_LEASE_MS_CONFIG, Type.LONG, 120_000L, Range.between(4_000, 3_600_000), Importance.LOW,
+                LEADER_LEASE_MS_DOC, GROUP_KCL, ++o, Width.SHORT, "Leader lease duration (ms)");
         return def;
     }
 
@@ -127,6 +131,7 @@ public final class KinesisSourceConfig extends AbstractConfig {
     public long failoverTimeMs() { return getLong(FAILOVER_MS_CONFIG); }
     public long shardSyncIntervalMs() { return getLong(SHARD_SYNC_MS_CONFIG); }
     public long parentShardPollIntervalMs() { return getLong(PARENT_POLL_MS_CONFIG); }
+    public long leaderLeaseDurationMs() { return getLong(LEADER_LEASE_MS_CONFIG); }
     public URI kinesisEndpoint() { return aws.endpoint(KINESIS_ENDPOINT_CONFIG); }
     public URI dynamoDbEndpoint() { return aws.endpoint(DYNAMODB_ENDPOINT_CONFIG); }
     public URI cloudWatchEndpoint() { return aws.endpoint(CLOUDWATCH_ENDPOINT_CONFIG); }

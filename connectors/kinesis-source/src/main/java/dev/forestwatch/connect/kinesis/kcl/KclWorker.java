@@ -57,7 +57,9 @@ public final class KclWorker implements AutoCloseable {
                 configs.leaseManagementConfig()
                         .failoverTimeMillis(config.failoverTimeMs())
                         .leaseAssignmentIntervalMillis(config.failoverTimeMs())
-                        .shardSyncIntervalMillis(config.shardSyncIntervalMs()),
+                        .shardSyncIntervalMillis(config.shardSyncIntervalMs())
+                        .dynamoDbLockBasedLeaderLeaseDurationInMillis(config.leaderLeaseDurationMs())
+                        .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(config.leaderLeaseDurationMs() / 4),
                 configs.lifecycleConfig(),
                 metricsConfig(configs.metricsConfig(), config.metricsLevel()),
                 // called with no records too, so acknowledgements of a quiet shard still get checkpointed
