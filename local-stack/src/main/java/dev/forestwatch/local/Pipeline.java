@@ -303,7 +303,11 @@ public final class Pipeline {
                     exitCode = 1;
                     break;
                 }
-                out.println(status.sample().line());
+                try {
+                    out.println(status.sample().line());
+                } catch (RuntimeException e) {
+                    err.println("forestwatch: status unavailable this time: " + e); // never a reason to stop
+                }
                 long wait = Math.min(options.statusInterval().toNanos(), Math.max(0, deadline - System.nanoTime()));
                 awaitStop(wait);
             }

@@ -102,8 +102,8 @@ final class PipelineStatus implements AutoCloseable {
                 }
             }
         } while (n > 0 && System.nanoTime() < until);
-        long indexed = 0;
-        Duration lag = null;
+        long indexed = last.indexed();
+        Duration lag = last.lag();
         try {
             JsonNode newest = es.post("/" + index + "/_search",
                     "{\"size\":0,\"track_total_hits\":true,\"aggs\":{\"newest\":{\"max\":{\"field\":\"created\"}}}}");
@@ -113,10 +113,9 @@ final class PipelineStatus implements AutoCloseable {
                 // created is the record's second: the lag includes up to a second of that rounding
                 lag = Duration.between(Instant.ofEpochMilli(max.asLong()), Instant.now());
             }
-        } catch (HttpStatusException e) {
-            if (e.status() != 404) {
-                throw e;
-            }
+        } catch (RuntimeException e) {
+            // no index yet (404), its shards still allocating (503), Elasticsearch busy: the last figures stand,
+            // a status line must never stop the pipeline
         }
         last = new Sample(inKinesis.getAsLong(), endOffsets(inputTopic), scored, indexed, anomalies, lag,
                 toFirehose.getAsLong());
