@@ -65,6 +65,10 @@ class PipelineIT {
             Thread.sleep(3_000); // anything duplicated would still be on its way; let it land
             assertThat(count(es)).as("indexed once each").isEqualTo(generated);
 
+            // the source re-reads after the worker's crash, the app drops those replays: each reading scored once
+            await("every reading scored once").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> ((Number) pipeline.health().getOrDefault("scored", 0L)).longValue() == generated);
+
             // the Firehose sink delivers at least once: every reading in the local Firehose's files, repeats allowed
             await("every generated reading delivered to Firehose").atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofSeconds(2)).until(() -> firehoseIds(tmp.resolve("pipeline/firehose")).size() >= generated);

@@ -52,6 +52,8 @@ public final class AppConfig extends AbstractConfig {
     public static final String INPUT_MAX_BYTES_CONFIG = "input.max.bytes";
     private static final String INPUT_MAX_BYTES_DOC = "Largest input record accepted, in bytes (Kinesis' record limit is 1 MiB). Larger records go to the dead-letter topic.";
 
+    public static final String DROP_REPLAYS_CONFIG = "input.drop.replays";
+    private static final String DROP_REPLAYS_DOC = "Drop records an at-least-once source wrote again, recognized by the origin headers of record.id.headers (shard id, sequence number, sub-sequence number): per input partition and shard, a record at or below the newest position seen is a replay (the Kinesis source re-reads from its last checkpoint after a crash). Without this, a replayed record updates its sensor's forest twice. Records without those headers always pass.";
     public static final String RECORD_ID_HEADERS_CONFIG = "record.id.headers";
     public static final String RECORD_ID_HEADERS_DEFAULT = "kinesis.shard.id,kinesis.sequence.number,kinesis.subsequence.number";
     private static final String RECORD_ID_HEADERS_DOC = "Input headers that identify a record at its origin. When the first two are present (the Kinesis source adds shard id and sequence number), recordId is built from these headers' values, so a record re-read from Kinesis keeps its id; otherwise recordId is <topic>-<partition>-<offset> of the input record. Sinks use recordId as the document id.";
@@ -126,6 +128,8 @@ public final class AppConfig extends AbstractConfig {
                 INPUT_MAX_BYTES_DOC, GROUP_INPUT, ++order, Width.SHORT, "Max input record bytes");
         def.define(RECORD_ID_HEADERS_CONFIG, Type.LIST, RECORD_ID_HEADERS_DEFAULT, Importance.LOW,
                 RECORD_ID_HEADERS_DOC, GROUP_INPUT, ++order, Width.LONG, "Record id headers");
+        def.define(DROP_REPLAYS_CONFIG, Type.BOOLEAN, true, Importance.LOW, DROP_REPLAYS_DOC, GROUP_INPUT, ++order,
+                Width.SHORT, "Drop replays");
         order = 0;
         def.define(FOREST_TREES_CONFIG, Type.INT, 100, Range.between(1, 1000), Importance.MEDIUM, FOREST_TREES_DOC,
                 GROUP_FOREST, ++order, Width.SHORT, "Trees");
@@ -222,6 +226,7 @@ public final class AppConfig extends AbstractConfig {
     public List<String> valueFields() { return getList(VALUE_FIELDS_CONFIG); }
     public int inputMaxBytes() { return getInt(INPUT_MAX_BYTES_CONFIG); }
     public List<String> recordIdHeaders() { return getList(RECORD_ID_HEADERS_CONFIG); }
+    public boolean dropReplays() { return getBoolean(DROP_REPLAYS_CONFIG); }
     public int forestTrees() { return getInt(FOREST_TREES_CONFIG); }
     public int forestSampleSize() { return getInt(FOREST_SAMPLE_SIZE_CONFIG); }
     public long forestTimeDecay() { return getLong(FOREST_TIME_DECAY_CONFIG); }

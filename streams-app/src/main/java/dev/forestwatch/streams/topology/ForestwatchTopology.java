@@ -12,6 +12,7 @@ import dev.forestwatch.streams.processor.SecondOrderingProcessor;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.serde.MessageSerde;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -54,13 +55,16 @@ public final class ForestwatchTopology {
         builder.addStateStore(store(ScoringProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
         builder.addStateStore(store(SecondOrderingProcessor.BUFFER_STORE, Serdes.Bytes(), inMemory));
         builder.addStateStore(store(SecondOrderingProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
+        builder.addStateStore(store(ParseProcessor.REPLAY_STORE, Serdes.String(), inMemory));
 
         final ReadingParser parser = new ReadingParser(config.sensorIdField(), config.valueFields(),
                 config.inputMaxBytes(), config.recordIdHeaders());
         final long tick = config.orderWatermarkIntervalMs();
         final Map<String, KStream<String, Message>> parsed = builder
                 .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input"))
-                .process(() -> new ParseProcessor(parser, tick, config.orderIdleFlushMs()), Named.as("parse"))
+                .process(() -> new ParseProcessor(parser, tick, config.orderIdleFlushMs(),
+                        config.dropReplays() ? config.recordIdHeaders() : List.of()), Named.as("parse"),
+                        ParseProcessor.REPLAY_STORE)
                 .split(Named.as("parsed-"))
                 .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("ok"));

@@ -393,6 +393,43 @@ class ForestwatchTopologyTest {
         }
     }
 
+    private static RecordHeaders kinesisHeaders(final String shard, final String sequence, final int subSequence) {
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add("kinesis.shard.id", shard.getBytes(StandardCharsets.UTF_8));
+        headers.add("kinesis.sequence.number", sequence.getBytes(StandardCharsets.UTF_8));
+        headers.add("kinesis.subsequence.number", Integer.toString(subSequence).getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    @Test
+    void recordsASourceReplaysAfterACrashAreDroppedSoNoForestLearnsThemTwice() {
+        final String a = "shardId-000000000000";
+        final String b = "shardId-000000000001";
+        try (Harness h = new Harness()) {
+            h.sendRaw(Harness.reading("S", 11), kinesisHeaders(a, "99", 0), Harness.T0.plusMillis(100));
+            h.sendRaw(Harness.reading("S", 12), kinesisHeaders(a, "100", 0), Harness.T0.plusMillis(200));
+            h.sendRaw(Harness.reading("S", 13), kinesisHeaders(a, "100", 1), Harness.T0.plusMillis(300));
+            // the source crashed after its checkpoint at 99 and reads 100/0 and 100/1 again, then goes on
+            h.sendRaw(Harness.reading("S", 12), kinesisHeaders(a, "100", 0), Harness.T0.plusMillis(400));
+            h.sendRaw(Harness.reading("S", 13), kinesisHeaders(a, "100", 1), Harness.T0.plusMillis(500));
+            h.sendRaw(Harness.reading("S", 14), kinesisHeaders(a, "101", 0), Harness.T0.plusMillis(600));
+            // another shard keeps its own position, even with smaller sequence numbers
+            h.sendRaw(Harness.reading("S", 15), kinesisHeaders(b, "7", 0), Harness.T0.plusMillis(700));
+            // records without origin headers always pass
+            h.send("S", 16, Harness.T0.plusMillis(800));
+            h.send("S", 16, Harness.T0.plusMillis(900));
+            h.idle();
+            assertThat(h.drain()).extracting(Out::iotValue).containsExactlyInAnyOrder(11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 16.0);
+        }
+        try (Harness h = new Harness(Map.of(AppConfig.DROP_REPLAYS_CONFIG, false))) {
+            h.sendRaw(Harness.reading("S", 12), kinesisHeaders(a, "100", 0), Harness.T0.plusMillis(200));
+            // another second, so the ordering buffer (keyed by second, score, recordId) keeps both
+            h.sendRaw(Harness.reading("S", 12), kinesisHeaders(a, "100", 0), Harness.T0.plusMillis(1400));
+            h.idle();
+            assertThat(h.drain()).as("kept when turned off").hasSize(2);
+        }
+    }
+
     @Test
     void explanationAttributesTheScoreToEachValueField() {
         try (Harness h = new Harness(Map.of(AppConfig.EXPLANATION_ENABLED_CONFIG, true))) {
