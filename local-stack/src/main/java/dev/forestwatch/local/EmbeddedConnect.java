@@ -96,6 +96,24 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         return PluginArchive.install(zip, pluginPath);
     }
 
+    /** The system property naming the plugin zip a connector module's build made (its failsafe config sets it). */
+    public static final String PLUGIN_ZIP_PROPERTY = "forestwatch.plugin.zip";
+
+    /**
+     * Installs the zip named by {@value #PLUGIN_ZIP_PROPERTY} into a new temporary plugin path and returns that
+     * path, for {@link Builder#pluginPath}: the connector under test, installed as users install it.
+     */
+    public static Path installBuiltPlugin() {
+        String zip = System.getProperty(PLUGIN_ZIP_PROPERTY);
+        if (zip == null || !java.nio.file.Files.isRegularFile(Path.of(zip))) {
+            throw new IllegalStateException("The plugin zip " + zip + " (-D" + PLUGIN_ZIP_PROPERTY + ") is missing: "
+                    + "`mvn package` in the connector's module builds it");
+        }
+        Path plugins = Files2.createTempDir("fw-plugins-");
+        installPluginFromZip(Path.of(zip), plugins);
+        return plugins;
+    }
+
     /** The directory given to the worker as {@code plugin.path}. */
     public Path pluginPath() {
         return pluginPath;

@@ -8,7 +8,6 @@ import dev.forestwatch.local.EmbeddedConnect;
 import dev.forestwatch.local.EmbeddedElasticsearch;
 import dev.forestwatch.local.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,10 +41,7 @@ class ElasticsearchSinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        final Path zip = Path.of(System.getProperty("forestwatch.plugin.zip"));
-        assertThat(zip).as("the plugin zip (mvn package builds it)").exists();
-        final Path plugins = Files.createTempDirectory("fw-plugins");
-        EmbeddedConnect.installPluginFromZip(zip, plugins);
+        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         es = EmbeddedElasticsearch.start();
         kafka = EmbeddedKafka.start();
         connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)

@@ -47,10 +47,7 @@ class FirehoseSinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        final Path zip = Path.of(System.getProperty("forestwatch.plugin.zip"));
-        assertThat(zip).as("the plugin zip (mvn package builds it)").exists();
-        final Path plugins = Files.createTempDirectory("fw-plugins");
-        EmbeddedConnect.installPluginFromZip(zip, plugins);
+        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         kafka = EmbeddedKafka.start();
         deliveryDir = Files.createTempDirectory("fw-firehose");
         firehose = LocalFirehose.builder().deliveryStreams(STREAM).deliveryDir(deliveryDir).start();

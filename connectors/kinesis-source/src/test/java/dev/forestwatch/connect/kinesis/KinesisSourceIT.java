@@ -9,7 +9,6 @@ import dev.forestwatch.local.EmbeddedKafka;
 import dev.forestwatch.local.EmbeddedKinesis;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -54,10 +53,7 @@ class KinesisSourceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        final Path zip = Path.of(System.getProperty("forestwatch.plugin.zip"));
-        assertThat(zip).as("the plugin zip (mvn package builds it)").exists();
-        final Path plugins = Files.createTempDirectory("fw-plugins");
-        EmbeddedConnect.installPluginFromZip(zip, plugins);
+        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         kinesis = EmbeddedKinesis.start();
         dynamo = EmbeddedDynamo.start();
         kafka = EmbeddedKafka.start();

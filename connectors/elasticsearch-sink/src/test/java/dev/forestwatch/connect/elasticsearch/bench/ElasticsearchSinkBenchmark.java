@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +46,7 @@ public final class ElasticsearchSinkBenchmark {
             }
         }
         final List<byte[]> docs = scoredRecords(records);
-        final Path plugins = Files.createTempDirectory("fw-bench-plugins");
-        EmbeddedConnect.installPluginFromZip(Path.of(System.getProperty("forestwatch.plugin.zip")), plugins);
+        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Elasticsearch sink benchmark: %,d documents of ~%d bytes, batches of %d; "
                 + "%d cores%n", records, docs.get(0).length, BATCH, Runtime.getRuntime().availableProcessors());
         try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start(); EmbeddedKafka kafka = EmbeddedKafka.start();

@@ -6,7 +6,6 @@ import dev.forestwatch.local.EmbeddedConnect;
 import dev.forestwatch.local.EmbeddedKafka;
 import dev.forestwatch.local.LocalFirehose;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,9 +50,7 @@ public final class FirehoseSinkBenchmark {
             }
         }
         final List<byte[]> data = scoredRecords(records);
-        final Path zip = Path.of(System.getProperty("forestwatch.plugin.zip"));
-        final Path plugins = Files.createTempDirectory("fw-bench-plugins");
-        EmbeddedConnect.installPluginFromZip(zip, plugins);
+        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Firehose sink benchmark: %,d records of ~%d bytes, batches of 500, %d "
                 + "rounds; %d cores%n", records, data.get(0).length, rounds, Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); LocalFirehose firehose = new LocalFirehose();

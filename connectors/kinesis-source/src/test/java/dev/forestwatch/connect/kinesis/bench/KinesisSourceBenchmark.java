@@ -10,7 +10,6 @@ import dev.forestwatch.local.EmbeddedDynamo;
 import dev.forestwatch.local.EmbeddedKafka;
 import dev.forestwatch.local.EmbeddedKinesis;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,9 +93,7 @@ public final class KinesisSourceBenchmark {
             }
         }
         quietLogs(kclLog);
-        final Path zip = Path.of(System.getProperty("forestwatch.plugin.zip"));
-        final Path plugins = Files.createTempDirectory("fw-bench-plugins");
-        EmbeddedConnect.installPluginFromZip(zip, plugins);
+        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Kinesis source benchmark: %,d records, %d shards, %d rounds, %d task(s); "
                 + "%d cores%n", records, shards, rounds, tasks, Runtime.getRuntime().availableProcessors());
         try (EmbeddedKinesis kinesis = EmbeddedKinesis.start(); EmbeddedDynamo dynamo = EmbeddedDynamo.start();
