@@ -31,6 +31,11 @@ public record DemoOptions(
 
     /** @param runFor null to run until stopped */
     public DemoOptions {
+        checkGenerator(sensors, recordsPerSecond, anomalyRatio, runFor);
+    }
+
+    /** The flags the demo and {@code ./forestwatch up} share: the generator's and {@code --seconds}. */
+    static void checkGenerator(int sensors, double recordsPerSecond, double anomalyRatio, Duration runFor) {
         if (sensors < 1) {
             throw new IllegalArgumentException("--sensors must be >= 1, got " + sensors);
         }

@@ -12,6 +12,28 @@ import java.util.stream.Stream;
 final class Files2 {
     private Files2() {}
 
+    /** The most recently modified file in {@code dir} matching {@code glob}; empty if none or no such dir. */
+    static java.util.Optional<Path> newest(Path dir, String glob) {
+        if (!Files.isDirectory(dir)) {
+            return java.util.Optional.empty();
+        }
+        try (java.nio.file.DirectoryStream<Path> found = Files.newDirectoryStream(dir, glob)) {
+            java.util.List<Path> paths = new java.util.ArrayList<>();
+            found.forEach(paths::add);
+            return paths.stream().max(Comparator.comparingLong(Files2::lastModified));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir, e);
+        }
+    }
+
+    private static long lastModified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0; // deleted meanwhile: the oldest
+        }
+    }
+
     static Path createTempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);

@@ -6,7 +6,6 @@ import dev.forestwatch.local.dashboard.Dashboard;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -490,18 +489,7 @@ public final class Pipeline {
         Map<String, Path> zips = new LinkedHashMap<>();
         for (String plugin : PLUGINS) {
             Path target = repo.resolve("connectors").resolve(plugin).resolve("target");
-            Path newest = null;
-            if (Files.isDirectory(target)) {
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(target, "forestwatch-" + plugin + "-*.zip")) {
-                    for (Path p : ds) {
-                        if (newest == null || p.toFile().lastModified() > newest.toFile().lastModified()) {
-                            newest = p;
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            Path newest = Files2.newest(target, "forestwatch-" + plugin + "-*.zip").orElse(null);
             if (newest == null) {
                 throw new IllegalStateException("The " + plugin + " plugin zip is missing under " + target
                         + ". Build it with: " + BUILD_COMMAND + "   (./forestwatch up builds what is missing)");

@@ -41,15 +41,7 @@ public record PipelineOptions(
 
     /** @param runFor null to run until stopped */
     public PipelineOptions {
-        if (sensors < 1) {
-            throw new IllegalArgumentException("--sensors must be >= 1, got " + sensors);
-        }
-        if (!(recordsPerSecond > 0) || Double.isInfinite(recordsPerSecond)) {
-            throw new IllegalArgumentException("--rate must be a number > 0, got " + recordsPerSecond);
-        }
-        if (!(anomalyRatio >= 0 && anomalyRatio <= 1)) {
-            throw new IllegalArgumentException("--anomaly-ratio must be in [0, 1], got " + anomalyRatio);
-        }
+        DemoOptions.checkGenerator(sensors, recordsPerSecond, anomalyRatio, runFor);
         if (shards < 1 || shards > 16) {
             throw new IllegalArgumentException("--shards must be in [1, 16], got " + shards);
         }
@@ -58,9 +50,6 @@ public record PipelineOptions(
         }
         if (statusInterval.isNegative() || statusInterval.isZero()) {
             throw new IllegalArgumentException("--status-seconds must be > 0");
-        }
-        if (runFor != null && (runFor.isNegative() || runFor.isZero())) {
-            throw new IllegalArgumentException("--seconds must be > 0, got " + runFor.toMillis() / 1000.0);
         }
     }
 

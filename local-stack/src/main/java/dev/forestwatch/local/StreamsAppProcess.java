@@ -3,12 +3,9 @@ package dev.forestwatch.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -35,16 +32,7 @@ final class StreamsAppProcess implements AutoCloseable {
     /** The newest {@code streams-app/target/forestwatch-streams-*-all.jar}, or an error naming the build command. */
     static Path locateJar(Path repoDir) {
         Path target = repoDir.resolve("streams-app").resolve("target");
-        Optional<Path> newest = Optional.empty();
-        if (Files.isDirectory(target)) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, JAR_GLOB)) {
-                List<Path> found = new ArrayList<>();
-                jars.forEach(found::add);
-                newest = found.stream().max(Comparator.comparing(StreamsAppProcess::lastModified));
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot list " + target, e);
-            }
-        }
+        Optional<Path> newest = Files2.newest(target, JAR_GLOB);
         return newest.orElseThrow(() -> new IllegalStateException(
                 "Streams app jar not found: " + target.resolve(JAR_GLOB) + "\n"
                         + "Build it with: " + BUILD_COMMAND + "   (or use ./forestwatch demo, which builds what is missing)"));
@@ -133,14 +121,6 @@ final class StreamsAppProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static long lastModified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-            return 0;
         }
     }
 }

@@ -26,6 +26,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -55,7 +56,9 @@ public final class ForestwatchTopology {
         builder.addStateStore(store(ScoringProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
         builder.addStateStore(store(SecondOrderingProcessor.BUFFER_STORE, Serdes.Bytes(), inMemory));
         builder.addStateStore(store(SecondOrderingProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
-        builder.addStateStore(store(ParseProcessor.REPLAY_STORE, Serdes.String(), inMemory));
+        // cached: the store is written for every input record, but only each shard's latest position per commit
+        // needs to reach the changelog
+        builder.addStateStore(store(ParseProcessor.REPLAY_STORE, Serdes.String(), inMemory).withCachingEnabled());
 
         final ReadingParser parser = new ReadingParser(config.sensorIdField(), config.valueFields(),
                 config.inputMaxBytes(), config.recordIdHeaders());
@@ -125,7 +128,8 @@ public final class ForestwatchTopology {
         return Utils.toPositive(Utils.murmur2(sensorId.getBytes(StandardCharsets.UTF_8))) % numPartitions;
     }
 
-    private static <K> StoreBuilder<?> store(final String name, final Serde<K> keySerde, final boolean inMemory) {
+    private static <K> StoreBuilder<KeyValueStore<K, byte[]>> store(final String name, final Serde<K> keySerde,
+            final boolean inMemory) {
         final KeyValueBytesStoreSupplier supplier =
                 inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
         return Stores.keyValueStoreBuilder(supplier, keySerde, Serdes.ByteArray())
