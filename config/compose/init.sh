@@ -112,9 +112,12 @@ create_topics() {
   for entry in "${TOPICS[@]}"; do
     name=${entry%%:*}
     partitions=${entry##*:}
+    local extra=()
+    # The streams app's ROWTIME (order.time=ingest) is the time a record entered its input topic.
+    if [ "$name" = "RawStreamData" ]; then extra=(--config message.timestamp.type=LogAppendTime); fi
     # Replication factor 1: the compose file runs a single broker.
     "$KAFKA_BIN/kafka-topics.sh" --bootstrap-server "$KAFKA_BOOTSTRAP" --create --if-not-exists \
-      --topic "$name" --partitions "$partitions" --replication-factor 1 >/dev/null \
+      --topic "$name" --partitions "$partitions" --replication-factor 1 "${extra[@]}" >/dev/null \
       || die "could not create topic $name"
     log "topic $name ($partitions partitions)"
   done

@@ -118,7 +118,8 @@ public final class Demo {
             kafka = EmbeddedKafka.start(work.resolve("kafka"));
             step("Kafka ready at %s in %.1f s", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
 
-            kafka.createTopics(3, INPUT_TOPIC, OUTPUT_TOPIC);
+            kafka.createInputTopics(3, INPUT_TOPIC);
+            kafka.createTopics(3, OUTPUT_TOPIC);
             kafka.createTopics(1, DEAD_LETTER_TOPIC);
             step("created topics %s (3 partitions), %s (3), %s (1)", INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC);
             if (stopRequested) {

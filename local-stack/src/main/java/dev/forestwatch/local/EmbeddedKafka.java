@@ -101,8 +101,20 @@ public final class EmbeddedKafka implements AutoCloseable {
      * left as they are.
      */
     public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Input topics of the streams app: the broker stamps each record with its append time, which is the ROWTIME
+     * that the app's default order.time=ingest cuts seconds from.
+     */
+    public void createInputTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of("message.timestamp.type", "LogAppendTime"), names);
+    }
+
+    public void createTopics(int partitions, Map<String, String> configs, String... names) {
         List<NewTopic> topics = Arrays.stream(names)
-                .map(name -> new NewTopic(name, partitions, (short) 1))
+                .map(name -> new NewTopic(name, partitions, (short) 1).configs(configs))
                 .collect(Collectors.toList());
         for (var entry : admin.createTopics(topics).values().entrySet()) {
             try {

@@ -179,7 +179,8 @@ public final class Pipeline {
                 return summary(null, 0);
             }
 
-            kafka.createTopics(3, INPUT_TOPIC, OUTPUT_TOPIC);
+            kafka.createInputTopics(3, INPUT_TOPIC);
+            kafka.createTopics(3, OUTPUT_TOPIC);
             kafka.createTopics(1, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC, FIREHOSE_DEAD_LETTER_TOPIC);
             kinesis.createStream(STREAM, options.shards());
             String leaseTable = connectors.get("kinesis-source").getOrDefault("kcl.lease.table", "forestwatch-kinesis-source");

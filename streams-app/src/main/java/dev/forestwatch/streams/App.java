@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -39,9 +42,6 @@ public final class App implements AutoCloseable {
      * exist first, as for any Kafka Streams source and sink.
      */
     static AppConfig withPartitionCounts(final AppConfig config) {
-        if (config.orderPartitions() > 0 && config.inputPartitions() > 0) {
-            return config;
-        }
         final Properties admin = new Properties();
         config.streamsProperties().forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(String.valueOf(k))) {
@@ -49,6 +49,12 @@ public final class App implements AutoCloseable {
             }
         });
         try (Admin client = Admin.create(admin)) {
+            if (config.orderByIngestTime()) {
+                checkIngestTimestamps(client, config.inputTopic());
+            }
+            if (config.orderPartitions() > 0 && config.inputPartitions() > 0) {
+                return config;
+            }
             AppConfig resolved = config;
             if (config.inputPartitions() == 0) {
                 resolved = resolved.with(AppConfig.INPUT_PARTITIONS_CONFIG,
@@ -61,6 +67,36 @@ public final class App implements AutoCloseable {
             LOG.info("Input topic {} has {} partitions, output topic {} has {}", config.inputTopic(),
                     resolved.inputPartitions(), config.outputTopic(), resolved.orderPartitions());
             return resolved;
+        }
+    }
+
+    /**
+     * With order.time=ingest the ROWTIME is the input record's timestamp held non-decreasing; only the broker's
+     * append time makes that the time the record entered the topic. Producer timestamps still keep every second
+     * whole, but a producer clock far ahead would hold every later record in its second.
+     */
+    static void checkIngestTimestamps(final Admin client, final String topic) {
+        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            final ConfigEntry type = client.describeConfigs(List.of(resource)).all().get(60, TimeUnit.SECONDS)
+                    .get(resource).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            if (type == null || !"LogAppendTime".equals(type.value())) {
+                LOG.warn("Input topic {} has {}={}: with {}={} the ROWTIME (created) is then the producers' "
+                        + "timestamps held non-decreasing, not the time records entered the topic. Seconds stay "
+                        + "whole, but set it to LogAppendTime (kafka-configs.sh --alter --entity-type topics "
+                        + "--entity-name {} --add-config {}=LogAppendTime), or choose {}={}.", topic,
+                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, type == null ? "?" : type.value(),
+                        AppConfig.ORDER_TIME_CONFIG, AppConfig.ORDER_TIME_INGEST, topic,
+                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, AppConfig.ORDER_TIME_CONFIG,
+                        AppConfig.ORDER_TIME_EVENT);
+            } else {
+                LOG.info("Input topic {} stamps records with the broker's append time: that is the ROWTIME", topic);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not read {} of input topic {} ({}); the ROWTIME is its record timestamps held "
+                    + "non-decreasing", TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, topic, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

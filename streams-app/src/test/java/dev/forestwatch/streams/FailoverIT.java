@@ -62,7 +62,7 @@ class FailoverIT {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(4, "RawStreamData");
+        kafka.createInputTopics(4, "RawStreamData");
         kafka.createTopics(3, "DESTINATION_SQL_STREAM");
         kafka.createTopics(1, "forestwatch-dlq");
     }
@@ -136,7 +136,7 @@ class FailoverIT {
      */
     @Test
     void startingOnABacklogKeepsEverySecondWholeAndInOrder() throws Exception {
-        kafka.createTopics(4, "Backlog");
+        kafka.createInputTopics(4, "Backlog");
         kafka.createTopics(2, "BacklogScored");
         kafka.createTopics(1, "BacklogDlq");
         final int records = 6000;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forestwatch.local.HeadlessChromium;
+import dev.forestwatch.local.OrderChecker;
 import dev.forestwatch.local.Pipeline;
 import dev.forestwatch.local.PipelineOptions;
 import java.io.IOException;
@@ -68,6 +69,17 @@ class PipelineIT {
             // the source re-reads after the worker's crash, the app drops those replays: each reading scored once
             await("every reading scored once").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> ((Number) pipeline.health().getOrDefault("scored", 0L)).longValue() == generated);
+
+            // ORDER BY FLOOR(ROWTIME TO SECOND), ANOMALY_SCORE DESC, as a consumer of the output topic sees it, over
+            // the clean start with two shards whose leases start apart, both crashes and the app's backlog after
+            // its restart: every second one block, nothing late
+            final OrderChecker.Report order = OrderChecker.read(pipeline.bootstrapServers(), "DESTINATION_SQL_STREAM",
+                    Duration.ofMinutes(2));
+            System.out.println("PipelineIT order of DESTINATION_SQL_STREAM: " + order);
+            assertThat(order.records()).as("scored records in the output topic").isEqualTo(generated);
+            assertThat(order.late()).as("late records").isZero();
+            assertThat(order.splitSeconds()).as("split seconds").isZero();
+            assertThat(order.ordered()).as("ordered: %s", order).isTrue();
 
             // the Firehose sink delivers at least once: every reading in the local Firehose's files, repeats allowed
             await("every generated reading delivered to Firehose").atMost(Duration.ofMinutes(2))

@@ -53,7 +53,7 @@ public final class AppConfig extends AbstractConfig {
     private static final String INPUT_MAX_BYTES_DOC = "Largest input record accepted, in bytes (Kinesis' record limit is 1 MiB). Larger records go to the dead-letter topic.";
 
     public static final String DROP_REPLAYS_CONFIG = "input.drop.replays";
-    private static final String DROP_REPLAYS_DOC = "Drop records an at-least-once source wrote again, recognized by the origin headers of record.id.headers (shard id, sequence number, sub-sequence number): per input partition and shard, a record at or below the newest position seen is a replay (the Kinesis source re-reads from its last checkpoint after a crash). Without this, a replayed record updates its sensor's forest twice. Records without those headers always pass.";
+    private static final String DROP_REPLAYS_DOC = "Drop records an at-least-once source wrote again, recognized by the origin headers of record.id.headers (shard id, sequence number, sub-sequence number) together with the stream headers kinesis.stream and kinesis.stream.created: per input partition, stream and shard, a record inside the range of positions already passed is a replay (the Kinesis source re-reads from its last checkpoint after a crash). A position below that range cannot be a replay (e.g. a re-created stream without kinesis.stream.created): it passes, is counted as replay-position-resets and logged. Without this, a replayed record updates its sensor's forest twice. Records without those headers always pass.";
     public static final String RECORD_ID_HEADERS_CONFIG = "record.id.headers";
     public static final String RECORD_ID_HEADERS_DEFAULT = "kinesis.shard.id,kinesis.sequence.number,kinesis.subsequence.number";
     private static final String RECORD_ID_HEADERS_DOC = "Input headers that identify a record at its origin. When the first two are present (the Kinesis source adds shard id and sequence number), recordId is built from these headers' values, so a record re-read from Kinesis keeps its id; otherwise recordId is <topic>-<partition>-<offset> of the input record. Sinks use recordId as the document id.";
@@ -88,8 +88,16 @@ public final class AppConfig extends AbstractConfig {
     public static final String STORE_TYPE_IN_MEMORY = "in-memory";
     private static final String STORE_TYPE_DOC = "Where the forest snapshots, value log and ordering buffer live. rocksdb (the default) keeps them on local disk and restores only what changed since the last checkpoint. in-memory keeps them on the heap (a snapshot is ~0.4-0.6 MB per sensor, on top of the live forest) and re-reads their changelogs on every start; it suits tests and small deployments.";
 
+    public static final String ORDER_TIME_CONFIG = "order.time";
+    public static final String ORDER_TIME_INGEST = "ingest";
+    public static final String ORDER_TIME_EVENT = "event";
+    private static final String ORDER_TIME_DOC = "The ROWTIME that seconds are cut from (created is its second). "
+            + "ingest (the default): the time the record entered the input topic, i.e. its Kafka timestamp with message.timestamp.type=LogAppendTime, held non-decreasing per input partition, as Kinesis Data Analytics' ROWTIME was the time a row entered the in-application stream. It never goes backwards, so every second comes out as one block, also through backlogs, restarts and failovers. "
+            + "event: the source's arrival time (the input.arrival.time.header header, else the Kafka timestamp), which can go backwards across shards; records later than order.grace.ms are emitted on their own with header forestwatch.late=true.";
+    public static final String INPUT_ARRIVAL_TIME_HEADER_CONFIG = "input.arrival.time.header";
+    private static final String INPUT_ARRIVAL_TIME_HEADER_DOC = "Input header holding the time the record reached its origin, in epoch milliseconds as a decimal string (the Kinesis source writes ApproximateArrivalTimestamp there). It becomes the output field APPROXIMATE_ARRIVAL_TIME and the order time of order.time=event. Records without it use their Kafka timestamp.";
     public static final String ORDER_GRACE_MS_CONFIG = "order.grace.ms";
-    private static final String ORDER_GRACE_MS_DOC = "A second is emitted, in descending score order, once every scoring task has scored past its end plus this much (in record time). The grace absorbs records that reach a task out of timestamp order. A record arriving after its second was emitted is emitted at once, on its own, with header forestwatch.late=true.";
+    private static final String ORDER_GRACE_MS_DOC = "A second is emitted, in descending score order, once every scoring task has scored past its end plus this much (in ROWTIME). Empty (the default) means 0 with order.time=ingest, where times never go backwards and no grace is needed, and 1000 with order.time=event, where the grace absorbs records that reach a task out of timestamp order; there a record arriving after its second was emitted is emitted at once, on its own, with header forestwatch.late=true.";
     public static final String ORDER_IDLE_FLUSH_MS_CONFIG = "order.idle.flush.ms";
     private static final String ORDER_IDLE_FLUSH_MS_DOC = "Wall-clock time without input after which a scoring task stops holding back the emission of seconds, so output does not stall when input stops or a partition stays empty.";
     public static final String ORDER_WATERMARK_INTERVAL_MS_CONFIG = "order.watermark.interval.ms";
@@ -130,6 +138,9 @@ public final class AppConfig extends AbstractConfig {
                 RECORD_ID_HEADERS_DOC, GROUP_INPUT, ++order, Width.LONG, "Record id headers");
         def.define(DROP_REPLAYS_CONFIG, Type.BOOLEAN, true, Importance.LOW, DROP_REPLAYS_DOC, GROUP_INPUT, ++order,
                 Width.SHORT, "Drop replays");
+        def.define(INPUT_ARRIVAL_TIME_HEADER_CONFIG, Type.STRING, "kinesis.approximate.arrival.timestamp",
+                Importance.LOW, INPUT_ARRIVAL_TIME_HEADER_DOC, GROUP_INPUT, ++order, Width.MEDIUM,
+                "Arrival time header");
         order = 0;
         def.define(FOREST_TREES_CONFIG, Type.INT, 100, Range.between(1, 1000), Importance.MEDIUM, FOREST_TREES_DOC,
                 GROUP_FOREST, ++order, Width.SHORT, "Trees");
@@ -159,8 +170,22 @@ public final class AppConfig extends AbstractConfig {
                 ConfigDef.ValidString.in(STORE_TYPE_ROCKSDB, STORE_TYPE_IN_MEMORY), Importance.LOW, STORE_TYPE_DOC,
                 GROUP_STATE, ++order, Width.SHORT, "Store type");
         order = 0;
-        def.define(ORDER_GRACE_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(0), Importance.MEDIUM, ORDER_GRACE_MS_DOC,
-                GROUP_ORDER, ++order, Width.SHORT, "Grace (ms)");
+        def.define(ORDER_TIME_CONFIG, Type.STRING, ORDER_TIME_INGEST,
+                ConfigDef.ValidString.in(ORDER_TIME_INGEST, ORDER_TIME_EVENT), Importance.MEDIUM, ORDER_TIME_DOC,
+                GROUP_ORDER, ++order, Width.SHORT, "Order time");
+        def.define(ORDER_GRACE_MS_CONFIG, Type.LONG, null, new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(final String name, final Object value) {
+                if (value != null && (Long) value < 0) {
+                    throw new ConfigException(name, value, "must be at least 0");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "empty or [0,...]";
+            }
+        }, Importance.MEDIUM, ORDER_GRACE_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Grace (ms)");
         def.define(ORDER_IDLE_FLUSH_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(1), Importance.LOW,
                 ORDER_IDLE_FLUSH_MS_DOC, GROUP_ORDER, ++order, Width.SHORT, "Idle flush (ms)");
         def.define(ORDER_WATERMARK_INTERVAL_MS_CONFIG, Type.LONG, 500L, Range.between(10, 60_000), Importance.LOW,
@@ -238,7 +263,16 @@ public final class AppConfig extends AbstractConfig {
     public int cacheMaxSensors() { return getInt(CACHE_MAX_SENSORS_CONFIG); }
     public int snapshotIntervalRecords() { return getInt(SNAPSHOT_INTERVAL_CONFIG); }
     public boolean inMemoryStores() { return STORE_TYPE_IN_MEMORY.equals(getString(STORE_TYPE_CONFIG)); }
-    public long orderGraceMs() { return getLong(ORDER_GRACE_MS_CONFIG); }
+    public boolean orderByIngestTime() { return ORDER_TIME_INGEST.equals(getString(ORDER_TIME_CONFIG)); }
+    public String arrivalTimeHeader() { return getString(INPUT_ARRIVAL_TIME_HEADER_CONFIG); }
+
+    public long orderGraceMs() {
+        final Long configured = getLong(ORDER_GRACE_MS_CONFIG);
+        if (configured != null) {
+            return configured;
+        }
+        return orderByIngestTime() ? 0L : 1000L;
+    }
     public long orderIdleFlushMs() { return getLong(ORDER_IDLE_FLUSH_MS_CONFIG); }
     public long orderWatermarkIntervalMs() { return getLong(ORDER_WATERMARK_INTERVAL_MS_CONFIG); }
     public long orderMaxWaitMs() { return getLong(ORDER_MAX_WAIT_MS_CONFIG); }

@@ -9,13 +9,16 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
- * The output JSON: every input field as it came, then the service's ANOMALY_SCORE and created, then what
+ * The output JSON: every input field as it came, then the service's ANOMALY_SCORE, created and
+ * APPROXIMATE_ARRIVAL_TIME, then what
  * forestwatch adds (ANOMALY_GRADE, isAnomaly, recordId and, when on, ANOMALY_EXPLANATION).
  */
 public final class OutputRecord {
 
     public static final String ANOMALY_SCORE = "ANOMALY_SCORE";
     public static final String CREATED = "created";
+    /** Kinesis Data Analytics' own column name for the time a record reached the stream. */
+    public static final String APPROXIMATE_ARRIVAL_TIME = "APPROXIMATE_ARRIVAL_TIME";
     public static final String ANOMALY_GRADE = "ANOMALY_GRADE";
     public static final String IS_ANOMALY = "isAnomaly";
     public static final String RECORD_ID = "recordId";
@@ -29,18 +32,27 @@ public final class OutputRecord {
     }
 
     public static ObjectNode build(final Reading reading, final Score score, final long timestampMs) {
-        final ObjectNode out;
-        try {
-            out = (ObjectNode) ReadingParser.MAPPER.readTree(reading.json());
-        } catch (IOException e) {
-            // the parser accepted these bytes moments ago, so this is a bug, not bad input
-            throw new UncheckedIOException(e);
-        }
+        final ObjectNode out = object(reading.json());
         out.put(ANOMALY_SCORE, score.score());
-        out.put(CREATED, Instant.ofEpochSecond(secondOf(timestampMs)).toString());
+        out.put(CREATED, created(secondOf(timestampMs)));
+        if (reading.arrivalMs() >= 0) {
+            out.put(APPROXIMATE_ARRIVAL_TIME, Instant.ofEpochMilli(reading.arrivalMs()).toString());
+        }
         addGrade(out, reading.fields(), score);
         out.put(RECORD_ID, reading.recordId());
         return out;
+    }
+
+    /** The created column: FLOOR(ROWTIME TO SECOND) as an ISO-8601 instant. */
+    public static String created(final long second) {
+        return Instant.ofEpochSecond(second).toString();
+    }
+
+    /** The same output record moved to another second, for a record whose ROWTIME had to move on. */
+    public static byte[] withCreated(final byte[] json, final long second) {
+        final ObjectNode out = object(json);
+        out.put(CREATED, created(second));
+        return toBytes(out);
     }
 
     /** The score columns without the stream's created and recordId, for the offline scorer. */
@@ -62,6 +74,15 @@ public final class OutputRecord {
                 f.put("STRENGTH", Math.abs(high - low));
                 f.put("DIRECTION", high >= low ? "HIGH" : "LOW");
             }
+        }
+    }
+
+    private static ObjectNode object(final byte[] json) {
+        try {
+            return (ObjectNode) ReadingParser.MAPPER.readTree(json);
+        } catch (IOException e) {
+            // these bytes were accepted by the parser or written by this class, so this is a bug, not bad input
+            throw new UncheckedIOException(e);
         }
     }
 

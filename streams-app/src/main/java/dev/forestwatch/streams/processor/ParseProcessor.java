@@ -11,12 +11,16 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parses raw input; good readings are keyed by sensor id, bad ones pass on as Rejected for the dead-letter topic.
  * It also broadcasts its watermark, the first link of the chain that tells the ordering step a second is complete.
  */
 public final class ParseProcessor implements Processor<byte[], byte[], String, Message> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParseProcessor.class);
 
     /** Internal topics drop null keys, so watermarks carry this one (their partitioner ignores it). */
     public static final String WATERMARK_KEY = "";
@@ -27,18 +31,28 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
     private final long watermarkIntervalMs;
     private final long idleMs;
     private final List<String> originHeaders;
+    private final boolean ingestTime;
+    private final String arrivalHeader;
     private ProcessorContext<String, Message> context;
     private WatermarkEmitter emitter;
     private ReplayFilter replays;
     private TaskMetrics metrics;
+    private Rowtime rowtime;
+    private long lastWatermark = Long.MIN_VALUE;
 
-    /** @param originHeaders shard, sequence and sub-sequence headers whose replays are dropped; empty for none */
+    /**
+     * @param originHeaders shard, sequence and sub-sequence headers whose replays are dropped; empty for none
+     * @param ingestTime order by the time records entered the input topic, else by their arrival time at the source
+     * @param arrivalHeader the header with the arrival time at the source, epoch ms
+     */
     public ParseProcessor(final ReadingParser parser, final long watermarkIntervalMs, final long idleMs,
-            final List<String> originHeaders) {
+            final List<String> originHeaders, final boolean ingestTime, final String arrivalHeader) {
         this.parser = parser;
         this.watermarkIntervalMs = watermarkIntervalMs;
         this.idleMs = idleMs;
         this.originHeaders = List.copyOf(originHeaders);
+        this.ingestTime = ingestTime;
+        this.arrivalHeader = arrivalHeader;
     }
 
     @Override
@@ -46,27 +60,56 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
         this.context = context;
         this.emitter = new WatermarkEmitter(context.taskId().toString(), idleMs);
         this.metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
+        this.rowtime = new Rowtime(ingestTime, arrivalHeader);
         if (originHeaders.size() >= 2) {
             this.replays = new ReplayFilter(context.getStateStore(REPLAY_STORE), originHeaders);
         }
         context.schedule(Duration.ofMillis(watermarkIntervalMs), PunctuationType.WALL_CLOCK_TIME,
-                now -> send(emitter.tick(now, context.currentStreamTimeMs(), true)));
+                now -> send(watermark(emitter.tick(now, rowtime.watermark(context.currentStreamTimeMs()), true))));
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        send(emitter.beforeRecord(context.currentSystemTimeMs(), context::currentStreamTimeMs));
-        if (replays != null && replays.isReplay(record.headers())) {
-            // scored and delivered before the source crashed: scoring it again would teach its forest twice
-            metrics.record("replays-dropped");
-            return;
-        }
+        final long time = rowtime.of(record.timestamp(), record.headers(), context.currentStreamTimeMs());
+        final long now = context.currentSystemTimeMs();
+        send(watermark(emitter.beforeRecord(now, () -> rowtime.watermark(context.currentStreamTimeMs()))));
         final Source source = context.recordMetadata()
                 .map(m -> new Source(m.topic(), m.partition(), m.offset()))
                 .orElse(Source.UNKNOWN);
-        final Message m = parser.parse(record.key(), record.value(), record.headers(), source);
-        final String key = m instanceof Reading r ? r.sensorId() : null;
-        context.forward(record.withKey(key).withValue(m));
+        if (replays != null) {
+            final ReplayFilter.Verdict verdict = replays.check(record.headers());
+            if (verdict == ReplayFilter.Verdict.REPLAY) {
+                // scored and delivered before the source crashed: scoring it again would teach its forest twice
+                metrics.record("replays-dropped");
+                return;
+            }
+            if (verdict == ReplayFilter.Verdict.RESET) {
+                metrics.record("replay-position-resets");
+                LOG.warn("Input {}: a Kinesis position below every one seen for its stream and shard (a re-created "
+                        + "stream?); the record is scored and replay detection for that shard starts over",
+                        source.coordinates());
+            }
+        }
+        final Message parsed = parser.parse(record.key(), record.value(), record.headers(), source);
+        if (parsed instanceof Reading r) {
+            context.forward(record.withKey(r.sensorId())
+                    .withValue((Message) r.withArrival(rowtime.arrival(record.timestamp(), record.headers())))
+                    .withTimestamp(time));
+        } else {
+            context.forward(record.withKey((String) null).withValue(parsed).withTimestamp(time));
+        }
+        // a new second: say so now rather than at the next tick, since that second's predecessor can then go out
+        final long mark = rowtime.watermark(context.currentStreamTimeMs());
+        if (Math.floorDiv(mark, 1000L) > Math.floorDiv(lastWatermark, 1000L)) {
+            send(watermark(emitter.tick(now, mark, false)));
+        }
+    }
+
+    private Watermark watermark(final Watermark w) {
+        if (w != null) {
+            lastWatermark = Math.max(lastWatermark, w.streamTime());
+        }
+        return w;
     }
 
     private void send(final Watermark w) {

@@ -43,6 +43,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     private ForestCache cache;
     private WatermarkTracker upstream;
     private WatermarkEmitter emitter;
+    private long lastForwarded = Long.MIN_VALUE;
 
     public ScoringProcessor(final ModelSettings settings, final int maxLive, final int snapshotInterval,
             final long watermarkIntervalMs, final long idleMs, final long maxWaitMs, final int parseTasks) {
@@ -94,6 +95,19 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         send(emitter.tick(now, progressOf(p), p.state() == WatermarkTracker.State.IDLE));
     }
 
+    /**
+     * Passes progress on as soon as the slowest parse task enters a new second, not only at the next tick: each hop
+     * waiting for its tick would add up to a tick to every second's emission.
+     */
+    private void forwardProgress(final long now) {
+        final WatermarkTracker.Progress p = upstream.progress(now);
+        if (p.state() == WatermarkTracker.State.ACTIVE
+                && Math.floorDiv(p.slowest(), 1000L) > Math.floorDiv(lastForwarded, 1000L)) {
+            lastForwarded = p.slowest();
+            send(emitter.tick(now, p.slowest(), false));
+        }
+    }
+
     /** While some parse task has not spoken, promise nothing: a stream time no second is complete at. */
     private long progressOf(final WatermarkTracker.Progress p) {
         switch (p.state()) {
@@ -117,6 +131,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         final long now = context.currentSystemTimeMs();
         if (record.value() instanceof Watermark w) {
             upstream.update(w, now);
+            forwardProgress(now);
             return;
         }
         send(emitter.beforeRecord(now, () -> progressOf(upstream.progress(now))));

@@ -4,11 +4,14 @@ import dev.forestwatch.streams.model.Emitted;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Scored;
 import dev.forestwatch.streams.model.Watermark;
+import dev.forestwatch.streams.output.OutputRecord;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -24,6 +27,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * has reported, by its watermark, that it scored past the second's end plus the grace. Tasks that report idle,
  * or stay silent longer than the max wait, stop holding seconds back.
  *
+ * <p>A record whose second was already emitted (possible only when a scoring task stayed silent past the max wait and
+ * came back, or with event time beyond the grace) would split its second into two blocks. With ingest time the
+ * record's ROWTIME moves on to the earliest second this task still holds open, as a row delayed on its way into a
+ * Kinesis Data Analytics stream got a later ROWTIME: {@code created} says that second, header
+ * {@value #HEADER_DELAYED_FROM} the one it had, and every second stays one block. With event time it is emitted at
+ * once, on its own, with header {@value #HEADER_LATE}. Which seconds are done survives restarts and moves (it is in
+ * the changelogged watermark store).
+ *
  * <p>Why watermarks and not this task's own stream time: a second's records come from every scoring task, and
  * one of them may be far behind (a backlog, a restore after failover). Stream time here would race ahead with the
  * fastest task and cut the slow one's records off as late.
@@ -33,35 +44,44 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
     public static final String BUFFER_STORE = "order-buffer";
     public static final String WATERMARK_STORE = "order-watermarks";
     public static final String HEADER_LATE = "forestwatch.late";
+    public static final String HEADER_DELAYED_FROM = "forestwatch.delayed.from";
+    /** Where the first second not yet emitted is kept, beside the upstream tasks' watermarks. */
+    static final String EMITTED_BEFORE_KEY = WatermarkTracker.RESERVED_PREFIX + "emitted-before";
 
-    private final long graceMs;
-    private final long maxWaitMs;
-    private final long checkIntervalMs;
-    private final int scoringTasks;
+    /**
+     * @param graceMs ROWTIME a second waits past its end for out-of-order records
+     * @param maxWaitMs wall-clock time a silent scoring task holds seconds back
+     * @param checkIntervalMs how often to check for complete seconds without input
+     * @param scoringTasks how many scoring tasks feed this one (0 if unknown)
+     * @param keepSecondsWhole move a record whose second is done to the earliest open one (ingest time)
+     * @param partitions partitions of the by-second topic (0 if unknown: the test driver's one)
+     */
+    public record Settings(long graceMs, long maxWaitMs, long checkIntervalMs, int scoringTasks,
+            boolean keepSecondsWhole, int partitions) {}
+
+    private final Settings settings;
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<Bytes, byte[]> buffer;
+    private KeyValueStore<String, byte[]> marks;
     private WatermarkTracker upstream;
     private TaskMetrics metrics;
-    /** Every second below this has been emitted; a record for one of them is late. */
-    private long emittedBefore = Long.MIN_VALUE;
+    /** Every second below this has been emitted; a record for one of them is late. Null until read. */
+    private Long emittedBefore;
 
-    /** @param scoringTasks how many scoring tasks feed this one (0 if unknown) */
-    public SecondOrderingProcessor(final long graceMs, final long maxWaitMs, final long checkIntervalMs,
-            final int scoringTasks) {
-        this.scoringTasks = scoringTasks;
-        this.graceMs = graceMs;
-        this.maxWaitMs = maxWaitMs;
-        this.checkIntervalMs = checkIntervalMs;
+    public SecondOrderingProcessor(final Settings settings) {
+        this.settings = settings;
     }
 
     @Override
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
         this.buffer = context.getStateStore(BUFFER_STORE);
-        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), scoringTasks, maxWaitMs);
+        this.marks = context.getStateStore(WATERMARK_STORE);
+        this.upstream = new WatermarkTracker(marks, settings.scoringTasks(), settings.maxWaitMs());
         this.metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
-        this.emittedBefore = Long.MIN_VALUE;
-        context.schedule(Duration.ofMillis(checkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::emitReady);
+        this.emittedBefore = null;
+        context.schedule(Duration.ofMillis(settings.checkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+                this::emitReady);
     }
 
     @Override
@@ -74,23 +94,61 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
         }
         final Scored s = (Scored) record.value();
         final long second = record.key();
-        if (second < emittedBefore) {
+        if (second >= emittedBefore()) {
+            buffer.put(OrderBuffer.key(second, s.score(), s.recordId()),
+                    OrderBuffer.value(record.timestamp(), record.headers(), s));
+        } else if (settings.keepSecondsWhole()) {
+            final long open = firstOpenSecond();
+            metrics.record("delayed-records");
+            final Headers h = record.headers();
+            h.add(HEADER_DELAYED_FROM, OutputRecord.created(second).getBytes(StandardCharsets.UTF_8));
+            final Scored moved = new Scored(s.score(), s.sensorId(), s.recordId(),
+                    OutputRecord.withCreated(s.output(), open));
+            buffer.put(OrderBuffer.key(open, s.score(), s.recordId()),
+                    OrderBuffer.value(Math.max(record.timestamp(), open * 1000L), h, moved));
+        } else {
             metrics.record("late-records");
             final Headers h = record.headers();
             h.add(HEADER_LATE, "true".getBytes(StandardCharsets.UTF_8));
             context.forward(new Record<>(s.sensorId(), new Emitted(second, s.output()), record.timestamp(), h));
-        } else {
-            buffer.put(OrderBuffer.key(second, s.score(), s.recordId()),
-                    OrderBuffer.value(record.timestamp(), record.headers(), s));
         }
+    }
+
+    /**
+     * The earliest second not yet emitted that this task owns: the by-second partitioner sends each second to one
+     * partition, and this task's output partition is only written by it, so a record moved into a second of
+     * another task's would land in a block that task has emitted or will emit apart from it.
+     */
+    private long firstOpenSecond() {
+        final int partitions = Math.max(settings.partitions(), 1);
+        final int mine = context.taskId().partition() % partitions;
+        long s = emittedBefore();
+        while (partitionOf(s, partitions) != mine) {
+            s++;
+        }
+        return s;
+    }
+
+    /** As the by-second and output partitioners place a second (murmur2 of its 8 big-endian bytes). */
+    public static int partitionOf(final long second, final int numPartitions) {
+        return Utils.toPositive(Utils.murmur2(ByteBuffer.allocate(8).putLong(second).array())) % numPartitions;
+    }
+
+    /** Read on first use rather than in init, so it also sees what was put into the store after init. */
+    private long emittedBefore() {
+        if (emittedBefore == null) {
+            final byte[] stored = marks.get(EMITTED_BEFORE_KEY);
+            emittedBefore = stored == null ? Long.MIN_VALUE : ByteBuffer.wrap(stored).getLong();
+        }
+        return emittedBefore;
     }
 
     /** Emits every second that all active scoring tasks have scored past (plus the grace). */
     private void emitReady(final long now) {
         final WatermarkTracker.Progress p = upstream.progress(now);
         if (p.state() == WatermarkTracker.State.ACTIVE) {
-            if (p.slowest() - graceMs > Long.MIN_VALUE + 1000L) {
-                emitBefore(Math.floorDiv(p.slowest() - graceMs, 1000L));
+            if (p.slowest() - settings.graceMs() > Long.MIN_VALUE + 1000L) {
+                emitBefore(Math.floorDiv(p.slowest() - settings.graceMs(), 1000L));
             }
         } else if (p.state() == WatermarkTracker.State.IDLE) {
             // every scoring task is idle or gone: nothing more is coming for the buffered seconds
@@ -100,7 +158,7 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
 
     /** Emits, in order, every buffered record of a second below {@code cutoff}. */
     private void emitBefore(final long cutoff) {
-        if (cutoff <= emittedBefore && cutoff != Long.MAX_VALUE) {
+        if (cutoff <= emittedBefore() && cutoff != Long.MAX_VALUE) {
             return;
         }
         final List<Bytes> done = new ArrayList<>();
@@ -123,6 +181,11 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
         for (final Bytes k : done) {
             buffer.delete(k);
         }
-        emittedBefore = Math.max(emittedBefore, cutoff == Long.MAX_VALUE ? lastSecond + 1 : cutoff);
+        final long next = Math.max(emittedBefore(), cutoff == Long.MAX_VALUE ? lastSecond + 1 : cutoff);
+        if (next != emittedBefore()) {
+            emittedBefore = next;
+            // committed with the emitted records (exactly-once), so a restarted task knows them done
+            marks.put(EMITTED_BEFORE_KEY, ByteBuffer.allocate(8).putLong(next).array());
+        }
     }
 }

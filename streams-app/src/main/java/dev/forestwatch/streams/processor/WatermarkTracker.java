@@ -30,6 +30,9 @@ final class WatermarkTracker {
 
     record Progress(State state, long slowest) {}
 
+    /** Keys of the store that are not upstream tasks: the owner keeps its own bookkeeping beside them. */
+    static final String RESERVED_PREFIX = "\u0000";
+
     private record Upstream(long streamTime, boolean idle, long heardMs) {}
 
     private final KeyValueStore<String, byte[]> store;
@@ -46,6 +49,9 @@ final class WatermarkTracker {
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, byte[]> kv = it.next();
+                if (kv.key.startsWith(RESERVED_PREFIX)) {
+                    continue;
+                }
                 final ByteBuffer b = ByteBuffer.wrap(kv.value);
                 upstreams.put(kv.key, new Upstream(b.getLong(), b.get() == 1, -1L));
             }

@@ -68,7 +68,7 @@ public final class MessageSerde implements Serde<Message> {
         final byte[] srcTopic = Wire.utf8(r.source().topic());
         final byte[][] fields = new byte[r.fields().length][];
         int size = 1 + Wire.sizeOf(id) + Wire.sizeOf(recordId) + Wire.sizeOf(srcTopic) + 4 + 8 + 4
-                + 8 * r.values().length + Wire.sizeOf(r.json());
+                + 8 * r.values().length + Wire.sizeOf(r.json()) + 8;
         for (int i = 0; i < fields.length; i++) {
             fields[i] = Wire.utf8(r.fields()[i]);
             size += Wire.sizeOf(fields[i]);
@@ -83,7 +83,7 @@ public final class MessageSerde implements Serde<Message> {
             buf.putDouble(r.values()[i]);
         }
         Wire.put(buf, r.json());
-        return buf.array();
+        return buf.putLong(r.arrivalMs()).array();
     }
 
     private static Reading reading(final ByteBuffer buf) {
@@ -97,6 +97,9 @@ public final class MessageSerde implements Serde<Message> {
             fields[i] = Wire.string(buf);
             values[i] = buf.getDouble();
         }
-        return new Reading(id, recordId, source, fields, values, Wire.bytes(buf));
+        final byte[] json = Wire.bytes(buf);
+        // last and optional: readings written by a version without it may still sit in the repartition topic
+        final long arrivalMs = buf.remaining() >= 8 ? buf.getLong() : -1L;
+        return new Reading(id, recordId, source, fields, values, json, arrivalMs);
     }
 }

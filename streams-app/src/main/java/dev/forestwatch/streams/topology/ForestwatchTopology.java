@@ -66,7 +66,8 @@ public final class ForestwatchTopology {
         final Map<String, KStream<String, Message>> parsed = builder
                 .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input"))
                 .process(() -> new ParseProcessor(parser, tick, config.orderIdleFlushMs(),
-                        config.dropReplays() ? config.recordIdHeaders() : List.of()), Named.as("parse"),
+                        config.dropReplays() ? config.recordIdHeaders() : List.of(), config.orderByIngestTime(),
+                        config.arrivalTimeHeader()), Named.as("parse"),
                         ParseProcessor.REPLAY_STORE)
                 .split(Named.as("parsed-"))
                 .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
@@ -105,8 +106,9 @@ public final class ForestwatchTopology {
         }
         scored.get("scored-ok")
                 .repartition(bySecond)
-                .process(() -> new SecondOrderingProcessor(config.orderGraceMs(), config.orderMaxWaitMs(), tick,
-                        inputPartitions),
+                .process(() -> new SecondOrderingProcessor(new SecondOrderingProcessor.Settings(
+                        config.orderGraceMs(), config.orderMaxWaitMs(), tick, inputPartitions,
+                        config.orderByIngestTime(), config.orderPartitions())),
                         Named.as("order-by-second"), SecondOrderingProcessor.BUFFER_STORE,
                         SecondOrderingProcessor.WATERMARK_STORE)
                 .to(config.outputTopic(), Produced.with(Serdes.String(), emittedSerde())

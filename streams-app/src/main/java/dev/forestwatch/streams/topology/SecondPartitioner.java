@@ -1,9 +1,9 @@
 package dev.forestwatch.streams.topology;
 
 import dev.forestwatch.streams.model.Emitted;
+import dev.forestwatch.streams.processor.SecondOrderingProcessor;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /** Puts all records of one second in one output partition, so their descending-score order survives. */
@@ -16,8 +16,7 @@ public final class SecondPartitioner implements StreamPartitioner<String, Emitte
     }
 
     static int partitionOf(final long s, final int numPartitions) {
-        final int hash = Utils.murmur2(new byte[] {(byte) (s >>> 56), (byte) (s >>> 48), (byte) (s >>> 40),
-            (byte) (s >>> 32), (byte) (s >>> 24), (byte) (s >>> 16), (byte) (s >>> 8), (byte) s});
-        return Utils.toPositive(hash) % numPartitions;
+        // the ordering step moves delayed records only within the seconds it owns, so it must place them alike
+        return SecondOrderingProcessor.partitionOf(s, numPartitions);
     }
 }

@@ -87,7 +87,8 @@ final class BrokerBenchmark {
         final String input = prefix + AppConfig.INPUT_TOPIC_DEFAULT;
         final String output = prefix + AppConfig.OUTPUT_TOPIC_DEFAULT;
         final String deadLetters = prefix + AppConfig.DEAD_LETTER_TOPIC_DEFAULT;
-        kafka.createTopics(partitions, input, output);
+        kafka.createInputTopics(partitions, input);
+        kafka.createTopics(partitions, output);
         kafka.createTopics(1, deadLetters);
 
         final Path stateDir = ScoringBenchmark.tempDir("fw-bench-broker");

@@ -24,7 +24,7 @@ class SecondOrderingProcessorTest {
     private static final long MAX_WAIT = 10_000L;
 
     private final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>();
-    private final SecondOrderingProcessor processor = new SecondOrderingProcessor(500L, MAX_WAIT, 100L, 2);
+    private SecondOrderingProcessor processor = eventTime();
     private long wall = 1_000_000L;
 
     @BeforeEach
@@ -41,6 +41,78 @@ class SecondOrderingProcessorTest {
         context.addStateStore(marks);
         context.setCurrentSystemTimeMs(wall);
         processor.init(context);
+    }
+
+    private static SecondOrderingProcessor eventTime() {
+        return new SecondOrderingProcessor(new SecondOrderingProcessor.Settings(500L, MAX_WAIT, 100L, 2, false, 1));
+    }
+
+    /** A new instance on the same stores, as after a restart or a move of the task. */
+    private void restart(final SecondOrderingProcessor fresh) {
+        processor = fresh;
+        processor.init(context);
+    }
+
+    @Test
+    void afterARestartARecordForAnEmittedSecondIsStillLateAndDoesNotStartASecondBlock() {
+        watermark("1_0", S * 1000);
+        watermark("1_1", S * 1000);
+        scored(S, 1.0, "a");
+        watermark("1_0", (S + 2) * 1000);
+        watermark("1_1", (S + 2) * 1000);
+        assertThat(emitted()).containsExactly("a");
+        restart(eventTime());
+        scored(S, 2.0, "late");
+        final List<Record<String, Emitted>> out = forwarded();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).headers().lastHeader(SecondOrderingProcessor.HEADER_LATE)).isNotNull();
+        watermark("1_0", (S + 5) * 1000);
+        watermark("1_1", (S + 5) * 1000);
+        assertThat(emitted()).isEmpty(); // nothing of second S was kept back to come out as a second block
+    }
+
+    @Test
+    void withIngestTimeARecordForAnEmittedSecondJoinsTheFirstOpenSecondAsOneBlockWithIt() {
+        restart(new SecondOrderingProcessor(new SecondOrderingProcessor.Settings(0L, MAX_WAIT, 100L, 2, true, 1)));
+        watermark("1_0", S * 1000);
+        watermark("1_1", S * 1000);
+        scoredJson(S, 1.0, "a");
+        advance(MAX_WAIT + 1); // 1_1 went silent: presumed gone, second S goes out without it
+        watermark("1_0", (S + 1) * 1000);
+        assertThat(createdOf(forwarded())).containsExactly("a@" + S);
+        scoredJson(S + 1, 1.0, "b");
+        scoredJson(S, 5.0, "back"); // 1_1 is back with a record of second S, already emitted
+        restart(new SecondOrderingProcessor(new SecondOrderingProcessor.Settings(0L, MAX_WAIT, 100L, 2, true, 1)));
+        scoredJson(S, 4.0, "back2"); // and after a restart too
+        watermark("1_0", (S + 2) * 1000);
+        watermark("1_1", (S + 2) * 1000);
+        final List<Record<String, Emitted>> out = forwarded();
+        // one block for S + 1, in score order, with created = S + 1 for all of it
+        assertThat(createdOf(out)).containsExactly("back@" + (S + 1), "back2@" + (S + 1), "b@" + (S + 1));
+        assertThat(out).allSatisfy(r -> assertThat(r.value().second()).isEqualTo(S + 1));
+        assertThat(new String(out.get(0).headers().lastHeader(SecondOrderingProcessor.HEADER_DELAYED_FROM).value(),
+                StandardCharsets.UTF_8)).isEqualTo(java.time.Instant.ofEpochSecond(S).toString());
+        assertThat(out.get(2).headers().lastHeader(SecondOrderingProcessor.HEADER_DELAYED_FROM)).isNull();
+    }
+
+    @Test
+    void aDelayedRecordOnlyMovesIntoASecondThisTaskOwns() {
+        final int partitions = 4;
+        final long first = java.util.stream.LongStream.iterate(S, s -> s + 1)
+                .filter(s -> SecondOrderingProcessor.partitionOf(s, partitions) == 0).findFirst().orElseThrow();
+        restart(new SecondOrderingProcessor(
+                new SecondOrderingProcessor.Settings(0L, MAX_WAIT, 100L, 1, true, partitions)));
+        watermark("1_0", first * 1000);
+        scoredJson(first, 1.0, "a");
+        watermark("1_0", (first + 1) * 1000);
+        assertThat(createdOf(forwarded())).containsExactly("a@" + first);
+        scoredJson(first, 1.0, "late");
+        watermark("1_0", (first + 1000) * 1000);
+        final List<Record<String, Emitted>> out = forwarded();
+        assertThat(out).hasSize(1);
+        final long moved = out.get(0).value().second();
+        assertThat(moved).isGreaterThan(first);
+        assertThat(SecondOrderingProcessor.partitionOf(moved, partitions)).isZero(); // MockProcessorContext's task 0_0
     }
 
     @Test
@@ -108,6 +180,31 @@ class SecondOrderingProcessorTest {
     private void scored(final long second, final double score, final String id) {
         processor.process(new Record<Long, Message>(second, new Scored(score, "sensor", id,
                 id.getBytes(StandardCharsets.UTF_8)), second * 1000));
+    }
+
+    private void scoredJson(final long second, final double score, final String id) {
+        final String json = "{\"id\":\"" + id + "\",\"created\":\"" + java.time.Instant.ofEpochSecond(second) + "\"}";
+        processor.process(new Record<Long, Message>(second, new Scored(score, "sensor", id,
+                json.getBytes(StandardCharsets.UTF_8)), second * 1000));
+    }
+
+    private List<Record<String, Emitted>> forwarded() {
+        final List<Record<String, Emitted>> out = context.forwarded().stream()
+                .map(f -> new Record<String, Emitted>(f.record().key(), f.record().value(), f.record().timestamp(),
+                        f.record().headers()))
+                .toList();
+        context.resetForwards();
+        return out;
+    }
+
+    /** id@second of each record, with the second taken from the JSON's created field. */
+    private static List<String> createdOf(final List<Record<String, Emitted>> records) {
+        return records.stream().map(r -> {
+            final String json = new String(r.value().json(), StandardCharsets.UTF_8);
+            final String id = json.replaceAll(".*\"id\":\"([^\"]*)\".*", "$1");
+            final String created = json.replaceAll(".*\"created\":\"([^\"]*)\".*", "$1");
+            return id + "@" + java.time.Instant.parse(created).getEpochSecond();
+        }).toList();
     }
 
     private List<String> emitted() {

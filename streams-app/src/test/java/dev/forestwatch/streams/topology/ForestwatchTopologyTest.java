@@ -202,14 +202,7 @@ class ForestwatchTopologyTest {
             first.idle();
             first.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
                     .forEach(o -> restored.add(o.score()));
-            for (final String topic : first.driver.producedTopicNames()) {
-                if (topic.endsWith("-changelog")) {
-                    final Map<Bytes, byte[]> latest = new HashMap<>();
-                    first.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-                            .readRecordsToList().forEach(r -> latest.put(Bytes.wrap(r.key()), r.value()));
-                    changelogs.put(topic, latest);
-                }
-            }
+            changelogs.putAll(changelogs(first));
         }
         assertThat(changelogs.keySet()).anyMatch(t -> t.contains(ScoringProcessor.LOG_STORE));
         try (Harness second = new Harness(cfg)) {
@@ -225,8 +218,22 @@ class ForestwatchTopologyTest {
         assertThat(restored).hasSize(values.length).isEqualTo(uninterrupted);
     }
 
+    /** What each changelog topic of the driver holds: its last value per key. */
+    static Map<String, Map<Bytes, byte[]>> changelogs(final Harness h) {
+        final Map<String, Map<Bytes, byte[]>> changelogs = new HashMap<>();
+        for (final String topic : h.driver.producedTopicNames()) {
+            if (topic.endsWith("-changelog")) {
+                final Map<Bytes, byte[]> latest = new HashMap<>();
+                h.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                        .readRecordsToList().forEach(r -> latest.put(Bytes.wrap(r.key()), r.value()));
+                changelogs.put(topic, latest);
+            }
+        }
+        return changelogs;
+    }
+
     /** What restoration does: the changelog's last value per key into the store (null deletes). */
-    private static void restore(final Harness h, final String changelog, final Map<Bytes, byte[]> latest) {
+    static void restore(final Harness h, final String changelog, final Map<Bytes, byte[]> latest) {
         final String store = changelog.substring("forestwatch-test-".length(), changelog.length() - "-changelog".length());
         final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks");
         if (stringKeys) {
@@ -340,8 +347,9 @@ class ForestwatchTopologyTest {
     }
 
     @Test
-    void aRecordLaterThanTheGraceIsEmittedAloneAndFlagged() {
-        try (Harness h = new Harness(Map.of(AppConfig.ORDER_GRACE_MS_CONFIG, 500L))) {
+    void withEventTimeARecordLaterThanTheGraceIsEmittedAloneAndFlagged() {
+        try (Harness h = new Harness(Map.of(AppConfig.ORDER_TIME_CONFIG, AppConfig.ORDER_TIME_EVENT,
+                AppConfig.ORDER_GRACE_MS_CONFIG, 500L))) {
             h.send("S", 10, Harness.T0.plusMillis(100));
             h.send("S", 11, Harness.T0.plusMillis(1600)); // scored up to 1.6 s: second 0 closes (1 s + 0.5 s grace)
             // the parsing then the scoring task tell the ordering step so, one watermark tick each
@@ -389,7 +397,7 @@ class ForestwatchTopologyTest {
             final Out plain = out.stream().filter(o -> o.iotValue() == 13).findFirst().orElseThrow();
             assertThat(plain.value().get("recordId").asText()).isEqualTo("RawStreamData-0-1");
             assertThat(kinesis.value().fieldNames()).toIterable().containsExactly("iotName", "iotValue",
-                    "ANOMALY_SCORE", "created", "ANOMALY_GRADE", "isAnomaly", "recordId");
+                    "ANOMALY_SCORE", "created", "APPROXIMATE_ARRIVAL_TIME", "ANOMALY_GRADE", "isAnomaly", "recordId");
         }
     }
 
