@@ -47,6 +47,6 @@ public final class RecordConverter {
         // the partition key is a Unicode string in Kinesis: a string key works with StringConverter and JSON alike
         return new PendingRecord(sourcePartition, sourceOffset, topic, Schema.OPTIONAL_STRING_SCHEMA, partitionKey,
                 Schema.OPTIONAL_BYTES_SCHEMA, value, arrival == null ? null : arrival.toEpochMilli(), headers,
-                shardId, progress, index);
+                progress, index);
     }
 }

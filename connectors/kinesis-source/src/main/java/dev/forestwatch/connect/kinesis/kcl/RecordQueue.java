@@ -7,25 +7,30 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The hand-off between the KCL's record processors and the task's {@code poll()}: bounded, so a slow Kafka makes
  * the KCL wait instead of filling the heap; carries the first error of a KCL thread to {@code poll()}, where
- * Connect can see it; and drops a shard's records when its lease is lost, since the new owner re-reads them from
+ * Connect can see it; and drops a lease's records when that lease is lost, since the new owner re-reads them from
  * the checkpoint.
  *
- * @param <T> a record; {@code shardOf} tells its shard
+ * <p>Records are dropped by lease (the {@link ShardProgress} of one shard processor), not by shard id: in KCL 3 a
+ * lease this task lost and took back can have an old and a new processor for the same shard at once, and the old
+ * one's lease-lost call must not take the new one's records with it.
+ *
+ * @param <T> a record; {@code leaseOf} tells the lease it was read under, compared by identity
  */
 public final class RecordQueue<T> {
 
     private final BlockingQueue<T> queue;
-    private final java.util.function.Function<T, String> shardOf;
+    private final Function<T, ?> leaseOf;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    public RecordQueue(final int capacity, final java.util.function.Function<T, String> shardOf) {
+    public RecordQueue(final int capacity, final Function<T, ?> leaseOf) {
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.shardOf = shardOf;
+        this.leaseOf = leaseOf;
     }
 
     /**
@@ -61,11 +66,11 @@ public final class RecordQueue<T> {
         }
     }
 
-    /** The lease of this shard went elsewhere: its buffered records must not reach Kafka from this task. */
-    public int dropShard(final String shardId) {
+    /** This lease went elsewhere: the records read under it must not reach Kafka from this task. */
+    public int dropLease(final Object lease) {
         int dropped = 0;
         for (final Iterator<T> it = queue.iterator(); it.hasNext();) {
-            if (shardId.equals(shardOf.apply(it.next()))) {
+            if (leaseOf.apply(it.next()) == lease) {
                 it.remove();
                 dropped++;
             }

@@ -33,7 +33,7 @@ class ShardProcessorTest {
 
     private static final String SHARD = "shardId-000000000007";
 
-    private final RecordQueue<PendingRecord> queue = new RecordQueue<>(100, PendingRecord::shardId);
+    private final RecordQueue<PendingRecord> queue = new RecordQueue<>(100, PendingRecord::progress);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final RecordingCheckpointer checkpointer = new RecordingCheckpointer();
     private final ShardProcessor processor = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
@@ -131,6 +131,31 @@ class ShardProcessorTest {
         process(5);
         assertThat(checkpointer.stored).isEmpty();
         assertThat(queue.size()).as("nothing more is delivered from a lost shard").isZero();
+    }
+
+    @Test
+    void anOldProcessorLosingItsLeaseLeavesTheNewProcessorOfTheSameShardItsQueuedRecords() throws Exception {
+        // KCL 3 may start a processor on a lease this task took back before the old processor heard it was lost
+        process(1, 2);
+        final RecordingCheckpointer newCheckpointer = new RecordingCheckpointer();
+        final ShardProcessor retaken = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
+                running::get, new Backoff(1, 2), ms -> { });
+        retaken.initialize(InitializationInput.builder().shardId(SHARD)
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
+        retaken.processRecords(ProcessRecordsInput.builder().records(List.of(record(1), record(2), record(3)))
+                .checkpointer(newCheckpointer).build());
+        assertThat(queue.size()).isEqualTo(5);
+
+        processor.leaseLost(LeaseLostInput.builder().build());
+
+        final List<PendingRecord> survivors = polled();
+        assertThat(survivors).as("only the old processor's records are dropped").hasSize(3)
+                .extracting(r -> r.headers().lastWithName(RecordConverter.HEADER_SEQUENCE).value())
+                .containsExactly(seq(1), seq(2), seq(3));
+        survivors.forEach(PendingRecord::acknowledge);
+        retaken.processRecords(ProcessRecordsInput.builder().records(List.of()).checkpointer(newCheckpointer).build());
+        assertThat(newCheckpointer.stored).as("the new owner checkpoints its own records").containsExactly(seq(3) + "/0");
+        assertThat(checkpointer.stored).isEmpty();
     }
 
     @Test
