@@ -28,7 +28,8 @@ public final class KinesisSourceTask extends SourceTask {
     @Override
     public void start(final Map<String, String> props) {
         final KinesisSourceConfig config = new KinesisSourceConfig(props);
-        queue = new RecordQueue<>(config.queueCapacity(), PendingRecord::progress);
+        queue = new RecordQueue<>(config.queueCapacity(), config.queueMaxBytes(), PendingRecord::progress,
+                PendingRecord::sizeInBytes);
         worker = new KclWorker(config, queue);
         worker.start();
         LOG.info("Kinesis source task {} reading stream '{}' into topic '{}'", worker.workerId(), config.stream(),

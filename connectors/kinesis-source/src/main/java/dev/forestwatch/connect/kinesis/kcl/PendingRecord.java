@@ -14,6 +14,7 @@ public final class PendingRecord extends SourceRecord {
 
     private final ShardProgress progress;
     private final long index;
+    private final int sizeInBytes;
 
     @SuppressWarnings("checkstyle:ParameterNumber")
     public PendingRecord(final Map<String, ?> sourcePartition, final Map<String, ?> sourceOffset, final String topic,
@@ -23,6 +24,13 @@ public final class PendingRecord extends SourceRecord {
         super(sourcePartition, sourceOffset, topic, null, keySchema, key, valueSchema, value, timestamp, headers);
         this.progress = progress;
         this.index = index;
+        this.sizeInBytes = (value instanceof byte[] b ? b.length : 0)
+                + (key instanceof String k ? k.length() : 0);
+    }
+
+    /** What the record weighs in the queue's byte budget: its data and partition key, which dominate its heap. */
+    public int sizeInBytes() {
+        return sizeInBytes;
     }
 
     /** The lease the record was read under; a lost lease drops exactly its own records from the queue. */

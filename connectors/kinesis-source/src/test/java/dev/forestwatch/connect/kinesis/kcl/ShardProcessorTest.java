@@ -33,7 +33,8 @@ class ShardProcessorTest {
 
     private static final String SHARD = "shardId-000000000007";
 
-    private final RecordQueue<PendingRecord> queue = new RecordQueue<>(100, PendingRecord::progress);
+    private final RecordQueue<PendingRecord> queue = new RecordQueue<>(100, 1 << 20, PendingRecord::progress,
+            PendingRecord::sizeInBytes);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final RecordingCheckpointer checkpointer = new RecordingCheckpointer();
     private final ShardProcessor processor = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
