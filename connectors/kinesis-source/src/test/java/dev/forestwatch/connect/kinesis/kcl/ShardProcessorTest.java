@@ -6,6 +6,7 @@ import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.kinesis.RecordConverter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.kinesis.exceptions.ShutdownException;
@@ -37,8 +40,10 @@ class ShardProcessorTest {
             PendingRecord::sizeInBytes);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final RecordingCheckpointer checkpointer = new RecordingCheckpointer();
+    /** Calls to the injected sleeper: a shard end waiting for acknowledgements sleeps between checks. */
+    private final AtomicInteger sleeps = new AtomicInteger();
     private final ShardProcessor processor = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
-            running::get, new Backoff(1, 2), ms -> { });
+            running::get, new Backoff(1, 2), ms -> sleeps.incrementAndGet());
 
     ShardProcessorTest() {
         processor.initialize(InitializationInput.builder().shardId(SHARD)
@@ -103,7 +108,8 @@ class ShardProcessorTest {
         r.get(1).acknowledge();
         final CompletableFuture<Void> end = CompletableFuture.runAsync(
                 () -> processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build()));
-        Thread.sleep(100); // a wrong implementation would checkpoint the end within this time
+        // several rounds of waiting for the acknowledgement, so a wrong implementation had its chance to checkpoint
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sleeps.get() >= 5);
         assertThat(end).isNotDone();
         assertThat(checkpointer.shardEnded).isFalse();
         r.get(0).acknowledge();
