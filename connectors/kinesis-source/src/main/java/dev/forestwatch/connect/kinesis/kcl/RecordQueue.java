@@ -1,7 +1,6 @@
 package dev.forestwatch.connect.kinesis.kcl;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -100,16 +99,20 @@ public final class RecordQueue<T> {
 
     /** This lease went elsewhere: the records read under it must not reach Kafka from this task. */
     public int dropLease(final Object lease) {
-        final List<T> dropped = new ArrayList<>();
-        for (final Iterator<T> it = queue.iterator(); it.hasNext();) {
-            final T record = it.next();
-            if (leaseOf.apply(record) == lease) {
-                it.remove();
-                dropped.add(record);
+        // removeIf tests each record once under the queue's lock, so a record poll() takes meanwhile is never
+        // counted (and its bytes never given back) twice, as with an iterator's remove
+        final int[] dropped = {0};
+        final long[] freed = {0};
+        queue.removeIf(r -> {
+            if (leaseOf.apply(r) != lease) {
+                return false;
             }
-        }
-        release(dropped);
-        return dropped.size();
+            dropped[0]++;
+            freed[0] += cost(r);
+            return true;
+        });
+        bytes.release((int) freed[0]);
+        return dropped[0];
     }
 
     public int size() {
