@@ -49,6 +49,9 @@ public final class KinesisSourceConfig extends AbstractConfig {
     private static final String IDLE_MS_DOC = "Pause between GetRecords calls of a shard (polling); Kinesis allows 5 reads a second per shard, shared by all consumers.";
     public static final String QUEUE_CAPACITY_CONFIG = "queue.capacity";
     private static final String QUEUE_CAPACITY_DOC = "Records buffered between the KCL and the task per task; a full queue makes the KCL wait (back-pressure) instead of filling the heap.";
+    public static final String QUEUE_MAX_BYTES_CONFIG = "queue.max.bytes";
+    private static final String QUEUE_MAX_BYTES_DOC = "Bytes of record data and partition keys buffered between the KCL and the task, per task: the KCL waits when this budget or queue.capacity is used up, whichever comes first. A record larger than the whole budget still passes, alone. Kinesis records go up to 1 MiB, so queue.capacity alone could buffer 10 GiB.";
+    public static final int QUEUE_MAX_BYTES_DEFAULT = 64 * 1024 * 1024;
     public static final String METRICS_LEVEL_CONFIG = "kcl.metrics.level";
     private static final String METRICS_LEVEL_DOC = "KCL CloudWatch metrics: none, summary or detailed.";
 
@@ -90,6 +93,8 @@ public final class KinesisSourceConfig extends AbstractConfig {
                 GROUP_KCL, ++o, Width.SHORT, "Idle between reads (ms)");
         def.define(QUEUE_CAPACITY_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.LOW, QUEUE_CAPACITY_DOC,
                 GROUP_KCL, ++o, Width.SHORT, "Queue capacity");
+        def.define(QUEUE_MAX_BYTES_CONFIG, Type.INT, QUEUE_MAX_BYTES_DEFAULT, Range.atLeast(1), Importance.LOW,
+                QUEUE_MAX_BYTES_DOC, GROUP_KCL, ++o, Width.SHORT, "Queue max bytes");
         def.define(METRICS_LEVEL_CONFIG, Type.STRING, "none", ConfigDef.ValidString.in("none", "summary", "detailed"),
                 Importance.LOW, METRICS_LEVEL_DOC, GROUP_KCL, ++o, Width.SHORT, "Metrics level");
         def.define(FAILOVER_MS_CONFIG, Type.LONG, 10_000L, Range.between(1_000, 600_000), Importance.LOW,
@@ -127,6 +132,7 @@ public final class KinesisSourceConfig extends AbstractConfig {
     public int maxRecords() { return getInt(MAX_RECORDS_CONFIG); }
     public long idleBetweenReadsMs() { return getLong(IDLE_MS_CONFIG); }
     public int queueCapacity() { return getInt(QUEUE_CAPACITY_CONFIG); }
+    public int queueMaxBytes() { return getInt(QUEUE_MAX_BYTES_CONFIG); }
     public String metricsLevel() { return getString(METRICS_LEVEL_CONFIG); }
     public long failoverTimeMs() { return getLong(FAILOVER_MS_CONFIG); }
     public long shardSyncIntervalMs() { return getLong(SHARD_SYNC_MS_CONFIG); }

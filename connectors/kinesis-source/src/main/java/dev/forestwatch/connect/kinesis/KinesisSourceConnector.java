@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -22,7 +24,17 @@ public final class KinesisSourceConnector extends SourceConnector {
     @Override
     public void start(final Map<String, String> props) {
         new KinesisSourceConfig(props); // fail on a bad config here, not in every task
+        DeliveryGuard.requireLossless(props);
         this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Config validate(final Map<String, String> props) {
+        final List<ConfigValue> values = new ArrayList<>(super.validate(props).configValues());
+        // Connect settings, not ours: reported on their own names so the REST validation points at them
+        DeliveryGuard.problems(props).forEach((name, problem) ->
+                values.add(new ConfigValue(name, props.get(name), List.of(), List.of(problem))));
+        return new Config(values);
     }
 
     @Override

@@ -23,12 +23,23 @@ public final class KinesisSourceTask extends SourceTask {
     private static final long POLL_WAIT_MS = 500;
 
     private RecordQueue<PendingRecord> queue;
+    private DeliveryGuard guard;
     private KclWorker worker;
+
+    public KinesisSourceTask() {}
+
+    /** Visible for testing: acknowledgements against {@code queue}, without a KCL worker. */
+    KinesisSourceTask(final RecordQueue<PendingRecord> queue, final Map<String, String> props) {
+        this.queue = queue;
+        this.guard = new DeliveryGuard(props);
+    }
 
     @Override
     public void start(final Map<String, String> props) {
         final KinesisSourceConfig config = new KinesisSourceConfig(props);
-        queue = new RecordQueue<>(config.queueCapacity(), PendingRecord::shardId);
+        guard = new DeliveryGuard(props);
+        queue = new RecordQueue<>(config.queueCapacity(), config.queueMaxBytes(), PendingRecord::progress,
+                PendingRecord::sizeInBytes);
         worker = new KclWorker(config, queue);
         worker.start();
         LOG.info("Kinesis source task {} reading stream '{}' into topic '{}'", worker.workerId(), config.stream(),
@@ -43,10 +54,16 @@ public final class KinesisSourceTask extends SourceTask {
 
     @Override
     public void commitRecord(final SourceRecord record, final RecordMetadata metadata) {
-        // metadata is null when Connect dropped the record (a transformation filtered it, or errors.tolerance=all
-        // skipped it): dealt with either way, so it no longer holds the checkpoint back
-        if (record instanceof PendingRecord pending) {
+        // null metadata: a transformation filtered the record, or (errors.tolerance=all only) Connect failed to
+        // convert or produce it. Only the first may release the checkpoint; see DeliveryGuard
+        if (!(record instanceof PendingRecord pending)) {
+            return;
+        }
+        if (guard.acknowledges(metadata)) {
             pending.acknowledge();
+        } else {
+            // throwing here would only be logged by Connect: fail through poll() instead
+            queue.fail(guard.unsent(record));
         }
     }
 

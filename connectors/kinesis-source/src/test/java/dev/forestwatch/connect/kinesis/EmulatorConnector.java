@@ -23,6 +23,8 @@ public final class EmulatorConnector {
         // the partition key is a string; StringConverter writes its UTF-8 bytes
         c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        // the connector refuses to start unless a 1 MiB Kinesis record fits one produce request
+        c.put(DeliveryGuard.MAX_REQUEST_SIZE, "2097152");
         c.put(KinesisSourceConfig.STREAM_CONFIG, stream);
         c.put(KinesisSourceConfig.TOPIC_CONFIG, topic);
         c.put(KinesisSourceConfig.LEASE_TABLE_CONFIG, leaseTable);

@@ -53,6 +53,15 @@ class KinesisSourceConfigTest {
         assertThat(c.retrieval()).isEqualTo(KinesisSourceConfig.Retrieval.POLLING);
         assertThat(c.metricsLevel()).isEqualTo("none");
         assertThat(c.leaseTable("kinesis-source")).isEqualTo("forestwatch-kinesis-source");
+        assertThat(c.queueMaxBytes()).as("64 MiB, not 10,000 records of up to 1 MiB").isEqualTo(64 * 1024 * 1024);
+    }
+
+    @Test
+    void aByteBudgetBelowOneIsRefusedByName() {
+        final Map<String, String> m = minimal();
+        m.put(KinesisSourceConfig.QUEUE_MAX_BYTES_CONFIG, "0");
+        assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("queue.max.bytes");
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.forestwatch.connect.kinesis.kcl.SequencePosition;
 import dev.forestwatch.connect.kinesis.kcl.ShardProgress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.Header;
 import org.junit.jupiter.api.Test;
 
 class RecordConverterTest {
@@ -33,5 +35,36 @@ class RecordConverterTest {
         assertThat(progress.pendingCheckpoint()).isEmpty();
         r.acknowledge();
         assertThat(progress.pendingCheckpoint()).contains(position);
+    }
+
+    @Test
+    void carriesTheArrivalAndTheStreamCreationAsEpochMillisSoTheAppCanTellARecreatedStreamFromAReplay() {
+        final Instant arrival = Instant.parse("2026-11-26T04:46:19.123Z");
+        final Instant created = Instant.parse("2026-11-01T00:00:00.5Z");
+        final ShardProgress progress = new ShardProgress();
+        final SequencePosition position = new SequencePosition("49590338271", 0);
+        final PendingRecord r = new RecordConverter("RawStreamData", "raw", created).convert("shardId-000000000001",
+                "DemoSensor", ByteBuffer.wrap(new byte[] {1}), arrival, position, progress,
+                progress.delivered(position));
+        assertThat(r.headers().lastWithName(RecordConverter.HEADER_ARRIVAL).value()).isEqualTo("1795668379123");
+        assertThat(r.headers().lastWithName(RecordConverter.HEADER_STREAM_CREATED).value())
+                .isEqualTo("1793491200500");
+        assertThat(r.headers().lastWithName(RecordConverter.HEADER_ARRIVAL).schema().type())
+                .isEqualTo(Schema.Type.STRING);
+        assertThat(r.timestamp()).as("unchanged: the arrival time").isEqualTo(arrival.toEpochMilli());
+        assertThat(r.headers()).extracting(Header::key).containsExactly("kinesis.stream", "kinesis.shard.id",
+                "kinesis.sequence.number", "kinesis.subsequence.number", "kinesis.approximate.arrival.timestamp",
+                "kinesis.stream.created");
+    }
+
+    @Test
+    void leavesOutTheTimesItDoesNotKnow() {
+        final ShardProgress progress = new ShardProgress();
+        final SequencePosition position = new SequencePosition("49590338271", 0);
+        final PendingRecord r = new RecordConverter("RawStreamData", "raw").convert("shardId-000000000001",
+                "DemoSensor", ByteBuffer.wrap(new byte[] {1}), null, position, progress, progress.delivered(position));
+        assertThat(r.headers().lastWithName(RecordConverter.HEADER_ARRIVAL)).isNull();
+        assertThat(r.headers().lastWithName(RecordConverter.HEADER_STREAM_CREATED)).isNull();
+        assertThat(r.headers().lastWithName(RecordConverter.HEADER_SEQUENCE).value()).isEqualTo("49590338271");
     }
 }

@@ -49,7 +49,8 @@ public final class KclWorker implements AutoCloseable {
         this.clients = KclClients.create(config);
         final String leaseTable = config.leaseTable(config.connectorName());
         final ShardProcessorFactory factory = new ShardProcessorFactory(
-                new RecordConverter(config.stream(), config.topic()), queue, () -> running);
+                new RecordConverter(config.stream(), config.topic(), StreamCreationTime.read(clients.kinesis(),
+                        config.stream(), StreamCreationTime.TIMEOUT)), queue, () -> running);
         final ConfigsBuilder configs = new ConfigsBuilder(config.stream(), leaseTable, clients.kinesis(),
                 clients.dynamoDb(), clients.cloudWatch(), workerId, factory).tableName(leaseTable);
         this.scheduler = new Scheduler(configs.checkpointConfig(),

@@ -173,7 +173,7 @@ final class ShardProcessor implements ShardRecordProcessor {
 
     private void dropLease(final String why) {
         progress.leaseLost();
-        final int dropped = queue.dropShard(shardId);
+        final int dropped = queue.dropLease(progress);
         LOG.info("Stopped reading shard {}: {}; dropped {} buffered records, which its next owner re-reads from "
                 + "the last checkpoint", shardId, why, dropped);
     }

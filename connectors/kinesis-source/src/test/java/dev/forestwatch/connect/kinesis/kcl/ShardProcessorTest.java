@@ -6,6 +6,7 @@ import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.kinesis.RecordConverter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.kinesis.exceptions.ShutdownException;
@@ -33,11 +36,14 @@ class ShardProcessorTest {
 
     private static final String SHARD = "shardId-000000000007";
 
-    private final RecordQueue<PendingRecord> queue = new RecordQueue<>(100, PendingRecord::shardId);
+    private final RecordQueue<PendingRecord> queue = new RecordQueue<>(100, 1 << 20, PendingRecord::progress,
+            PendingRecord::sizeInBytes);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final RecordingCheckpointer checkpointer = new RecordingCheckpointer();
+    /** Calls to the injected sleeper: a shard end waiting for acknowledgements sleeps between checks. */
+    private final AtomicInteger sleeps = new AtomicInteger();
     private final ShardProcessor processor = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
-            running::get, new Backoff(1, 2), ms -> { });
+            running::get, new Backoff(1, 2), ms -> sleeps.incrementAndGet());
 
     ShardProcessorTest() {
         processor.initialize(InitializationInput.builder().shardId(SHARD)
@@ -102,7 +108,8 @@ class ShardProcessorTest {
         r.get(1).acknowledge();
         final CompletableFuture<Void> end = CompletableFuture.runAsync(
                 () -> processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build()));
-        Thread.sleep(100); // a wrong implementation would checkpoint the end within this time
+        // several rounds of waiting for the acknowledgement, so a wrong implementation had its chance to checkpoint
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sleeps.get() >= 5);
         assertThat(end).isNotDone();
         assertThat(checkpointer.shardEnded).isFalse();
         r.get(0).acknowledge();
@@ -131,6 +138,31 @@ class ShardProcessorTest {
         process(5);
         assertThat(checkpointer.stored).isEmpty();
         assertThat(queue.size()).as("nothing more is delivered from a lost shard").isZero();
+    }
+
+    @Test
+    void anOldProcessorLosingItsLeaseLeavesTheNewProcessorOfTheSameShardItsQueuedRecords() throws Exception {
+        // KCL 3 may start a processor on a lease this task took back before the old processor heard it was lost
+        process(1, 2);
+        final RecordingCheckpointer newCheckpointer = new RecordingCheckpointer();
+        final ShardProcessor retaken = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
+                running::get, new Backoff(1, 2), ms -> { });
+        retaken.initialize(InitializationInput.builder().shardId(SHARD)
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
+        retaken.processRecords(ProcessRecordsInput.builder().records(List.of(record(1), record(2), record(3)))
+                .checkpointer(newCheckpointer).build());
+        assertThat(queue.size()).isEqualTo(5);
+
+        processor.leaseLost(LeaseLostInput.builder().build());
+
+        final List<PendingRecord> survivors = polled();
+        assertThat(survivors).as("only the old processor's records are dropped").hasSize(3)
+                .extracting(r -> r.headers().lastWithName(RecordConverter.HEADER_SEQUENCE).value())
+                .containsExactly(seq(1), seq(2), seq(3));
+        survivors.forEach(PendingRecord::acknowledge);
+        retaken.processRecords(ProcessRecordsInput.builder().records(List.of()).checkpointer(newCheckpointer).build());
+        assertThat(newCheckpointer.stored).as("the new owner checkpoints its own records").containsExactly(seq(3) + "/0");
+        assertThat(checkpointer.stored).isEmpty();
     }
 
     @Test
