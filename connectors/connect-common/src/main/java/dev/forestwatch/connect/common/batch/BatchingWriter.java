@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Buffers records per partition and keeps up to {@code maxInFlight} batch calls going (PutRecordBatch, _bulk).
  * A call takes whole runs from the head of partitions that have no call in flight, so each partition's records go
- * out in offset order; a batch leaves when it is full or its oldest record has waited the linger time. Failures on
+ * out in offset order; a batch leaves when it is full or its oldest record has waited the linger time. A record
+ * larger than the byte limit by itself leaves alone, in a batch of one. Failures on
  * the sending threads are kept and thrown to the task on its next call.
  */
 public final class BatchingWriter implements AutoCloseable {
@@ -202,11 +203,25 @@ public final class BatchingWriter implements AutoCloseable {
             return null;
         }
         final List<Entry> batch = new ArrayList<>();
+        final List<TopicPartition> taken = new ArrayList<>();
         int bytes = 0;
         for (final Map.Entry<TopicPartition, PartitionBuffer> b : buffers.entrySet()) {
             final ArrayDeque<Entry> q = b.getValue().entries;
             if (inFlight.contains(b.getKey()) || q.isEmpty()) {
                 continue;
+            }
+            if (q.peekFirst().data().length > limits.maxBytes()) {
+                if (!batch.isEmpty()) {
+                    continue; // it goes alone in a later call; the rotation below brings it to the front
+                }
+                // over the limit by itself, it could never share a call: sent alone, the server decides (it may
+                // take it, or the sender's error policy settles it), instead of stalling this partition for good
+                final Entry e = q.pollFirst();
+                batch.add(e);
+                bytes += e.data().length;
+                b.getValue().bytes -= e.data().length;
+                taken.add(b.getKey());
+                break;
             }
             boolean took = false;
             while (!q.isEmpty() && batch.size() < limits.maxRecords()
@@ -218,11 +233,17 @@ public final class BatchingWriter implements AutoCloseable {
                 took = true;
             }
             if (took) {
-                inFlight.add(b.getKey());
+                taken.add(b.getKey());
             }
             if (batch.size() >= limits.maxRecords() || !q.isEmpty()) {
                 break; // full, or this partition's next record does not fit: the rest waits for the next call
             }
+        }
+        // the partitions just served go to the back, so the next call starts with those that got nothing: a
+        // busy partition early in the map cannot keep the ones behind it waiting
+        for (final TopicPartition tp : taken) {
+            inFlight.add(tp);
+            buffers.put(tp, buffers.remove(tp));
         }
         buffered -= batch.size();
         bufferedBytes -= bytes;
