@@ -70,10 +70,10 @@ public final class BatchingWriter implements AutoCloseable {
 
     public void add(final Entry e) {
         synchronized (lock) {
-            final PartitionBuffer b = buffers.computeIfAbsent(e.partition(), k -> new PartitionBuffer());
+            final long epoch = offsets.added(e.partition(), e.offset());
+            final PartitionBuffer b = buffers.computeIfAbsent(e.partition(), k -> new PartitionBuffer(epoch));
             b.entries.addLast(e);
             b.bytes += e.data().length;
-            offsets.added(e.partition(), e.offset());
             buffered++;
             bufferedBytes += e.data().length;
             lock.notifyAll();
@@ -137,14 +137,15 @@ public final class BatchingWriter implements AutoCloseable {
                     bufferedBytes -= b.bytes;
                 }
             }
+            // under the lock, so no batch is taken between dropping the buffers and ending the epoch
+            offsets.forget(partitions);
         }
-        offsets.forget(partitions);
     }
 
     private void dispatch() {
         try {
             while (running) {
-                final List<Entry> batch;
+                final Batch batch;
                 synchronized (lock) {
                     batch = nextBatch();
                     if (batch == null) {
@@ -162,27 +163,30 @@ public final class BatchingWriter implements AutoCloseable {
         }
     }
 
-    private void call(final List<Entry> batch) {
+    private void call(final Batch batch) {
         try {
-            sender.send(batch, e -> offsets.settled(e.partition(), e.offset()));
+            sender.send(batch.entries(), e -> offsets.settled(e.partition(), e.offset(),
+                    batch.epochs().getOrDefault(e.partition(), -1L)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            LOG.error("Giving up on a batch of {} record(s), first {}", batch.size(), batch.get(0), t);
+            LOG.error("Giving up on a batch of {} record(s), first {}", batch.entries().size(),
+                    batch.entries().get(0), t);
             failure.compareAndSet(null, t);
         } finally {
             synchronized (lock) {
                 callsInFlight--;
-                for (final Entry e : batch) {
-                    inFlight.remove(e.partition());
-                }
+                inFlight.removeAll(batch.epochs().keySet());
                 lock.notifyAll();
             }
         }
     }
 
+    /** A call's records, and the assignment epoch each partition's records were added in. */
+    private record Batch(List<Entry> entries, Map<TopicPartition, Long> epochs) {}
+
     /** The next batch to send now, or null; called holding the lock. */
-    private List<Entry> nextBatch() {
+    private Batch nextBatch() {
         if (callsInFlight >= limits.maxInFlight() || buffered == 0 || failure.get() != null) {
             return null;
         }
@@ -203,7 +207,7 @@ public final class BatchingWriter implements AutoCloseable {
             return null;
         }
         final List<Entry> batch = new ArrayList<>();
-        final List<TopicPartition> taken = new ArrayList<>();
+        final Map<TopicPartition, Long> taken = new LinkedHashMap<>();
         int bytes = 0;
         for (final Map.Entry<TopicPartition, PartitionBuffer> b : buffers.entrySet()) {
             final ArrayDeque<Entry> q = b.getValue().entries;
@@ -220,7 +224,7 @@ public final class BatchingWriter implements AutoCloseable {
                 batch.add(e);
                 bytes += e.data().length;
                 b.getValue().bytes -= e.data().length;
-                taken.add(b.getKey());
+                taken.put(b.getKey(), b.getValue().epoch);
                 break;
             }
             boolean took = false;
@@ -233,7 +237,7 @@ public final class BatchingWriter implements AutoCloseable {
                 took = true;
             }
             if (took) {
-                taken.add(b.getKey());
+                taken.put(b.getKey(), b.getValue().epoch);
             }
             if (batch.size() >= limits.maxRecords() || !q.isEmpty()) {
                 break; // full, or this partition's next record does not fit: the rest waits for the next call
@@ -241,19 +245,27 @@ public final class BatchingWriter implements AutoCloseable {
         }
         // the partitions just served go to the back, so the next call starts with those that got nothing: a
         // busy partition early in the map cannot keep the ones behind it waiting
-        for (final TopicPartition tp : taken) {
+        for (final TopicPartition tp : taken.keySet()) {
             inFlight.add(tp);
             buffers.put(tp, buffers.remove(tp));
         }
         buffered -= batch.size();
         bufferedBytes -= bytes;
-        return batch.isEmpty() ? null : batch;
+        return batch.isEmpty() ? null : new Batch(batch, taken);
     }
 
-    /** A partition's records waiting to be sent, and their size, kept so readiness is cheap to check. */
+    /**
+     * A partition's records waiting to be sent, and their size, kept so readiness is cheap to check. A buffer
+     * lives for one assignment ({@link #forget} drops it), so its records share the epoch they were added in.
+     */
     private static final class PartitionBuffer {
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        final long epoch;
         long bytes;
+
+        PartitionBuffer(final long epoch) {
+            this.epoch = epoch;
+        }
     }
 
     private long waitMs() {
