@@ -52,6 +52,13 @@ public final class BatchingWriter implements AutoCloseable {
     /** Delivers one batch, within its own retry budget; calls {@code settled} for each entry once it is safe. */
     public interface Sender {
         void send(List<Entry> batch, Consumer<Entry> settled) throws InterruptedException;
+
+        /**
+         * Called once by {@link BatchingWriter#close}, before the sending threads are interrupted: a send in a
+         * retry loop must give up before its next attempt (e.g. by throwing InterruptedException). The interrupt
+         * alone is not enough, as the AWS SDK clears the flag of a thread interrupted during a call.
+         */
+        default void stop() {}
     }
 
     public BatchingWriter(final Limits limits, final Sender sender, final OffsetTracker offsets) {
@@ -275,6 +282,8 @@ public final class BatchingWriter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        // before the interrupt, so a call that swallows it still finds the sender stopping when it returns
+        sender.stop();
         dispatcher.interrupt();
         calls.shutdownNow();
         try {

@@ -50,6 +50,7 @@ public final class BulkSender implements BatchingWriter.Sender {
     private final RetryBudget.Sleeper sleeper;
     private final Stats stats;
     private final IndexTemplate template;
+    private volatile boolean stopping;
 
     /** @param template installed before the first request, or null */
     public BulkSender(final BulkTransport transport, final IndexTemplate template, final Backoff backoff,
@@ -66,9 +67,16 @@ public final class BulkSender implements BatchingWriter.Sender {
         this.stats = stats;
     }
 
+    /** Makes a send in progress give up before its next attempt; its records are read again after a restart. */
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+
     @Override
     public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
-        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper);
+        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper,
+                () -> stopping);
         List<Entry> pending = batch;
         String lastProblem = null;
         while (!pending.isEmpty()) {

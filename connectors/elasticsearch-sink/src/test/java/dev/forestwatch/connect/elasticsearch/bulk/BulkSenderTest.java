@@ -87,6 +87,21 @@ class BulkSenderTest {
     }
 
     @Test
+    void aStoppedSenderGivesUpBeforeItsNextAttempt() {
+        final ScriptedTransport t = new ScriptedTransport();
+        for (int i = 0; i < 100; i++) {
+            t.then(503);
+        }
+        final BulkSender[] sender = new BulkSender[1];
+        // the stop arrives during the backoff, without an interrupt (one swallowed by a client, say)
+        sender[0] = new BulkSender(t, null, new Backoff(10, 100), 3_600_000, Choices.OnMalformed.FAIL, null,
+                ms -> sender[0].stop(), stats);
+        final Throwable thrown = catchThrowable(() -> sender[0].send(entries(2), e -> { }));
+        assertThat(thrown).isInstanceOf(InterruptedException.class);
+        assertThat(t.bodies).hasSize(1);
+    }
+
+    @Test
     void badCredentialsFailAtOnceWithAHint() {
         final Throwable thrown = catchThrowable(() -> sender(new ScriptedTransport().then(401),
                 Choices.OnMalformed.FAIL, 60_000).send(entries(1), e -> { }));

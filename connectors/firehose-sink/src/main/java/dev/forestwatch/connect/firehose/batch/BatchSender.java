@@ -60,6 +60,7 @@ public final class BatchSender implements BatchingWriter.Sender {
     private final ErrantRecordReporter reporter;
     private final RetryBudget.Sleeper sleeper;
     private final Stats stats;
+    private volatile boolean stopping;
 
     public BatchSender(final FirehoseClient client, final String stream, final Backoff backoff, final long retryMaxMs,
             final BehaviorOnError onError, final ErrantRecordReporter reporter, final RetryBudget.Sleeper sleeper,
@@ -75,9 +76,16 @@ public final class BatchSender implements BatchingWriter.Sender {
     }
 
     /** Sends the entries; calls {@code settled} for each one as it is accepted, reported or ignored. */
+    /** Makes a send in progress give up before its next attempt; its records are read again after a restart. */
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+
     @Override
     public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
-        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper);
+        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper,
+                () -> stopping);
         List<Entry> pending = batch;
         String lastProblem = null;
         while (!pending.isEmpty()) {
