@@ -47,11 +47,18 @@ public final class RetryBudget {
      * @throws InterruptedException when the task is stopping: the records stay unsettled and are read again
      */
     public void beforeAttempt(final Supplier<String> problem) throws InterruptedException {
-        throwIfStopping();
-        if (attempt++ == 0) {
+        if (attempt == 0) {
+            attempt++;
+            throwIfStopping();
             return;
         }
-        final long delay = backoff.delayMs(attempt - 1);
+        beforeRetry(problem);
+    }
+
+    /** Call before an attempt that repeats a failed one: always waits the backoff, within the total duration. */
+    public void beforeRetry(final Supplier<String> problem) throws InterruptedException {
+        throwIfStopping();
+        final long delay = backoff.delayMs(attempt++);
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
             throw new ConnectException(problem.get() + " within " + setting + "=" + maxMs);
         }
