@@ -77,8 +77,8 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
     protected void stopped() {
         if (stats != null) {
             LOG.info("Elasticsearch sink task stopped: {} documents in {} requests, {} items and {} requests "
-                    + "retried, {} malformed", stats.indexed, stats.requests, stats.retriedItems,
-                    stats.retriedRequests, stats.malformed);
+                    + "retried, {} requests split as too large, {} malformed", stats.indexed, stats.requests,
+                    stats.retriedItems, stats.retriedRequests, stats.splitRequests, stats.malformed);
         }
         if (transport != null) {
             try {

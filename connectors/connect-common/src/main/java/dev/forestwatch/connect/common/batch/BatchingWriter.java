@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Buffers records per partition and keeps up to {@code maxInFlight} batch calls going (PutRecordBatch, _bulk).
  * A call takes whole runs from the head of partitions that have no call in flight, so each partition's records go
- * out in offset order; a batch leaves when it is full or its oldest record has waited the linger time. Failures on
+ * out in offset order; a batch leaves when it is full or its oldest record has waited the linger time. A record
+ * larger than the byte limit by itself leaves alone, in a batch of one. Failures on
  * the sending threads are kept and thrown to the task on its next call.
  */
 public final class BatchingWriter implements AutoCloseable {
@@ -51,6 +52,13 @@ public final class BatchingWriter implements AutoCloseable {
     /** Delivers one batch, within its own retry budget; calls {@code settled} for each entry once it is safe. */
     public interface Sender {
         void send(List<Entry> batch, Consumer<Entry> settled) throws InterruptedException;
+
+        /**
+         * Called once by {@link BatchingWriter#close}, before the sending threads are interrupted: a send in a
+         * retry loop must give up before its next attempt (e.g. by throwing InterruptedException). The interrupt
+         * alone is not enough, as the AWS SDK clears the flag of a thread interrupted during a call.
+         */
+        default void stop() {}
     }
 
     public BatchingWriter(final Limits limits, final Sender sender, final OffsetTracker offsets) {
@@ -69,10 +77,10 @@ public final class BatchingWriter implements AutoCloseable {
 
     public void add(final Entry e) {
         synchronized (lock) {
-            final PartitionBuffer b = buffers.computeIfAbsent(e.partition(), k -> new PartitionBuffer());
+            final long epoch = offsets.added(e.partition(), e.offset());
+            final PartitionBuffer b = buffers.computeIfAbsent(e.partition(), k -> new PartitionBuffer(epoch));
             b.entries.addLast(e);
             b.bytes += e.data().length;
-            offsets.added(e.partition(), e.offset());
             buffered++;
             bufferedBytes += e.data().length;
             lock.notifyAll();
@@ -136,14 +144,15 @@ public final class BatchingWriter implements AutoCloseable {
                     bufferedBytes -= b.bytes;
                 }
             }
+            // under the lock, so no batch is taken between dropping the buffers and ending the epoch
+            offsets.forget(partitions);
         }
-        offsets.forget(partitions);
     }
 
     private void dispatch() {
         try {
             while (running) {
-                final List<Entry> batch;
+                final Batch batch;
                 synchronized (lock) {
                     batch = nextBatch();
                     if (batch == null) {
@@ -161,27 +170,30 @@ public final class BatchingWriter implements AutoCloseable {
         }
     }
 
-    private void call(final List<Entry> batch) {
+    private void call(final Batch batch) {
         try {
-            sender.send(batch, e -> offsets.settled(e.partition(), e.offset()));
+            sender.send(batch.entries(), e -> offsets.settled(e.partition(), e.offset(),
+                    batch.epochs().getOrDefault(e.partition(), -1L)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            LOG.error("Giving up on a batch of {} record(s), first {}", batch.size(), batch.get(0), t);
+            LOG.error("Giving up on a batch of {} record(s), first {}", batch.entries().size(),
+                    batch.entries().get(0), t);
             failure.compareAndSet(null, t);
         } finally {
             synchronized (lock) {
                 callsInFlight--;
-                for (final Entry e : batch) {
-                    inFlight.remove(e.partition());
-                }
+                inFlight.removeAll(batch.epochs().keySet());
                 lock.notifyAll();
             }
         }
     }
 
+    /** A call's records, and the assignment epoch each partition's records were added in. */
+    private record Batch(List<Entry> entries, Map<TopicPartition, Long> epochs) {}
+
     /** The next batch to send now, or null; called holding the lock. */
-    private List<Entry> nextBatch() {
+    private Batch nextBatch() {
         if (callsInFlight >= limits.maxInFlight() || buffered == 0 || failure.get() != null) {
             return null;
         }
@@ -202,11 +214,25 @@ public final class BatchingWriter implements AutoCloseable {
             return null;
         }
         final List<Entry> batch = new ArrayList<>();
+        final Map<TopicPartition, Long> taken = new LinkedHashMap<>();
         int bytes = 0;
         for (final Map.Entry<TopicPartition, PartitionBuffer> b : buffers.entrySet()) {
             final ArrayDeque<Entry> q = b.getValue().entries;
             if (inFlight.contains(b.getKey()) || q.isEmpty()) {
                 continue;
+            }
+            if (q.peekFirst().data().length > limits.maxBytes()) {
+                if (!batch.isEmpty()) {
+                    continue; // it goes alone in a later call; the rotation below brings it to the front
+                }
+                // over the limit by itself, it could never share a call: sent alone, the server decides (it may
+                // take it, or the sender's error policy settles it), instead of stalling this partition for good
+                final Entry e = q.pollFirst();
+                batch.add(e);
+                bytes += e.data().length;
+                b.getValue().bytes -= e.data().length;
+                taken.put(b.getKey(), b.getValue().epoch);
+                break;
             }
             boolean took = false;
             while (!q.isEmpty() && batch.size() < limits.maxRecords()
@@ -218,21 +244,35 @@ public final class BatchingWriter implements AutoCloseable {
                 took = true;
             }
             if (took) {
-                inFlight.add(b.getKey());
+                taken.put(b.getKey(), b.getValue().epoch);
             }
             if (batch.size() >= limits.maxRecords() || !q.isEmpty()) {
                 break; // full, or this partition's next record does not fit: the rest waits for the next call
             }
         }
+        // the partitions just served go to the back, so the next call starts with those that got nothing: a
+        // busy partition early in the map cannot keep the ones behind it waiting
+        for (final TopicPartition tp : taken.keySet()) {
+            inFlight.add(tp);
+            buffers.put(tp, buffers.remove(tp));
+        }
         buffered -= batch.size();
         bufferedBytes -= bytes;
-        return batch.isEmpty() ? null : batch;
+        return batch.isEmpty() ? null : new Batch(batch, taken);
     }
 
-    /** A partition's records waiting to be sent, and their size, kept so readiness is cheap to check. */
+    /**
+     * A partition's records waiting to be sent, and their size, kept so readiness is cheap to check. A buffer
+     * lives for one assignment ({@link #forget} drops it), so its records share the epoch they were added in.
+     */
     private static final class PartitionBuffer {
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        final long epoch;
         long bytes;
+
+        PartitionBuffer(final long epoch) {
+            this.epoch = epoch;
+        }
     }
 
     private long waitMs() {
@@ -242,6 +282,8 @@ public final class BatchingWriter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        // before the interrupt, so a call that swallows it still finds the sender stopping when it returns
+        sender.stop();
         dispatcher.interrupt();
         calls.shutdownNow();
         try {

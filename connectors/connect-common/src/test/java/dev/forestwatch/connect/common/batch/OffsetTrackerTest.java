@@ -43,4 +43,18 @@ class OffsetTrackerTest {
         t.forget(List.of(P1));
         assertThat(t.committable()).containsOnlyKeys(P0);
     }
+
+    @Test
+    void settlementsFromBeforeARevocationAreIgnoredOnceThePartitionIsBack() {
+        final OffsetTracker t = new OffsetTracker();
+        final long before = t.added(P0, 5);
+        t.forget(List.of(P0));
+        final long after = t.added(P0, 5);
+        assertThat(after).isNotEqualTo(before);
+        t.settled(P0, 9, before);
+        t.settled(P0, 5, before);
+        assertThat(t.committable()).doesNotContainKey(P0);
+        t.settled(P0, 5, after);
+        assertThat(t.committable()).containsEntry(P0, new OffsetAndMetadata(6));
+    }
 }

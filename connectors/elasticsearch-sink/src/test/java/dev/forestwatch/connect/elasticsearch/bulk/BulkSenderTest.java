@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,14 @@ class BulkSenderTest {
                     ("{\"recordId\":\"id-" + i + "\",\"iotValue\":" + i + "}").getBytes(StandardCharsets.UTF_8), i);
             return Entry.of(r, docs.indexItem(r), 0L);
         }).toList();
+    }
+
+    /** Index (value given) or delete (null value) of the document whose id is the record key. */
+    private Entry keyed(final String id, final String value, final long offset) {
+        final DocumentBuilder byKey = new DocumentBuilder("anomalydata", Choices.Rotation.NONE, false, "", "", true);
+        final SinkRecord r = new SinkRecord("scored", 0, null, id, null,
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8), offset);
+        return Entry.of(r, value == null ? byKey.deleteItem(r) : byKey.indexItem(r), 0L);
     }
 
     private BulkSender sender(final ScriptedTransport t, final Choices.OnMalformed onMalformed, final long retryMs) {
@@ -84,6 +94,81 @@ class BulkSenderTest {
                 Choices.OnMalformed.FAIL, 60_000).send(entries(3), e -> { }));
         assertThat(thrown).hasMessageContaining("mapper_parsing_exception")
                 .hasMessageContaining("behavior.on.malformed.documents");
+    }
+
+    @Test
+    void aStoppedSenderGivesUpBeforeItsNextAttempt() {
+        final ScriptedTransport t = new ScriptedTransport();
+        for (int i = 0; i < 100; i++) {
+            t.then(503);
+        }
+        final BulkSender[] sender = new BulkSender[1];
+        // the stop arrives during the backoff, without an interrupt (one swallowed by a client, say)
+        sender[0] = new BulkSender(t, null, new Backoff(10, 100), 3_600_000, Choices.OnMalformed.FAIL, null,
+                ms -> sender[0].stop(), stats);
+        final Throwable thrown = catchThrowable(() -> sender[0].send(entries(2), e -> { }));
+        assertThat(thrown).isInstanceOf(InterruptedException.class);
+        assertThat(t.bodies).hasSize(1);
+    }
+
+    @Test
+    void aRequestTooLargeIsSentInHalvesUntilEachPartIsTaken() throws Exception {
+        final List<Entry> batch = entries(8);
+        final int oneItem = batch.get(0).data().length;
+        final ScriptedTransport t = new ScriptedTransport().maxBodyBytes(3 * oneItem);
+        final List<Long> settled = new ArrayList<>();
+        sender(t, Choices.OnMalformed.FAIL, 60_000).send(batch, e -> settled.add(e.offset()));
+        assertThat(settled).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(t.documents).hasSize(8);
+        assertThat(stats.malformed.get()).isZero();
+        assertThat(sleeps).as("a split is no overload: no backoff").isEmpty();
+        // 8 -> 4 + 4 -> 2 + 2 + 2 + 2: three levels
+        assertThat(t.bodies).hasSize(1 + 2 + 4);
+    }
+
+    @Test
+    void aDocumentTooLargeByItselfFollowsTheMalformedPolicyNamingTheSetting() throws Exception {
+        final List<Entry> batch = entries(3);
+        final ScriptedTransport warn = new ScriptedTransport().maxBodyBytes(batch.get(0).data().length - 1);
+        final List<Long> settled = new ArrayList<>();
+        sender(warn, Choices.OnMalformed.WARN, 60_000).send(batch, e -> settled.add(e.offset()));
+        assertThat(settled).containsExactlyInAnyOrder(0L, 1L, 2L);
+        assertThat(stats.malformed.get()).isEqualTo(3);
+
+        final List<String> reported = new ArrayList<>();
+        final ErrantRecordReporter dlq = (r, error) -> {
+            reported.add(r.kafkaOffset() + ": " + error.getMessage());
+            return CompletableFuture.completedFuture(null);
+        };
+        new BulkSender(new ScriptedTransport().maxBodyBytes(1), null, new Backoff(10, 100), 60_000,
+                Choices.OnMalformed.REPORT, dlq, sleeps::add, stats).send(entries(1), e -> { });
+        assertThat(reported).singleElement().asString().contains("413").contains("http.max_content_length")
+                .doesNotContain("iotValue");
+
+        final Throwable thrown = catchThrowable(() -> sender(new ScriptedTransport().maxBodyBytes(1),
+                Choices.OnMalformed.FAIL, 60_000).send(entries(1), e -> { }));
+        assertThat(thrown).isInstanceOf(ConnectException.class).hasMessageContaining("http.max_content_length")
+                .hasMessageContaining("behavior.on.malformed.documents").hasMessageNotContaining("iotValue");
+    }
+
+    @Test
+    void aRetriedVersionOfADocumentNeverLandsAfterALaterVersionOfIt() throws Exception {
+        final ScriptedTransport t = new ScriptedTransport().then((Function<Integer, Integer>) i -> i == 0 ? 429 : 201);
+        final List<Long> settled = new ArrayList<>();
+        sender(t, Choices.OnMalformed.FAIL, 60_000).send(List.of(keyed("A", "{\"v\":1}", 0),
+                keyed("A", "{\"v\":2}", 1), keyed("B", "{\"v\":1}", 2)), e -> settled.add(e.offset()));
+        assertThat(t.documents).containsEntry("A", "{\"v\":2}").containsEntry("B", "{\"v\":1}");
+        assertThat(settled).containsExactlyInAnyOrder(0L, 1L, 2L);
+    }
+
+    @Test
+    void aDeleteAfterARetriedIndexOfTheSameDocumentStaysDeleted() throws Exception {
+        final ScriptedTransport t = new ScriptedTransport().then((Function<Integer, Integer>) i -> i == 0 ? 503 : 200);
+        sender(t, Choices.OnMalformed.FAIL, 60_000).send(List.of(keyed("A", "{\"v\":1}", 0), keyed("A", null, 1)),
+                e -> { });
+        assertThat(t.documents).doesNotContainKey("A");
+        // the held-back delete went in a request of its own, after the index it must follow
+        assertThat(t.bodies.get(t.bodies.size() - 1)).startsWith("{\"delete\"");
     }
 
     @Test

@@ -5,15 +5,33 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** A transport answering _bulk from a script of per-item statuses; keeps the bodies it got. */
+/**
+ * A transport answering _bulk from a script of per-item statuses; keeps the bodies it got, and the documents
+ * its 2xx items left in the index, applied in item order as Elasticsearch does for one document.
+ */
 final class ScriptedTransport implements BulkTransport {
+
+    private static final Pattern ID = Pattern.compile("\"_id\":\"([^\"]*)\"");
 
     final List<String> bodies = new ArrayList<>();
     final Deque<Object> script = new ArrayDeque<>();
+    /** Document id to source, as the index holds them after the requests so far. */
+    final Map<String, String> documents = new LinkedHashMap<>();
     int templatePuts;
+    private int maxBodyBytes = Integer.MAX_VALUE;
+
+    /** Answers 413 to any body over this size, as Elasticsearch does over http.max_content_length. */
+    ScriptedTransport maxBodyBytes(final int max) {
+        maxBodyBytes = max;
+        return this;
+    }
 
     /** Next answer: an IOException, an Integer request status, or a function from item index to item status. */
     ScriptedTransport then(final Object answer) {
@@ -26,6 +44,9 @@ final class ScriptedTransport implements BulkTransport {
     public Response bulk(final byte[] body) throws IOException {
         final String b = new String(body, StandardCharsets.UTF_8);
         bodies.add(b);
+        if (body.length > maxBodyBytes) {
+            return new Response(413, "{\"error\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
+        }
         final Object next = script.isEmpty() ? (Function<Integer, Integer>) i -> 201 : script.pollFirst();
         if (next instanceof IOException e) {
             throw e;
@@ -39,10 +60,17 @@ final class ScriptedTransport implements BulkTransport {
         int item = 0;
         for (int i = 0; i < lines.length; i++) {
             final String op = lines[i].substring(2, lines[i].indexOf('"', 2));
-            if (!op.equals("delete")) {
-                i++;
-            }
+            final Matcher id = ID.matcher(lines[i]);
+            final String docId = id.find() ? id.group(1) : null;
+            final String source = op.equals("delete") ? null : lines[++i];
             final int s = itemStatus.apply(item++);
+            if (s >= 200 && s < 300) {
+                if (source == null) {
+                    documents.remove(docId);
+                } else {
+                    documents.put(docId, source);
+                }
+            }
             if (items.length() > 0) {
                 items.append(',');
             }

@@ -60,6 +60,7 @@ public final class BatchSender implements BatchingWriter.Sender {
     private final ErrantRecordReporter reporter;
     private final RetryBudget.Sleeper sleeper;
     private final Stats stats;
+    private volatile boolean stopping;
 
     public BatchSender(final FirehoseClient client, final String stream, final Backoff backoff, final long retryMaxMs,
             final BehaviorOnError onError, final ErrantRecordReporter reporter, final RetryBudget.Sleeper sleeper,
@@ -75,9 +76,16 @@ public final class BatchSender implements BatchingWriter.Sender {
     }
 
     /** Sends the entries; calls {@code settled} for each one as it is accepted, reported or ignored. */
+    /** Makes a send in progress give up before its next attempt; its records are read again after a restart. */
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+
     @Override
     public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
-        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper);
+        final RetryBudget budget = new RetryBudget(backoff, retryMaxMs, "retry.max.duration.ms", sleeper,
+                () -> stopping);
         List<Entry> pending = batch;
         String lastProblem = null;
         while (!pending.isEmpty()) {
@@ -92,11 +100,10 @@ public final class BatchSender implements BatchingWriter.Sender {
             } catch (FirehoseException e) {
                 if (!retriable(e)) {
                     throw new ConnectException("Firehose refused a batch for stream '" + stream + "' ("
-                            + e.awsErrorDetails().errorCode() + ", HTTP " + e.statusCode() + "): "
-                            + e.awsErrorDetails().errorMessage() + hint(e), e);
+                            + code(e) + ", HTTP " + e.statusCode() + "): " + errorMessage(e) + hint(e), e);
                 }
                 stats.retriedCalls.incrementAndGet();
-                lastProblem = e.awsErrorDetails().errorCode() + " (HTTP " + e.statusCode() + ")";
+                lastProblem = code(e) + " (HTTP " + e.statusCode() + ")";
                 continue;
             } catch (SdkClientException e) {
                 // no answer (connection reset, timeout): the batch may or may not have landed; resending is the
@@ -168,18 +175,35 @@ public final class BatchSender implements BatchingWriter.Sender {
     }
 
     static boolean retriable(final FirehoseException e) {
+        return e.isThrottlingException() || e.statusCode() >= 500 || RETRIABLE_CODES.contains(code(e));
+    }
+
+    /**
+     * The service's error code, or a placeholder: the SDK leaves the details null when the answer had no parsable
+     * error body (a proxy's HTML page, a truncated response), and the status is then all there is to go on.
+     */
+    private static String code(final FirehoseException e) {
         final String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        return e.isThrottlingException() || e.statusCode() >= 500 || (code != null && RETRIABLE_CODES.contains(code));
+        return code == null ? "no error code" : code;
+    }
+
+    private static String errorMessage(final FirehoseException e) {
+        final String m = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return m == null ? "no error details in the answer" : m;
     }
 
     private static String hint(final FirehoseException e) {
-        final String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+        final String code = code(e);
         if ("ResourceNotFoundException".equals(code)) {
             return ". Check delivery.stream and aws.region.";
         }
         if (e.statusCode() == 403 || code.contains("AccessDenied") || code.contains("Unrecognized")) {
             return ". Check the credentials (aws.access.key.id, aws.sts.role.arn or the default chain) and that "
                     + "they allow firehose:PutRecordBatch.";
+        }
+        if (e.awsErrorDetails() == null) {
+            return ". Check that aws.firehose.endpoint (if set) is a Firehose endpoint, and delivery.stream and "
+                    + "aws.region.";
         }
         return "";
     }

@@ -104,6 +104,29 @@ class BatchSenderTest {
     }
 
     @Test
+    void aCallErrorWithoutErrorDetailsIsJudgedByItsStatusInsteadOfFailingOnNull() throws Exception {
+        final int[] calls = {0};
+        final StubFirehose ok = StubFirehose.failing(d -> false, null);
+        final StubFirehose flaky = new StubFirehose(req -> {
+            if (calls[0]++ == 0) {
+                throw (FirehoseException) FirehoseException.builder().statusCode(503).build();
+            }
+            return ok.putRecordBatch(req);
+        });
+        sender(flaky, 60_000, BehaviorOnError.FAIL).send(entries(2), e -> { });
+        assertThat(ok.delivered).containsExactly("r0", "r1");
+        assertThat(stats.retriedCalls.get()).isEqualTo(1);
+
+        final StubFirehose refusing = new StubFirehose(req -> {
+            throw (FirehoseException) FirehoseException.builder().statusCode(400).build();
+        });
+        final Throwable t = catchThrowable(() -> sender(refusing, 60_000, BehaviorOnError.FAIL).send(entries(1),
+                e -> { }));
+        assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("HTTP 400")
+                .hasMessageContaining("delivery.stream").hasMessageNotContaining("r0");
+    }
+
+    @Test
     void classifiesCallErrors() {
         assertThat(BatchSender.retriable(error(503, "ServiceUnavailableException"))).isTrue();
         assertThat(BatchSender.retriable(error(400, "LimitExceededException"))).isTrue();

@@ -128,4 +128,40 @@ class BatchingWriterTest {
             assertThat(w.drained()).isTrue();
         }
     }
+
+    @Test
+    void closeReturnsPromptlyWhileASenderRetriesAStreamThatAlwaysFailsRetriably() throws Exception {
+        final StubFirehose unavailable = StubFirehose.failing(d -> true, "ServiceUnavailableException");
+        final java.util.concurrent.CountDownLatch inSlowCall = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicReference<Thread> caller =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        final int[] calls = {0};
+        final StubFirehose stub = new StubFirehose(req -> {
+            caller.set(Thread.currentThread());
+            if (++calls[0] > 2) {
+                // a slow call (a timeout to an unreachable endpoint) that, as the AWS SDK does, swallows an
+                // interrupt: it ends early but leaves the thread's interrupt flag cleared
+                inSlowCall.countDown();
+                try {
+                    never.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException swallowed) {
+                    // the SDK turns it into an AbortedException or a client error after clearing the flag
+                }
+            }
+            return unavailable.putRecordBatch(req);
+        });
+        // retry.max.duration.ms of an hour: only stopping can end this sender's loop
+        final BatchingWriter w = new BatchingWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 3_600_000,
+                BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), new OffsetTracker());
+        w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, 0), "a".getBytes(StandardCharsets.UTF_8),
+                System.nanoTime()));
+        assertThat(inSlowCall.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // retried twice
+
+        final long start = System.nanoTime();
+        w.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        caller.get().join(Duration.ofSeconds(5).toMillis());
+        assertThat(caller.get().isAlive()).as("the sending thread gave up").isFalse();
+    }
 }
