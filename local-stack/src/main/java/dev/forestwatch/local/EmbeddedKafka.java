@@ -106,10 +106,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Input topics of the streams app: the broker stamps each record with its append time, which is the ROWTIME
-     * that the app's default order.time=ingest cuts seconds from.
+     * that the app's default order.time=ingest cuts seconds from; 2 MiB messages, so a 1 MiB Kinesis record with
+     * its key and headers fits.
      */
     public void createInputTopics(int partitions, String... names) {
-        createTopics(partitions, Map.of("message.timestamp.type", "LogAppendTime"), names);
+        createTopics(partitions, Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152"),
+                names);
     }
 
     public void createTopics(int partitions, Map<String, String> configs, String... names) {

@@ -1,6 +1,7 @@
 package dev.forestwatch.streams.bench;
 
 import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.OrderChecker;
 import dev.forestwatch.streams.App;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.bench.ScoringBenchmark.Run;
@@ -37,7 +38,7 @@ final class BrokerBenchmark {
 
     /** The timed run, plus what the table prints beside it. */
     record Result(Run run, double fromStartRate, double runningSeconds, double firstOutputSeconds, long late,
-            double threadBusy, boolean complete) {}
+            double threadBusy, boolean complete, OrderChecker.Report order) {}
 
     /**
      * Clock records: sent once all but the last few seconds of output are out, with later timestamps, so those
@@ -121,6 +122,7 @@ final class BrokerBenchmark {
 
             long count = 0;
             long late = 0;
+            final OrderChecker order = new OrderChecker();
             long firstBatch = 0;
             long first = 0;
             long last = 0;
@@ -154,6 +156,7 @@ final class BrokerBenchmark {
                         if (r.headers().lastHeader(HEADER_LATE) != null) {
                             late++;
                         }
+                        order.accept(r.partition(), r.value(), r.headers());
                     }
                     if (!clockSent && count > 0 && count >= n - tail) {
                         sendClock(producer, input, data.get(n - 1).timestampMs());
@@ -177,7 +180,7 @@ final class BrokerBenchmark {
             }
             if (count == 0 || running == 0) {
                 return new Result(new Run(ScoringBenchmark.MODE_BROKER, 0, Double.POSITIVE_INFINITY), 0.0, Double.NaN,
-                        Double.NaN, 0, Double.NaN, false);
+                        Double.NaN, 0, Double.NaN, false, order.report());
             }
             final double fromStart = (last - start) / 1e9;
             final double fromRunning = (last - running) / 1e9;
@@ -193,7 +196,7 @@ final class BrokerBenchmark {
                         count / fromRunning, firstToLast, count / fromStart, late, 100 * busy);
             }
             return new Result(new Run(ScoringBenchmark.MODE_BROKER, (int) count, fromRunning), count / fromStart,
-                    (running - start) / 1e9, firstOutput, late, busy, complete);
+                    (running - start) / 1e9, firstOutput, late, busy, complete, order.report());
         } finally {
             ScoringBenchmark.deleteRecursively(stateDir);
         }

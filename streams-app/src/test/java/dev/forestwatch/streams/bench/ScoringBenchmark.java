@@ -400,6 +400,7 @@ public final class ScoringBenchmark {
                     + "emitted late; input %d partitions, broker in this JVM%s%n", broker.fromStartRate(),
                     broker.runningSeconds(), broker.firstOutputSeconds(), 100 * broker.threadBusy(), broker.late(),
                     broker.run().records(), o.brokerPartitions(), broker.complete() ? "" : "; TIMED OUT");
+            System.out.println("real broker output order: " + broker.order());
         }
         final double model = results.get(MODE_MODEL).rate();
         final double ratio = results.get(MODE_TTD).rate() / model;
