@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +65,13 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             return 2;
+        } catch (IllegalArgumentException e) {
+            // bad arguments found past the option parsing (e.g. score's --in suffix): a usage error, not a crash
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (NoSuchFileException e) {
+            System.err.println("No such file: " + e.getFile());
+            return 2;
         }
     }
 
@@ -119,7 +127,12 @@ public final class Main {
                 final String v = args[++i];
                 switch (a) {
                     case "--config" -> o.config = v;
-                    case "--set" -> o.sets.add(v);
+                    case "--set" -> {
+                        if (v.indexOf('=') <= 0) {
+                            throw new IllegalArgumentException("--set needs key=value, got '" + v + "'");
+                        }
+                        o.sets.add(v);
+                    }
                     case "--in" -> o.in = v;
                     case "--out" -> o.out = v;
                     default -> throw new IllegalArgumentException("unknown option " + a);
@@ -137,9 +150,6 @@ public final class Main {
             }
             for (final String s : sets) {
                 final int eq = s.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("--set needs key=value, got '" + s + "'");
-                }
                 p.setProperty(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
             }
             final Map<String, Object> m = new HashMap<>();

@@ -114,7 +114,34 @@ public final class AppConfig extends AbstractConfig {
     public static final String THREAD_REPLACEMENTS_MAX_CONFIG = "errors.thread.replacements.max";
     private static final String THREAD_REPLACEMENTS_MAX_DOC = "A stream thread that dies of an unexpected error is replaced up to this many times per hour; past that the app shuts down rather than loop.";
 
+    private static final String GROUP_LIMITS = "Limits and retention";
+
+    public static final String INPUT_MAX_FIELDS_CONFIG = "input.max.fields";
+    public static final int INPUT_MAX_FIELDS_DEFAULT = 30;
+    private static final String INPUT_MAX_FIELDS_DOC = "Most value fields (forest dimensions) a record may have, as RANDOM_CUT_FOREST used at most 30 numeric columns. With value.fields empty a record with more numeric fields goes to the dead-letter topic (too-many-fields); a forest's memory grows with its dimensions. Numeric field names longer than 256 UTF-8 bytes are refused too (field-name-too-long).";
+    public static final String FOREST_IDLE_TTL_MS_CONFIG = "forest.idle.ttl.ms";
+    public static final long FOREST_IDLE_TTL_MS_DEFAULT = 7L * 24 * 60 * 60 * 1000;
+    private static final String FOREST_IDLE_TTL_MS_DOC = "A sensor without records for this long, in record time (the scoring task's stream time), is forgotten: its forest snapshot, value log and live forest are deleted, and a later record starts a new forest that warms up again. Checked in slices of sensors as stream time advances. 0 keeps every sensor forever.";
+    public static final String FOREST_MAX_SENSORS_PER_TASK_CONFIG = "forest.max.sensors.per.task";
+    public static final int FOREST_MAX_SENSORS_PER_TASK_DEFAULT = 100_000;
+    private static final String FOREST_MAX_SENSORS_PER_TASK_DOC = "Most sensors whose forests a stream task keeps in its state stores (each snapshot is ~0.4-0.6 MB). A record of a new sensor beyond this goes to the dead-letter topic (too-many-sensors) until forest.idle.ttl.ms frees room.";
+
     public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static void addLimitsConfigs(final ConfigDef def) {
+        int order = 0;
+        def.define(INPUT_MAX_FIELDS_CONFIG, Type.INT, INPUT_MAX_FIELDS_DEFAULT, Range.between(1, 100), Importance.LOW,
+                INPUT_MAX_FIELDS_DOC, GROUP_LIMITS, ++order, Width.SHORT, "Max value fields");
+        def.define(FOREST_IDLE_TTL_MS_CONFIG, Type.LONG, FOREST_IDLE_TTL_MS_DEFAULT, Range.atLeast(0),
+                Importance.MEDIUM, FOREST_IDLE_TTL_MS_DOC, GROUP_LIMITS, ++order, Width.SHORT, "Idle sensor TTL (ms)");
+        def.define(FOREST_MAX_SENSORS_PER_TASK_CONFIG, Type.INT, FOREST_MAX_SENSORS_PER_TASK_DEFAULT,
+                Range.atLeast(1), Importance.MEDIUM, FOREST_MAX_SENSORS_PER_TASK_DOC, GROUP_LIMITS, ++order,
+                Width.SHORT, "Max sensors per task");
+    }
+
+    public int inputMaxFields() { return getInt(INPUT_MAX_FIELDS_CONFIG); }
+    public long forestIdleTtlMs() { return getLong(FOREST_IDLE_TTL_MS_CONFIG); }
+    public int forestMaxSensorsPerTask() { return getInt(FOREST_MAX_SENSORS_PER_TASK_CONFIG); }
 
     private static ConfigDef configDef() {
         final ConfigDef def = new ConfigDef();
@@ -199,6 +226,7 @@ public final class AppConfig extends AbstractConfig {
         order = 0;
         def.define(THREAD_REPLACEMENTS_MAX_CONFIG, Type.INT, 5, Range.atLeast(0), Importance.LOW,
                 THREAD_REPLACEMENTS_MAX_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Thread replacements per hour");
+        addLimitsConfigs(def);
         return def;
     }
 

@@ -13,7 +13,16 @@ public enum RejectReason {
     NON_NUMERIC_VALUE,
     NON_FINITE_VALUE,
     NO_NUMERIC_FIELDS,
-    DIMENSION_MISMATCH;
+    DIMENSION_MISMATCH,
+    /** Finite as a double but beyond float range, where the forest computes: it broke the forest. */
+    VALUE_OUT_OF_RANGE,
+    TOO_MANY_FIELDS,
+    FIELD_NAME_TOO_LONG,
+    /** The forest scored the record NaN or infinite; it is not learned, so the forest stays usable. */
+    NON_FINITE_SCORE,
+    /** The sensor's model threw; the record is not learned and the model is rebuilt from its stores. */
+    MODEL_FAILURE,
+    TOO_MANY_SENSORS;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.RejectReason;
@@ -16,6 +17,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -29,17 +31,45 @@ public final class ReadingParser {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * Longest numeric field name scored, in UTF-8 bytes. Names are stored with every forest snapshot, and a record
+     * with a huge name would otherwise make every snapshot of its sensor huge.
+     */
+    public static final int MAX_FIELD_NAME_BYTES = 256;
+
     private final String sensorIdField;
     private final List<String> valueFields;
     private final int maxBytes;
     private final List<String> recordIdHeaders;
+    private final int maxFields;
 
+    /**
+     * @param maxFields most value fields a record may have (each is a forest dimension; memory grows with them)
+     * @throws ConfigException if the configured value fields break that limit or the name limit
+     */
     public ReadingParser(final String sensorIdField, final List<String> valueFields, final int maxBytes,
-            final List<String> recordIdHeaders) {
+            final List<String> recordIdHeaders, final int maxFields) {
         this.sensorIdField = sensorIdField;
         this.valueFields = List.copyOf(valueFields);
         this.maxBytes = maxBytes;
         this.recordIdHeaders = List.copyOf(recordIdHeaders);
+        this.maxFields = maxFields;
+        if (valueFields.size() > maxFields) {
+            throw new ConfigException(AppConfig.VALUE_FIELDS_CONFIG, valueFields,
+                    "lists more than " + AppConfig.INPUT_MAX_FIELDS_CONFIG + "=" + maxFields + " fields");
+        }
+        for (final String f : valueFields) {
+            if (!nameFits(f)) {
+                throw new ConfigException(AppConfig.VALUE_FIELDS_CONFIG, valueFields,
+                        "has a field name longer than " + MAX_FIELD_NAME_BYTES + " UTF-8 bytes");
+            }
+        }
+    }
+
+    private static boolean nameFits(final String name) {
+        // a char is at most 3 UTF-8 bytes, so short names skip the encoding
+        return name.length() * 3 <= MAX_FIELD_NAME_BYTES
+                || name.getBytes(StandardCharsets.UTF_8).length <= MAX_FIELD_NAME_BYTES;
     }
 
     public Message parse(final byte[] key, final byte[] value, final Headers headers, final Source source) {
@@ -75,6 +105,14 @@ public final class ReadingParser {
             while (it.hasNext()) {
                 final Map.Entry<String, JsonNode> e = it.next();
                 if (e.getValue().isNumber() && !e.getKey().equals(sensorIdField)) {
+                    if (names.size() == maxFields) {
+                        return reject(RejectReason.TOO_MANY_FIELDS, "more than " + maxFields
+                                + " numeric fields (" + AppConfig.INPUT_MAX_FIELDS_CONFIG + ")", source, key, value);
+                    }
+                    if (!nameFits(e.getKey())) {
+                        return reject(RejectReason.FIELD_NAME_TOO_LONG, "a numeric field's name is longer than "
+                                + MAX_FIELD_NAME_BYTES + " UTF-8 bytes", source, key, value);
+                    }
                     names.add(e.getKey());
                 }
             }
@@ -101,6 +139,11 @@ public final class ReadingParser {
             if (!Double.isFinite(d)) {
                 return reject(RejectReason.NON_FINITE_VALUE, "field '" + fields[i] + "' is not finite", source, key,
                         value);
+            }
+            // the forest computes in float: beyond its range a value becomes infinite there and breaks the forest
+            if (Math.abs(d) > Float.MAX_VALUE) {
+                return reject(RejectReason.VALUE_OUT_OF_RANGE, "field '" + fields[i] + "' is beyond +-"
+                        + Float.MAX_VALUE + ", the forest's (float) range", source, key, value);
             }
             values[i] = d;
         }

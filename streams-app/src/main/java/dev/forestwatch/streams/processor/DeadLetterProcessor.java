@@ -21,6 +21,8 @@ public final class DeadLetterProcessor<K> implements Processor<K, Message, byte[
     public static final String HEADER_TOPIC = "forestwatch.error.topic";
     public static final String HEADER_PARTITION = "forestwatch.error.partition";
     public static final String HEADER_OFFSET = "forestwatch.error.offset";
+    /** The sensor whose model refused the record (scoring-stage reasons only). */
+    public static final String HEADER_SENSOR = "forestwatch.error.sensor";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
 
@@ -44,8 +46,8 @@ public final class DeadLetterProcessor<K> implements Processor<K, Message, byte[
         put(h, HEADER_OFFSET, Long.toString(r.source().offset()));
         metrics.record("dead-letter");
         metrics.record("dead-letter-" + r.reason().label());
-        LOG.warn("Sent record {} to the dead-letter topic: {} ({})", r.source().coordinates(), r.reason().label(),
-                r.detail());
+        // the detail can quote the payload (Jackson's token excerpts, sensor ids): it goes in the header only
+        LOG.warn("Sent record {} to the dead-letter topic: {}", r.source().coordinates(), r.reason().label());
         context.forward(new Record<>(r.key(), r.value(), record.timestamp(), h));
     }
 

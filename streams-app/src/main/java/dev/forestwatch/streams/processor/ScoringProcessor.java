@@ -1,5 +1,6 @@
 package dev.forestwatch.streams.processor;
 
+import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.RejectReason;
@@ -19,6 +20,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores each reading with its sensor's forest and re-keys the result by its second, so that one ordering task
@@ -29,8 +32,14 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     public static final String SNAPSHOT_STORE = "forest-snapshots";
     public static final String LOG_STORE = "forest-log";
     public static final String WATERMARK_STORE = "score-watermarks";
+    /** Each sensor's newest record time, for forest.idle.ttl.ms and forest.max.sensors.per.task. */
+    public static final String ACTIVITY_STORE = "forest-activity";
+    /** Sensors looked at per expiry sweep, so that one sweep never stalls the task. */
+    static final int EXPIRY_SLICE = 1000;
     /** Internal topics drop null keys, so watermarks carry this one (their partitioner ignores it). */
     public static final long WATERMARK_KEY = Long.MIN_VALUE;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
 
     private final ModelSettings settings;
     private final int maxLive;
@@ -39,15 +48,19 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     private final long idleMs;
     private final long maxWaitMs;
     private final int parseTasks;
+    private final ForestCache.Retention retention;
     private ProcessorContext<Long, Message> context;
+    private TaskMetrics metrics;
     private ForestCache cache;
     private WatermarkTracker upstream;
     private WatermarkEmitter emitter;
     private long lastForwarded = Long.MIN_VALUE;
 
     public ScoringProcessor(final ModelSettings settings, final int maxLive, final int snapshotInterval,
-            final long watermarkIntervalMs, final long idleMs, final long maxWaitMs, final int parseTasks) {
+            final long watermarkIntervalMs, final long idleMs, final long maxWaitMs, final int parseTasks,
+            final ForestCache.Retention retention) {
         this.parseTasks = parseTasks;
+        this.retention = retention;
         this.settings = settings;
         this.maxLive = maxLive;
         this.snapshotInterval = snapshotInterval;
@@ -60,13 +73,16 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     public void init(final ProcessorContext<Long, Message> context) {
         this.context = context;
         final TaskMetrics metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
+        this.metrics = metrics;
         final KeyValueStore<String, byte[]> snapshots = context.getStateStore(SNAPSHOT_STORE);
         final KeyValueStore<Bytes, byte[]> log = context.getStateStore(LOG_STORE);
         this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), parseTasks, maxWaitMs);
         this.emitter = new WatermarkEmitter(context.taskId().toString(), idleMs);
         context.schedule(Duration.ofMillis(watermarkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::watermark);
         // a fresh cache on every init: after a revive the stores, not memory, hold the truth
-        this.cache = new ForestCache(settings, maxLive, snapshotInterval, snapshots, log, new ForestCache.Listener() {
+        final KeyValueStore<String, byte[]> activity = context.getStateStore(ACTIVITY_STORE);
+        this.cache = new ForestCache(settings, maxLive, snapshotInterval, snapshots, log, activity, retention,
+                new ForestCache.Listener() {
             @Override
             public void restored(final String sensorId, final int replayed) {
                 metrics.record("forest-restores");
@@ -81,7 +97,18 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
             public void snapshotted(final String sensorId, final int bytes) {
                 metrics.record("forest-snapshots");
             }
+
+            @Override
+            public void expired(final String sensorId) {
+                metrics.record("forest-expirations");
+            }
         });
+        if (retention.idleTtlMs() > 0) {
+            // record time, not wall time: which sensors expire must not depend on when a restore runs
+            final long every = Math.max(1000L, Math.min(60_000L, retention.idleTtlMs() / 10));
+            context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME,
+                    streamTime -> cache.expireIdle(streamTime, EXPIRY_SLICE));
+        }
     }
 
     /**
@@ -136,18 +163,63 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         }
         send(emitter.beforeRecord(now, () -> progressOf(upstream.progress(now))));
         final Reading r = (Reading) record.value();
-        final ForestCache.Entry entry = cache.get(r.sensorId(), r.fields());
-        if (!entry.model().acceptsFields(r.fields())) {
+        if (!cache.admits(r.sensorId())) {
+            reject(record, r, RejectReason.TOO_MANY_SENSORS, "this task already keeps the forests of "
+                    + AppConfig.FOREST_MAX_SENSORS_PER_TASK_CONFIG + "=" + retention.maxSensors() + " sensors");
+            return;
+        }
+        final ForestCache.Entry entry;
+        final Score score;
+        try {
+            entry = cache.get(r.sensorId(), r.fields());
+            score = entry.model().acceptsFields(r.fields())
+                    ? cache.process(r.sensorId(), entry, r.values(), record.timestamp())
+                    : null;
+        } catch (final RuntimeException e) {
+            modelFailed(record, r, e);
+            return;
+        }
+        if (score == null) {
             final String detail = "sensor '" + r.sensorId() + "' is scored on " + Arrays.toString(entry.model().fields())
                     + " but this record has " + Arrays.toString(r.fields()) + " (value.fields)";
             context.forward(record.withKey((Long) null).withValue(new Rejected(RejectReason.DIMENSION_MISMATCH, detail,
                     r.source(), r.sensorId().getBytes(StandardCharsets.UTF_8), r.json())));
             return;
         }
-        final Score score = cache.process(r.sensorId(), entry, r.values());
         final byte[] output = OutputRecord.toBytes(OutputRecord.build(r, score, record.timestamp()));
         context.forward(record.withKey(OutputRecord.secondOf(record.timestamp()))
                 .withValue(new Scored(score.score(), r.sensorId(), r.recordId(), output)));
+    }
+
+    /**
+     * One sensor's model failed on this record: the record goes to the dead letters and the model is rebuilt from
+     * its stores, which never saw the record, so the sensor and the task go on. Only the exception's class and stack
+     * are logged, as its message may quote the values.
+     */
+    private void modelFailed(final Record<String, Message> record, final Reading r, final RuntimeException e) {
+        cache.discard(r.sensorId());
+        metrics.record("forest-rebuilds");
+        if (e instanceof ForestCache.NonFiniteScoreException) {
+            LOG.warn("Record {} scored non-finite; sent to the dead-letter topic, its sensor's forest rebuilt",
+                    r.source().coordinates());
+            reject(record, r, RejectReason.NON_FINITE_SCORE, e.getMessage());
+            return;
+        }
+        final Throwable stackOnly = new Throwable(e.getClass().getName());
+        stackOnly.setStackTrace(e.getStackTrace());
+        LOG.warn("Sensor model failed on record {} ({}); sent to the dead-letter topic, its forest rebuilt from "
+                + "its last snapshot", r.source().coordinates(), e.getClass().getName(), stackOnly);
+        reject(record, r, RejectReason.MODEL_FAILURE, e.getClass().getName()
+                + " in the sensor's model; the record was not learned and the model was rebuilt from its last snapshot");
+    }
+
+    private void reject(final Record<String, Message> record, final Reading r, final RejectReason reason,
+            final String detail) {
+        final byte[] sensor = r.sensorId().getBytes(StandardCharsets.UTF_8);
+        record.headers().remove(DeadLetterProcessor.HEADER_SENSOR);
+        record.headers().add(DeadLetterProcessor.HEADER_SENSOR, sensor);
+        context.forward(record.withKey((Long) null).withValue(new Rejected(reason, detail, r.source(), sensor,
+                r.json())));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.protostuff.LinkedBuffer;
 import io.protostuff.ProtostuffIOUtil;
 import io.protostuff.Schema;
 import io.protostuff.runtime.RuntimeSchema;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -17,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 public final class ModelCodec {
 
     private static final byte VERSION = 1;
+    /** Most field names a snapshot holds; input.max.fields cannot exceed it. */
+    public static final int MAX_FIELDS = 100;
+    /** Longest field name a snapshot holds, in UTF-8 bytes (the parser's limit). */
+    public static final int MAX_FIELD_NAME_BYTES = 256;
     private static final Schema<ThresholdedRandomCutForestState> SCHEMA =
             RuntimeSchema.getSchema(ThresholdedRandomCutForestState.class);
 
@@ -25,13 +30,25 @@ public final class ModelCodec {
     /** A decoded snapshot: the model and the sequence number of the last record it learned. */
     public record Snapshot(SensorModel model, long sequence) {}
 
+    /**
+     * @throws IllegalArgumentException for more than {@link #MAX_FIELDS} fields or a name over
+     *     {@link #MAX_FIELD_NAME_BYTES} bytes: the short lengths would wrap and the snapshot fail every restore
+     */
     public static byte[] encode(final SensorModel model, final long sequence) {
+        if (model.fields().length > MAX_FIELDS) {
+            throw new IllegalArgumentException("a forest snapshot holds at most " + MAX_FIELDS + " fields, this model has "
+                    + model.fields().length);
+        }
         final ThresholdedRandomCutForestState state = new ThresholdedRandomCutForestMapper().toState(model.forest());
         final byte[] body = ProtostuffIOUtil.toByteArray(state, SCHEMA, LinkedBuffer.allocate(64 * 1024));
         final byte[][] names = new byte[model.fields().length][];
         int size = 1 + 8 + 2;
         for (int i = 0; i < names.length; i++) {
             names[i] = model.fields()[i].getBytes(StandardCharsets.UTF_8);
+            if (names[i].length > MAX_FIELD_NAME_BYTES) {
+                throw new IllegalArgumentException("a forest snapshot holds field names of at most "
+                        + MAX_FIELD_NAME_BYTES + " UTF-8 bytes, this one has " + names[i].length);
+            }
             size += 2 + names[i].length;
         }
         final ByteBuffer buf = ByteBuffer.allocate(size + body.length);
@@ -42,19 +59,37 @@ public final class ModelCodec {
         return buf.put(body).array();
     }
 
-    /** Explanation is a setting of the running app, not of the saved forest, so it is passed in. */
+    /**
+     * Explanation is a setting of the running app, not of the saved forest, so it is passed in.
+     *
+     * @throws IllegalStateException if the bytes are not a snapshot this codec wrote
+     */
     public static Snapshot decode(final byte[] bytes, final boolean explanation) {
         final ByteBuffer buf = ByteBuffer.wrap(bytes);
-        final byte version = buf.get();
-        if (version != VERSION) {
-            throw new IllegalStateException("unknown forest snapshot version " + version);
-        }
-        final long sequence = buf.getLong();
-        final String[] fields = new String[buf.getShort()];
-        for (int i = 0; i < fields.length; i++) {
-            final byte[] n = new byte[buf.getShort()];
-            buf.get(n);
-            fields[i] = new String(n, StandardCharsets.UTF_8);
+        final long sequence;
+        final String[] fields;
+        try {
+            final byte version = buf.get();
+            if (version != VERSION) {
+                throw new IllegalStateException("unknown forest snapshot version " + version);
+            }
+            sequence = buf.getLong();
+            final int count = buf.getShort();
+            if (count < 1 || count > MAX_FIELDS) {
+                throw new IllegalStateException("damaged forest snapshot: " + count + " fields");
+            }
+            fields = new String[count];
+            for (int i = 0; i < fields.length; i++) {
+                final int length = buf.getShort();
+                if (length < 0 || length > MAX_FIELD_NAME_BYTES || length > buf.remaining()) {
+                    throw new IllegalStateException("damaged forest snapshot: a field name of " + length + " bytes");
+                }
+                final byte[] n = new byte[length];
+                buf.get(n);
+                fields[i] = new String(n, StandardCharsets.UTF_8);
+            }
+        } catch (BufferUnderflowException e) {
+            throw new IllegalStateException("damaged forest snapshot: " + bytes.length + " bytes is too short", e);
         }
         final ThresholdedRandomCutForestState state = SCHEMA.newMessage();
         ProtostuffIOUtil.mergeFrom(bytes, buf.position(), buf.remaining(), state, SCHEMA);

@@ -9,6 +9,7 @@ import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.processor.ParseProcessor;
 import dev.forestwatch.streams.processor.ScoringProcessor;
 import dev.forestwatch.streams.processor.SecondOrderingProcessor;
+import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.serde.MessageSerde;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,8 @@ public final class ForestwatchTopology {
         builder.addStateStore(store(ScoringProcessor.SNAPSHOT_STORE, Serdes.String(), inMemory));
         builder.addStateStore(store(ScoringProcessor.LOG_STORE, Serdes.Bytes(), inMemory));
         builder.addStateStore(store(ScoringProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
+        // cached: written for every record, but only each sensor's newest time per commit must reach the changelog
+        builder.addStateStore(store(ScoringProcessor.ACTIVITY_STORE, Serdes.String(), inMemory).withCachingEnabled());
         builder.addStateStore(store(SecondOrderingProcessor.BUFFER_STORE, Serdes.Bytes(), inMemory));
         builder.addStateStore(store(SecondOrderingProcessor.WATERMARK_STORE, Serdes.String(), inMemory));
         // cached: the store is written for every input record, but only each shard's latest position per commit
@@ -61,7 +64,7 @@ public final class ForestwatchTopology {
         builder.addStateStore(store(ParseProcessor.REPLAY_STORE, Serdes.String(), inMemory).withCachingEnabled());
 
         final ReadingParser parser = new ReadingParser(config.sensorIdField(), config.valueFields(),
-                config.inputMaxBytes(), config.recordIdHeaders());
+                config.inputMaxBytes(), config.recordIdHeaders(), config.inputMaxFields());
         final long tick = config.orderWatermarkIntervalMs();
         final Map<String, KStream<String, Message>> parsed = builder
                 .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input"))
@@ -91,9 +94,10 @@ public final class ForestwatchTopology {
         final Map<String, KStream<Long, Message>> scored = readings
                 .process(() -> new ScoringProcessor(settings, config.cacheMaxSensors(),
                         config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs(),
-                        parseTasksPerScoringTask),
+                        parseTasksPerScoringTask, new ForestCache.Retention(config.forestIdleTtlMs(),
+                                config.forestMaxSensorsPerTask())),
                         Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
-                        ScoringProcessor.WATERMARK_STORE)
+                        ScoringProcessor.WATERMARK_STORE, ScoringProcessor.ACTIVITY_STORE)
                 .split(Named.as("scored-"))
                 .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("ok"));

@@ -67,13 +67,48 @@ class ForestCacheTest {
         assertThat(restored).allMatch(s -> s > 0);
     }
 
+    /**
+     * State written before the log was keyed by record number: a snapshot plus a ring of slots (record number
+     * modulo the interval). The first load moves what follows the snapshot to the new keys, drops the rest, and the
+     * forest scores on exactly.
+     */
+    @Test
+    void aValueLogInTheOldRingOfSlotsFormatIsReplayedAndConverted() {
+        final double[][] data = seedData(700, 17);
+        final SensorModel old = SensorModel.create(SETTINGS, "DemoSensor", FIELDS);
+        for (int i = 0; i < 450; i++) {
+            old.process(data[i], i + 1);
+            if (i + 1 == 301) {
+                snapshots.put("DemoSensor", ModelCodec.encode(old, 301));
+            }
+            final long seq = i + 1;
+            log.put(ForestCache.legacyLogKey("DemoSensor", (int) (seq % 200)),
+                    java.nio.ByteBuffer.allocate(18).putLong(seq).putShort((short) 1).putDouble(data[i][0]).array());
+        }
+        final int[] replayed = new int[1];
+        final ForestCache cache = new ForestCache(SETTINGS, 10, 500, snapshots, log, new ForestCache.Listener() {
+            @Override
+            public void restored(final String sensorId, final int count) {
+                replayed[0] = count;
+            }
+        });
+        for (int i = 450; i < 700; i++) {
+            assertThat(process(cache, data[i])).isEqualTo(old.process(data[i], i + 1));
+        }
+        assertThat(replayed[0]).isEqualTo(149);
+        try (var it = log.all()) {
+            it.forEachRemaining(kv -> assertThat(kv.key.get()[0]).as("no old-format key left").isEqualTo((byte) 1));
+        }
+    }
+
     @Test
     void theLogStaysBoundedPerSensor() {
         final ForestCache cache = new ForestCache(SETTINGS, 10, 50, snapshots, log, new ForestCache.Listener() {});
         for (final double[] v : seedData(1000, 1)) {
             process(cache, v);
         }
-        assertThat(log.approximateNumEntries()).isEqualTo(50);
+        // only what followed the last snapshot (record 951) is kept
+        assertThat(log.approximateNumEntries()).isEqualTo(49);
         assertThat(snapshots.approximateNumEntries()).isEqualTo(1);
     }
 

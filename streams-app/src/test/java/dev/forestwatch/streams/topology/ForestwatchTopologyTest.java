@@ -235,7 +235,8 @@ class ForestwatchTopologyTest {
     /** What restoration does: the changelog's last value per key into the store (null deletes). */
     static void restore(final Harness h, final String changelog, final Map<Bytes, byte[]> latest) {
         final String store = changelog.substring("forestwatch-test-".length(), changelog.length() - "-changelog".length());
-        final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks");
+        final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks")
+                || store.equals(ScoringProcessor.ACTIVITY_STORE);
         if (stringKeys) {
             final KeyValueStore<String, byte[]> s = h.driver.getKeyValueStore(store);
             latest.forEach((k, v) -> s.put(new String(k.get(), StandardCharsets.UTF_8), v));
