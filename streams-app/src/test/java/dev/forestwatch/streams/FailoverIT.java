@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.OrderChecker;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.processor.SecondOrderingProcessor;
@@ -247,32 +248,11 @@ class FailoverIT {
     }
 
     /** In each partition every second is one contiguous block, seconds ascend, scores descend within a block. */
-    private static void assertOrderedPerPartition(final List<ConsumerRecord<String, byte[]>> all) throws IOException {
-        final Map<Integer, List<ConsumerRecord<String, byte[]>>> byPartition = new HashMap<>();
-        for (final ConsumerRecord<String, byte[]> r : all) {
-            byPartition.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r);
-        }
-        final Map<String, Integer> partitionOfSecond = new HashMap<>();
-        for (final Map.Entry<Integer, List<ConsumerRecord<String, byte[]>>> e : byPartition.entrySet()) {
-            String second = null;
-            double previous = Double.MAX_VALUE;
-            for (final ConsumerRecord<String, byte[]> r : e.getValue()) {
-                final JsonNode v = json(r);
-                final String created = v.get("created").asText();
-                assertThat(partitionOfSecond.putIfAbsent(created, e.getKey()) == null
-                        || partitionOfSecond.get(created).equals(e.getKey())).as("second %s in one partition", created)
-                        .isTrue();
-                if (!created.equals(second)) {
-                    if (second != null) {
-                        assertThat(created).as("seconds ascend in partition %d", e.getKey()).isGreaterThan(second);
-                    }
-                    second = created;
-                    previous = Double.MAX_VALUE;
-                }
-                final double score = v.get("ANOMALY_SCORE").asDouble();
-                assertThat(score).as("descending within %s", created).isLessThanOrEqualTo(previous);
-                previous = score;
-            }
-        }
+    private static void assertOrderedPerPartition(final List<ConsumerRecord<String, byte[]>> all) {
+        final OrderChecker checker = new OrderChecker();
+        all.forEach(r -> checker.accept(r.partition(), r.value(), r.headers()));
+        final OrderChecker.Report report = checker.report();
+        System.err.println("FailoverIT order: " + report);
+        assertThat(report.ordered()).as("ordered: %s", report).isTrue();
     }
 }

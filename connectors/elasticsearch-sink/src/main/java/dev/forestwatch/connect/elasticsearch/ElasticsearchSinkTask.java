@@ -49,7 +49,8 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
         this.documents = new DocumentBuilder(config.index(), config.rotation(), config.dataStream(),
                 config.idField(), config.idHeader(), config.idFromKey());
         final IndexTemplate template = config.templateEnabled()
-                ? new IndexTemplate(transport, config.index(), config.replicas(), config.dataStream()) : null;
+                ? new IndexTemplate(transport, config.index(), config.replicas(), config.refreshInterval(),
+                        config.dataStream()) : null;
         startWriting(new BatchingWriter.Limits(config.batchMaxRecords(), config.batchMaxBytes(), config.linger(),
                 config.maxInFlight(), config.bufferMaxRecords(), config.bufferMaxBytes()),
                 new BulkSender(transport, template, new Backoff(config.retryBackoffMs(), config.retryBackoffMaxMs()),

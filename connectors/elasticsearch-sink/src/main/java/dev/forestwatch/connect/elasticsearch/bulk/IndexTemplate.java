@@ -13,25 +13,30 @@ public final class IndexTemplate {
     private final BulkTransport transport;
     private final String index;
     private final int replicas;
+    private final String refreshInterval;
     private final boolean dataStream;
     private volatile boolean installed;
 
+    /** @param refreshInterval the indices' refresh_interval, e.g. "250ms"; empty for the server's default (1s) */
     public IndexTemplate(final BulkTransport transport, final String index, final int replicas,
-            final boolean dataStream) {
+            final String refreshInterval, final boolean dataStream) {
         this.transport = transport;
         this.index = index;
         this.replicas = replicas;
+        this.refreshInterval = refreshInterval == null ? "" : refreshInterval;
         this.dataStream = dataStream;
     }
 
     public String body() {
         return "{\"index_patterns\":[\"" + index + "\",\"" + index + "-*\"],\"priority\":200,"
                 + (dataStream ? "\"data_stream\":{}," : "")
-                + "\"template\":{\"settings\":{\"number_of_replicas\":" + replicas + "},"
+                + "\"template\":{\"settings\":{\"number_of_replicas\":" + replicas
+                + (refreshInterval.isEmpty() ? "" : ",\"refresh_interval\":\"" + refreshInterval + "\"") + "},"
                 + "\"mappings\":{\"properties\":{"
                 + "\"@timestamp\":{\"type\":\"date\"},"
                 + "\"ANOMALY_SCORE\":{\"type\":\"double\"},\"ANOMALY_GRADE\":{\"type\":\"double\"},"
-                + "\"created\":{\"type\":\"date\"},\"iotName\":{\"type\":\"keyword\"},"
+                + "\"created\":{\"type\":\"date\"},\"APPROXIMATE_ARRIVAL_TIME\":{\"type\":\"date\"},"
+                + "\"iotName\":{\"type\":\"keyword\"},"
                 + "\"iotValue\":{\"type\":\"double\"},\"isAnomaly\":{\"type\":\"boolean\"},"
                 + "\"recordId\":{\"type\":\"keyword\"}}}},"
                 + "\"_meta\":{\"created_by\":\"forestwatch elasticsearch sink\"}}";

@@ -42,7 +42,7 @@ class BulkSenderTest {
     }
 
     private BulkSender sender(final ScriptedTransport t, final Choices.OnMalformed onMalformed, final long retryMs) {
-        return new BulkSender(t, new IndexTemplate(t, "anomalydata", 0, false), new Backoff(10, 100), retryMs,
+        return new BulkSender(t, new IndexTemplate(t, "anomalydata", 0, "", false), new Backoff(10, 100), retryMs,
                 onMalformed, null, sleeps::add, stats);
     }
 
