@@ -1,24 +1,23 @@
 #!/usr/bin/env bash
-# One-shot setup for docker-compose.yml (service `init`). It uses the apache/kafka image so kafka-topics.sh is
-# at hand. In order:
+# One-shot setup for docker-compose.yml (service `init`). It runs in the image of config/compose/init.Dockerfile,
+# which has kafka-topics.sh, curl and jq, so nothing is installed at run time. In order:
 #   1. the Kafka topics of config/streams-app.properties and config/*.json (DockerComposeFileTest checks the
 #      list below against those files),
 #   2. the seed's Kinesis stream in LocalStack, which the sensors write and the Kinesis source reads. The KCL
 #      creates its own lease table in LocalStack's DynamoDB.
 #   3. a Firehose delivery stream to an S3 bucket in LocalStack, for the Firehose sink (FIREHOSE_SINK=true),
 #   4. the connectors: config/<name>.json PUT to Connect's REST API, with the compose-network endpoints in
-#      place of the files' localhost ones, plus LocalStack's fake keys,
-#   5. the Kibana data view, Discover search and chart in config/kibana/forestwatch.ndjson.
-# Every step is idempotent, so `docker compose run --rm init` can run it again. The script stops at the first
-# failure with the reason, so the services that wait for init (streams app, sensors) never start against a
-# half-built pipeline.
+#      place of the files' localhost ones, plus LocalStack's fake keys.
+# The Kibana saved objects are not here but in kibana-import.sh (service `kibana-setup`), so that Kibana never
+# holds up the pipeline. Every step is idempotent, so `docker compose run --rm init` can run it again (LocalStack
+# forgets its streams when it restarts). The script stops at the first failure with the reason, so the services
+# that wait for init (streams app, sensors) never start against a half-built pipeline.
 set -euo pipefail
 
 : "${KAFKA_BOOTSTRAP:=kafka:9092}"
 : "${CONNECT_URL:=http://connect:8083}"
 : "${LOCALSTACK_URL:=http://localstack:4566}"
 : "${ELASTICSEARCH_URL:=http://elasticsearch:9200}"
-: "${KIBANA_URL:=http://kibana:5601}"
 : "${AWS_REGION:=us-east-1}"
 # LocalStack accepts any keys. These are not secrets.
 : "${AWS_ACCESS_KEY_ID:=test}"
@@ -48,23 +47,9 @@ CONNECTORS=(
 
 KINESIS_SHARDS=1                          # the seed: "For Number of shards, type 1"
 FIREHOSE_BUCKET=forestwatch-processed     # S3 destination of the delivery stream in LocalStack
-KIBANA_OBJECTS="$CONFIG_DIR/kibana/forestwatch.ndjson"
 
 log() { printf '[init] %s\n' "$*"; }
 die() { printf '[init] FAILED: %s\n' "$*" >&2; exit 1; }
-
-# The apache/kafka image has bash and the Kafka tools but neither curl nor jq. Install them from the Alpine
-# mirror the first time; an image that already has them skips this.
-need_tools() {
-  local missing=()
-  command -v curl >/dev/null || missing+=(curl)
-  command -v jq >/dev/null || missing+=(jq)
-  if ((${#missing[@]})); then
-    log "installing ${missing[*]}"
-    apk add --no-cache --quiet "${missing[@]}" \
-      || die "could not install ${missing[*]} with apk (the init container needs the Alpine package mirror)"
-  fi
-}
 
 # wait_until DESCRIPTION COMMAND...: run COMMAND every 2 s until it succeeds, for at most WAIT_SECONDS.
 wait_until() {
@@ -165,7 +150,8 @@ create_firehose_stream() {
   aws_json firehose Firehose_20150804.DescribeDeliveryStream "$(jq -nc --arg s "$stream" '{DeliveryStreamName: $s}')" \
     || die "LocalStack not reachable at $LOCALSTACK_URL"
   if [[ $HTTP_STATUS != 200 ]]; then
-    # The seed's delivery settings: 1 MB or 60 s buffers. LocalStack ignores the role; AWS needs a real one.
+    # The seed's delivery settings: 1 MB or 60 s buffers. LocalStack's Firehose assumes this role through STS
+    # (hence sts in the compose file's SERVICES) without checking that it exists; AWS needs a real one.
     body=$(jq -nc --arg s "$stream" --arg b "arn:aws:s3:::$FIREHOSE_BUCKET" '{
         DeliveryStreamName: $s, DeliveryStreamType: "DirectPut",
         ExtendedS3DestinationConfiguration: {
@@ -230,28 +216,11 @@ register_connector() {
   log "connector $name: RUNNING with $(jq '.tasks | length' <<<"$HTTP_BODY") task(s)"
 }
 
-# --------------------------------------------------------------------------------------------------- Kibana
 elasticsearch_up() { http GET "$ELASTICSEARCH_URL/_cluster/health" && [[ $HTTP_STATUS == 200 ]]; }
 
-# "degraded" too: a plugin such as the task manager can stay degraded on a small machine, and the saved objects
-# API works all the same.
-kibana_available() {
-  http GET "$KIBANA_URL/api/status" && [[ $HTTP_STATUS == 200 ]] \
-    && jq -e '.status.overall.level == "available" or .status.overall.level == "degraded"' <<<"$HTTP_BODY"
-}
-
-import_kibana_objects() {
-  [[ -f $KIBANA_OBJECTS ]] || die "$KIBANA_OBJECTS not found"
-  # overwrite=true: a second run replaces the objects instead of reporting conflicts.
-  http POST "$KIBANA_URL/api/saved_objects/_import?overwrite=true" -H 'kbn-xsrf: forestwatch-init' \
-    --form "file=@$KIBANA_OBJECTS" || die "Kibana not reachable at $KIBANA_URL"
-  [[ $HTTP_STATUS == 200 ]] && jq -e '.success == true' <<<"$HTTP_BODY" >/dev/null \
-    || die "Kibana import of $KIBANA_OBJECTS: HTTP $HTTP_STATUS $HTTP_BODY"
-  log "Kibana: $(jq -r '.successCount' <<<"$HTTP_BODY") saved objects imported (data view anomalydata)"
-}
-
 main() {
-  need_tools
+  command -v curl >/dev/null && command -v jq >/dev/null \
+    || die "curl and jq missing: run this in the image of config/compose/init.Dockerfile (docker compose build init)"
   wait_until "Kafka at $KAFKA_BOOTSTRAP" kafka_up
   create_topics
 
@@ -271,9 +240,7 @@ main() {
     register_connector "$file"
   done
 
-  wait_until "Kibana at $KIBANA_URL" kibana_available
-  import_kibana_objects
-  log "done: Kibana http://localhost:5601 (Discover, data view anomalydata), Connect http://localhost:8083/connectors"
+  log "done: Connect http://localhost:8083/connectors; the Kibana objects are kibana-setup's (docker compose logs kibana-setup)"
 }
 
 main "$@"

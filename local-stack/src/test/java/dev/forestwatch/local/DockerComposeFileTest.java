@@ -52,8 +52,23 @@ class DockerComposeFileTest {
     private static final Path REPO = Path.of("..");
     private static final Path CONFIG = REPO.resolve("config");
     private static final Path INIT_SCRIPT = CONFIG.resolve("compose/init.sh");
-    /** The one-shot service: it runs to completion, so it has no healthcheck and does not restart. */
+    /** The one-shot setup service: it runs to completion, so it has no healthcheck and does not restart. */
     private static final String ONE_SHOT = "init";
+    /** The one-shot that imports the Kibana saved objects, apart from the pipeline's setup. */
+    private static final String KIBANA_SETUP = "kibana-setup";
+    private static final Set<String> ONE_SHOTS = Set.of(ONE_SHOT, KIBANA_SETUP);
+    /** Services that run a JVM, and so need an explicit heap (the JVM's default is a quarter of the Docker VM). */
+    private static final Set<String> JVM_SERVICES = Set.of(
+            "kafka", "connect", "streams-app", "sensors", "elasticsearch", ONE_SHOT);
+    /** The AWS services the connectors, the sensors and init use in LocalStack; sts for Firehose's role. */
+    private static final List<String> LOCALSTACK_SERVICES = List.of(
+            "kinesis", "dynamodb", "cloudwatch", "firehose", "s3", "sts");
+    /** Commands that install packages: at container run time they need a mirror and float on its versions. */
+    private static final Pattern PACKAGE_INSTALL = Pattern.compile(
+            "\\b(apk\\s+add|apt-get\\s+install|apt\\s+install|yum\\s+install|dnf\\s+install|microdnf\\s+install"
+                    + "|pip3?\\s+install|npm\\s+(install|ci))\\b");
+    private static final Pattern HEAP = Pattern.compile("-Xmx(\\d+)([kKmMgG])");
+    private static final Pattern MEMORY = Pattern.compile("(\\d+)([kmg]?)b?", Pattern.CASE_INSENSITIVE);
     /** Host port per service, as the README and the init script's messages tell users. */
     private static final Map<String, Integer> PUBLISHED = Map.of(
             "kafka", 9092, "connect", 8083, "elasticsearch", 9200, "kibana", 5601, "localstack", 4566);
@@ -76,7 +91,7 @@ class DockerComposeFileTest {
         Map<String, String> tags = new TreeMap<>();
         for (String name : serviceNames()) {
             String image = services.path(name).path("image").asText("");
-            assertThat(image).as("service %s has no image (this file builds nothing; it runs Maven's output)", name)
+            assertThat(image).as("service %s has no image (a built service names its local tag)", name)
                     .isNotBlank();
             String withoutDigest = image.split("@", 2)[0];
             int colon = withoutDigest.lastIndexOf(':');
@@ -99,7 +114,17 @@ class DockerComposeFileTest {
                 .containsEntry("connect", "apache/kafka:" + kafkaVersion);
         assertThat(tags).as("Elasticsearch and Kibana at the same version, the one the sink is tested against")
                 .containsEntry("elasticsearch", "docker.elastic.co/elasticsearch/elasticsearch:" + esVersion)
-                .containsEntry("kibana", "docker.elastic.co/kibana/kibana:" + esVersion);
+                .containsEntry("kibana", "docker.elastic.co/kibana/kibana:" + esVersion)
+                .containsEntry(KIBANA_SETUP, "docker.elastic.co/kibana/kibana:" + esVersion);
+
+        Set<String> bases = new TreeSet<>();
+        for (String from : dockerfileFroms(initDockerfile())) {
+            assertThat(from).as("config/compose/init.Dockerfile: FROM %s must name a version tag", from)
+                    .matches("[^:@\\s]+[:@][^\\s]*\\d+\\.\\d+[^\\s]*").doesNotContain(":latest");
+            bases.add(from);
+        }
+        assertThat(bases).as("init's image takes the Kafka tools from the broker's image and runs on the JRE image "
+                + "the streams app uses").containsExactlyInAnyOrder(tags.get("kafka"), tags.get("streams-app"));
     }
 
     @Test
@@ -107,7 +132,7 @@ class DockerComposeFileTest {
         assertThat(serviceNames()).as("the one-shot service").contains(ONE_SHOT);
         for (String name : serviceNames()) {
             JsonNode service = services.path(name);
-            if (name.equals(ONE_SHOT)) {
+            if (ONE_SHOTS.contains(name)) {
                 assertThat(service.path("restart").asText("no"))
                         .as("the one-shot %s must not restart: depends_on waits for it to complete", name)
                         .isEqualTo("no");
@@ -142,9 +167,10 @@ class DockerComposeFileTest {
                     case "service_healthy" -> assertThat(args(services.path(target).path("healthcheck").path("test")))
                             .as("service %s waits for %s to be healthy, but %s has no healthcheck", name, target, target)
                             .isNotEmpty();
-                    case "service_completed_successfully" -> assertThat(target)
-                            .as("service %s waits for %s to complete, but only %s is a one-shot", name, target, ONE_SHOT)
-                            .isEqualTo(ONE_SHOT);
+                    case "service_completed_successfully" -> assertThat(ONE_SHOTS)
+                            .as("service %s waits for %s to complete, but only %s are one-shots", name, target,
+                                    ONE_SHOTS)
+                            .contains(target);
                     default -> fail("service %s depends on %s with condition '%s'; use service_healthy or "
                             + "service_completed_successfully", name, target, condition);
                 }
@@ -363,7 +389,10 @@ class DockerComposeFileTest {
     @Test
     void kibanaObjectsAreNdjsonWithTheAnomalydataDataView() throws IOException {
         Path file = CONFIG.resolve("kibana/forestwatch.ndjson");
-        assertThat(initScript).as("init imports the Kibana objects").contains("kibana/forestwatch.ndjson");
+        JsonNode setup = services.path(KIBANA_SETUP);
+        assertThat(hostPath(setup, environment(setup).get("KIBANA_OBJECTS")))
+                .as("%s imports config/kibana/forestwatch.ndjson (KIBANA_OBJECTS)", KIBANA_SETUP)
+                .isEqualTo(norm("./config/kibana/forestwatch.ndjson"));
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
@@ -432,7 +461,295 @@ class DockerComposeFileTest {
         }
     }
 
+    @Test
+    void localStackRunsStsForFirehoseAndReportsHealthyOnlyWithEveryServiceUp() {
+        JsonNode localstack = services.path("localstack");
+        List<String> enabled = Arrays.stream(environment(localstack).getOrDefault("SERVICES", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        assertThat(enabled).as("LocalStack SERVICES: Firehose assumes its delivery role through STS before it writes "
+                + "to S3, and a service left out of SERVICES is refused").containsAll(LOCALSTACK_SERVICES);
+        String healthcheck = String.join(" ", args(localstack.path("healthcheck").path("test")));
+        for (String service : LOCALSTACK_SERVICES) {
+            assertThat(healthcheck).as("the LocalStack healthcheck waits for %s", service)
+                    .contains("'" + service + "'");
+        }
+    }
+
+    @Test
+    void nothingIsInstalledWhenAContainerRuns() throws IOException {
+        for (String name : serviceNames()) {
+            JsonNode service = services.path(name);
+            String run = String.join(" ", args(service.path("entrypoint"))) + " "
+                    + String.join(" ", args(service.path("command"))) + " "
+                    + String.join(" ", args(service.path("healthcheck").path("test")));
+            assertThat(PACKAGE_INSTALL.matcher(run).find()).as("service %s installs packages at run time: %s", name, run)
+                    .isFalse();
+            assertThat(service.path("user").asText("")).as("service %s runs as root (to install packages?)", name)
+                    .isNotIn("root", "0", "0:0");
+        }
+        try (Stream<Path> files = Files.list(CONFIG.resolve("compose"))) {
+            for (Path script : files.filter(p -> p.toString().endsWith(".sh")).toList()) {
+                Matcher install = PACKAGE_INSTALL.matcher(withoutComments(Files.readString(script)));
+                assertThat(install.find()).as("config/compose/%s installs packages at run time (%s); put them in "
+                        + "config/compose/init.Dockerfile", script.getFileName(), install.find(0) ? install.group() : "")
+                        .isFalse();
+            }
+        }
+
+        JsonNode build = services.path(ONE_SHOT).path("build");
+        assertThat(build.isObject()).as("%s is built from a Dockerfile (build: context + dockerfile)", ONE_SHOT).isTrue();
+        assertThat(REPO.resolve(build.path("context").asText()).resolve(build.path("dockerfile").asText()).normalize())
+                .as("%s's Dockerfile", ONE_SHOT).isEqualTo(initDockerfile().normalize());
+        String dockerfile = withoutComments(Files.readString(initDockerfile(), StandardCharsets.UTF_8))
+                .replace("\\\n", " ");
+        for (String line : dockerfile.split("\n")) {
+            Matcher install = Pattern.compile("(apt-get|apt|apk)\\s+(install|add)\\s+(.*?)(;|&&|$)").matcher(line);
+            while (install.find()) {
+                List<String> packages = Arrays.stream(install.group(3).trim().split("\\s+"))
+                        .filter(a -> !a.isEmpty() && !a.startsWith("-")).toList();
+                assertThat(packages).as("init.Dockerfile installs packages").isNotEmpty();
+                assertThat(packages).as("init.Dockerfile: every package pinned as name=version")
+                        .allMatch(a -> a.matches("[a-z0-9.+-]+=[0-9][^=\\s]*"));
+            }
+        }
+    }
+
+    @Test
+    void kibanaSavedObjectsAreImportedApartFromThePipeline() throws IOException {
+        JsonNode setup = services.path(KIBANA_SETUP);
+        assertThat(setup.isObject()).as("a %s service imports the Kibana saved objects", KIBANA_SETUP).isTrue();
+        assertThat(setup.path("depends_on").path("kibana").path("condition").asText())
+                .as("%s waits for Kibana to be healthy", KIBANA_SETUP).isEqualTo("service_healthy");
+        assertThat(hostPath(setup, args(setup.path("entrypoint")).get(1)))
+                .as("%s runs config/compose/kibana-import.sh", KIBANA_SETUP)
+                .isEqualTo(norm("./config/compose/kibana-import.sh"));
+        for (String name : serviceNames()) {
+            if (name.equals("kibana") || name.equals(KIBANA_SETUP)) {
+                continue;
+            }
+            assertThat(dependencies(name)).as("service %s (transitively) waits for Kibana or its saved objects, so a "
+                    + "Kibana problem would stop it", name).doesNotContain("kibana", KIBANA_SETUP);
+        }
+        assertThat(withoutComments(initScript)).as("init.sh does not talk to Kibana")
+                .doesNotContain("KIBANA_URL", "saved_objects", "kibana:5601");
+        assertThat(environment(services.path(ONE_SHOT))).as("init's environment").doesNotContainKey("KIBANA_URL");
+    }
+
+    @Test
+    void everyJvmHasAHeapCapBelowItsServiceMemoryLimit() {
+        long total = 0;
+        for (String name : serviceNames()) {
+            JsonNode service = services.path(name);
+            String limit = service.path("mem_limit").asText("");
+            assertThat(limit).as("service %s has no mem_limit", name).isNotBlank();
+            long limitBytes = bytes(limit);
+            if (!ONE_SHOTS.contains(name)) {
+                total += limitBytes;
+            }
+            List<String> command = args(service.path("command"));
+            String image = service.path("image").asText("");
+            boolean jvm = (!command.isEmpty() && command.get(0).equals("java")) || image.startsWith("apache/kafka")
+                    || image.contains("temurin") || image.contains("elasticsearch/elasticsearch")
+                    || !service.path("build").isMissingNode();
+            assertThat(JVM_SERVICES.contains(name)).as("service %s runs a JVM: %s", name, jvm).isEqualTo(jvm);
+            if (!jvm) {
+                continue;
+            }
+            List<String> sources = new ArrayList<>(command);
+            Map<String, String> env = environment(service);
+            for (String key : List.of("KAFKA_HEAP_OPTS", "ES_JAVA_OPTS", "JAVA_TOOL_OPTIONS")) {
+                if (env.containsKey(key)) {
+                    sources.add(env.get(key));
+                }
+            }
+            Matcher heap = HEAP.matcher(String.join(" ", sources));
+            assertThat(heap.find()).as("service %s runs a JVM without -Xmx (in its command, KAFKA_HEAP_OPTS or "
+                    + "ES_JAVA_OPTS): it would take a quarter of the Docker VM", name).isTrue();
+            long heapBytes = bytes(heap.group(1) + heap.group(2));
+            assertThat(heapBytes).as("service %s: heap %s leaves room under mem_limit %s for metaspace, threads and "
+                    + "direct buffers", name, heap.group(), limit).isLessThanOrEqualTo(limitBytes * 3 / 4);
+        }
+        String documented = String.format(java.util.Locale.ROOT, "%.2f GB", total / (double) (1L << 30));
+        assertThat(header()).as("the compose file's header gives the long-running services' mem_limit total")
+                .contains(documented);
+        assertThat(dockerSection()).as("README's Docker section gives the mem_limit total").contains(documented);
+    }
+
+    @Test
+    void bindMountsCarryTheSharedSelinuxLabel() {
+        for (String name : serviceNames()) {
+            for (String volume : shortVolumes(services.path(name))) {
+                String[] parts = volume.split(":");
+                if (!(parts[0].startsWith(".") || parts[0].startsWith("/"))) {
+                    continue;
+                }
+                List<String> options = parts.length > 2 ? Arrays.asList(parts[2].split(",")) : List.of();
+                assertThat(options).as("service %s mounts %s without z: on SELinux hosts the container cannot read it",
+                        name, volume).contains("z");
+            }
+        }
+    }
+
+    @Test
+    void gitKeepsTheShellScriptsLfOnEveryCheckout() throws IOException {
+        Path attributes = REPO.resolve(".gitattributes");
+        assertThat(attributes).as(".gitattributes").isRegularFile();
+        List<String[]> rules = Files.readAllLines(attributes, StandardCharsets.UTF_8).stream()
+                .map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).map(l -> l.split("\\s+"))
+                .toList();
+        List<Path> scripts = new ArrayList<>();
+        try (Stream<Path> files = Files.list(CONFIG.resolve("compose"))) {
+            files.filter(p -> p.toString().endsWith(".sh") || p.toString().endsWith("Dockerfile")).forEach(scripts::add);
+        }
+        scripts.add(REPO.resolve("forestwatch"));
+        for (Path script : scripts) {
+            String relative = REPO.relativize(script).toString().replace('\\', '/');
+            String eol = null;
+            for (String[] rule : rules) {
+                String pattern = rule[0];
+                boolean matches = pattern.startsWith("/")
+                        ? relative.equals(pattern.substring(1))
+                        : java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern)
+                                .matches(script.getFileName());
+                if (matches) {
+                    for (String attribute : rule) {
+                        if (attribute.startsWith("eol=")) {
+                            eol = attribute; // later lines win, as in git
+                        }
+                    }
+                }
+            }
+            assertThat(eol).as(".gitattributes: %s must be checked out with eol=lf (a CRLF script fails in bash)",
+                    relative).isEqualTo("eol=lf");
+            assertThat(Files.readString(script)).as("%s has CRLF line ends", relative).doesNotContain("\r");
+        }
+    }
+
+    @Test
+    void composeUsersHaveAMavenOnlyBuild() throws Exception {
+        Document pom = xml(REPO.resolve("local-stack/pom.xml"));
+        String property = "forestwatch.servers.skip";
+        assertThat(text(pom, "/project/profiles/profile[id='compose']/properties/" + property))
+                .as("local-stack/pom.xml: profile compose sets %s", property).isEqualTo("true");
+        assertThat(text(pom, "//plugin[artifactId='maven-dependency-plugin']//execution[id='unpack-elasticsearch']"
+                + "/configuration/skip")).as("the Elasticsearch zip is skipped under -Pcompose")
+                .isEqualTo("${" + property + "}");
+        assertThat(text(pom, "//plugin[artifactId='exec-maven-plugin']//execution[id='npm-ci-emulators']"
+                + "/configuration/skip")).as("the emulators' npm ci is skipped under -Pcompose")
+                .isEqualTo("${" + property + "}");
+        String command = "mvn -B -q package -DskipTests -Pcompose";
+        assertThat(header()).as("the compose file's header names the Maven-only build").contains(command);
+        assertThat(dockerSection()).as("README's Docker section names the Maven-only build").contains(command);
+    }
+
+    @Test
+    void readmeDockerSectionSaysWhatToOpenWhereTheDeadLettersAreAndHowToStop() {
+        String section = dockerSection();
+        assertThat(section).as("README's Docker section").contains("http://localhost:5601", "docker compose down",
+                "docker compose down -v", "docker compose run --rm init", "kibana-setup", "Docker Desktop");
+        for (String entry : quotedArrayEntries(initScript, "TOPICS")) {
+            String topic = entry.split(":", 2)[0];
+            if (topic.endsWith("-dlq")) {
+                assertThat(section).as("README's Docker section shows how to read the dead-letter topic %s", topic)
+                        .contains(topic);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Every service a service waits for, directly or through the services it waits for. */
+    private static Set<String> dependencies(String name) {
+        Set<String> seen = new TreeSet<>();
+        List<String> todo = new ArrayList<>(List.of(name));
+        while (!todo.isEmpty()) {
+            services.path(todo.remove(0)).path("depends_on").fieldNames().forEachRemaining(d -> {
+                if (seen.add(d)) {
+                    todo.add(d);
+                }
+            });
+        }
+        return seen;
+    }
+
+    /** "512m", "1g", "1536m" (compose byte values) in bytes. */
+    private static long bytes(String value) {
+        Matcher m = MEMORY.matcher(value.trim());
+        assertThat(m.matches()).as("memory value '%s'", value).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> n << 10;
+            case "m" -> n << 20;
+            case "g" -> n << 30;
+            default -> n;
+        };
+    }
+
+    private static List<String> shortVolumes(JsonNode service) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : service.path("volumes")) {
+            assertThat(v.isTextual()).as("volumes use the short HOST:CONTAINER:OPTIONS form: %s", v).isTrue();
+            out.add(v.asText());
+        }
+        return out;
+    }
+
+    private static Path initDockerfile() {
+        return CONFIG.resolve("compose/init.Dockerfile");
+    }
+
+    /** The images of a Dockerfile's FROM lines, stage names dropped, references to earlier stages skipped. */
+    private static List<String> dockerfileFroms(Path dockerfile) throws IOException {
+        List<String> out = new ArrayList<>();
+        Set<String> stages = new HashSet<>();
+        for (String line : Files.readAllLines(dockerfile, StandardCharsets.UTF_8)) {
+            String[] words = line.trim().split("\\s+");
+            if (words.length >= 2 && words[0].equalsIgnoreCase("FROM")) {
+                int i = words[1].startsWith("--platform") ? 2 : 1;
+                if (!stages.contains(words[i])) {
+                    out.add(words[i]);
+                }
+                if (words.length > i + 2 && words[i + 1].equalsIgnoreCase("AS")) {
+                    stages.add(words[i + 2]);
+                }
+            }
+        }
+        assertThat(out).as("%s has FROM lines", dockerfile).isNotEmpty();
+        return out;
+    }
+
+    private static String withoutComments(String script) {
+        return script.replaceAll("(?m)^\\s*#.*$", "");
+    }
+
+    /** The comment block at the top of docker-compose.yml. */
+    private static String header() {
+        try {
+            StringBuilder out = new StringBuilder();
+            for (String line : Files.readAllLines(REPO.resolve("docker-compose.yml"), StandardCharsets.UTF_8)) {
+                if (!line.startsWith("#")) {
+                    break;
+                }
+                out.append(line.substring(1).trim()).append(' ');
+            }
+            return out.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** README's "### With Docker" section, up to the next heading of the same or a higher level. */
+    private static String dockerSection() {
+        try {
+            String readme = Files.readString(REPO.resolve("README.md"), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("(?ms)^### With Docker\\s*$(.*?)(?=^#{1,3} )").matcher(readme);
+            assertThat(m.find()).as("README.md has a '### With Docker' section").isTrue();
+            return m.group(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
 
     private static Set<String> serviceNames() {
         Set<String> names = new TreeSet<>();
