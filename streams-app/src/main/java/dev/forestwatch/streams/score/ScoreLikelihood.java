@@ -7,28 +7,37 @@ import java.nio.ByteBuffer;
  * earlier scores. The forest's raw score has no common scale across sensors (a noisy sensor scores high all the
  * time); its tail probability under the sensor's recent distribution of scores has one.
  *
- * <p>Per record: the mean of the last {@link #SHORT} scores is compared with an exponentially weighted mean and
- * variance of that same short mean over about {@link #MEMORY} records (a plain average while fewer have been seen),
- * learned only from earlier records. The upper tail probability p of a normal with those moments gives
- * {@code likelihood = -log10(p) / 10}, capped to [0, 1]: 0.5 means as unusual as 1 in 100,000. After an alarm
- * (likelihood at least {@link #ALARM}) the output is damped for {@link #QUIET} records unless it exceeds the alarm
- * that started the episode, so one event raises one alarm rather than a burst. All state is a few numbers, saved
- * with the forest, so a restored model continues exactly.
+ * <p>Per record, two channels, each compared with an exponentially weighted mean and variance of itself over about
+ * {@link #MEMORY} records (a plain average while fewer have been seen), learned only from earlier records:
+ * <ul>
+ *   <li>sustained: the mean of the last {@link #SHORT} scores; its upper tail probability p under a normal with
+ *       those moments gives {@code -log10(p) / 10} (0.5 means as unusual as 1 in 100,000). After an alarm (at least
+ *       {@link #ALARM}) this channel is damped by {@link #DAMP} for {@link #QUIET} records unless it exceeds the
+ *       alarm that started the episode, so that one event raises one alarm rather than a burst;</li>
+ *   <li>point: the record's own score, scaled {@code -log10(p) / 20} (0.5 needs 1 in 10^10), never damped, so a
+ *       single reading far outside anything recent is always reported.</li>
+ * </ul>
+ * The likelihood is the larger of the two, capped to [0, 1]. All state is a few numbers, saved with the forest, so a
+ * restored model continues exactly.
  */
 final class ScoreLikelihood {
 
     static final double ALARM = 0.5;
-    static final int SHORT = Integer.getInteger("fw.short", 10);
-    static final double MEMORY = Double.parseDouble(System.getProperty("fw.memory", "2000"));
-    static final int WARMUP = Integer.getInteger("fw.warmup", 150);
-    static final int QUIET = Integer.getInteger("fw.quiet", 300);
-    static final double DAMP = Double.parseDouble(System.getProperty("fw.damp", "0.5"));
-    static final double MIN_STD = Double.parseDouble(System.getProperty("fw.minstd", "0.05"));
+    static final int SHORT = 20;
+    static final double MEMORY = 8000;
+    /** Scores (after the forest's own warm-up) learned before a likelihood other than 0 is given. */
+    static final int WARMUP = 150;
+    static final int QUIET = 1000;
+    static final double DAMP = 0.3;
+    /** Floor of the standard deviations, in forest score units: a flat series' tiny spread is not a scale. */
+    static final double MIN_STD = 0.05;
 
     private final double[] recent = new double[SHORT];
     private long seen;
     private double mean;
     private double variance;
+    private double pointMean;
+    private double pointVariance;
     private int quietLeft;
     private double episodePeak;
 
@@ -45,20 +54,21 @@ final class ScoreLikelihood {
             sum += recent[i];
         }
         final double avg = sum / n;
-        double likelihood = 0.0;
+        double sustained = 0.0;
+        double point = 0.0;
         if (seen > WARMUP) {
-            final double std = Math.max(Math.sqrt(variance), MIN_STD);
-            likelihood = logScale(upperTail((avg - mean) / std));
+            sustained = logScale(upperTail((avg - mean) / Math.max(Math.sqrt(variance), MIN_STD)), 10.0);
+            point = logScale(upperTail((forestScore - pointMean) / Math.max(Math.sqrt(pointVariance), MIN_STD)),
+                    20.0);
         }
-        learn(avg);
-        return damp(likelihood);
-    }
-
-    private void learn(final double x) {
         final double alpha = Math.max(1.0 / seen, 1.0 / MEMORY);
-        final double delta = x - mean;
+        double delta = avg - mean;
         mean += alpha * delta;
         variance = (1 - alpha) * (variance + alpha * delta * delta);
+        delta = forestScore - pointMean;
+        pointMean += alpha * delta;
+        pointVariance = (1 - alpha) * (pointVariance + alpha * delta * delta);
+        return Math.max(damp(sustained), point);
     }
 
     private double damp(final double likelihood) {
@@ -80,12 +90,12 @@ final class ScoreLikelihood {
         return 0.5 * erfc(z / Math.sqrt(2.0));
     }
 
-    /** -log10(p) / 10, in [0, 1]. */
-    static double logScale(final double p) {
+    /** -log10(p) / decades, in [0, 1]. */
+    static double logScale(final double p, final double decades) {
         if (!(p > 0)) {
             return 1.0;
         }
-        return Math.max(0.0, Math.min(1.0, -Math.log10(p) / 10.0));
+        return Math.max(0.0, Math.min(1.0, -Math.log10(p) / decades));
     }
 
     /** Complementary error function, Chebyshev fit with fractional error below 1.2e-7 everywhere. */
@@ -99,7 +109,7 @@ final class ScoreLikelihood {
     }
 
     int encodedSize() {
-        return 4 + 8 * recent.length + 8 + 8 + 8 + 4 + 8;
+        return 4 + 8 * recent.length + 8 + 4 * 8 + 4 + 8;
     }
 
     void write(final ByteBuffer buf) {
@@ -107,7 +117,8 @@ final class ScoreLikelihood {
         for (final double r : recent) {
             buf.putDouble(r);
         }
-        buf.putLong(seen).putDouble(mean).putDouble(variance).putInt(quietLeft).putDouble(episodePeak);
+        buf.putLong(seen).putDouble(mean).putDouble(variance).putDouble(pointMean).putDouble(pointVariance)
+                .putInt(quietLeft).putDouble(episodePeak);
     }
 
     static ScoreLikelihood read(final ByteBuffer buf) {
@@ -122,6 +133,8 @@ final class ScoreLikelihood {
         l.seen = buf.getLong();
         l.mean = buf.getDouble();
         l.variance = buf.getDouble();
+        l.pointMean = buf.getDouble();
+        l.pointVariance = buf.getDouble();
         l.quietLeft = buf.getInt();
         l.episodePeak = buf.getDouble();
         return l;

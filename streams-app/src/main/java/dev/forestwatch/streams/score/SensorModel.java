@@ -16,13 +16,16 @@ import java.util.Arrays;
  */
 public final class SensorModel {
 
-    /** detector=forestwatch's forest: records scored as shingles, with a memory of a few thousand records. */
-    static final int FW_SHINGLE = Integer.getInteger("fw.shingle", 8);
-    static final int FW_TREES = Integer.getInteger("fw.trees", 50);
-    static final int FW_SAMPLE = Integer.getInteger("fw.sample", 256);
-    static final int FW_OUTPUT_AFTER = Integer.getInteger("fw.after", 64);
-    static final double FW_TIME_DECAY = Double.parseDouble(System.getProperty("fw.decay", "2560"));
-    static final boolean FW_NORMALIZE = Boolean.getBoolean("fw.normalize");
+    /**
+     * detector=forestwatch's forest: each point is the last 8 records (shape, not just level), 50 trees (half the
+     * service's, which keeps the shingled forest's cost near the kda preset's), and a memory of about 2,560 records
+     * (the library's default 10 x sample size) so that it follows a drifting sensor.
+     */
+    static final int FW_SHINGLE = 8;
+    static final int FW_TREES = 50;
+    static final int FW_SAMPLE = 256;
+    static final int FW_OUTPUT_AFTER = 64;
+    static final double FW_TIME_DECAY = 2560;
 
     private final ThresholdedRandomCutForest forest;
     private final String[] fields;
@@ -74,7 +77,7 @@ public final class SensorModel {
                 .timeDecay(1.0 / FW_TIME_DECAY)
                 .outputAfter(FW_OUTPUT_AFTER)
                 .randomSeed(seedFor(s.seed(), sensorId))
-                .transformMethod(FW_NORMALIZE ? TransformMethod.NORMALIZE : TransformMethod.NONE)
+                .transformMethod(TransformMethod.NONE)
                 .forestMode(ForestMode.STANDARD)
                 .build();
         return new SensorModel(forest, fields.clone(), s.explanation(), new ScoreLikelihood());
