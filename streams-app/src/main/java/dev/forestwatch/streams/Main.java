@@ -2,6 +2,9 @@ package dev.forestwatch.streams;
 
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.connect.common.ConfigReference;
+import dev.forestwatch.streams.nab.NabCorpus;
+import dev.forestwatch.streams.nab.NabEvaluation;
+import dev.forestwatch.streams.nab.NabScorer;
 import dev.forestwatch.streams.offline.OfflineScorer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +20,8 @@ import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Command line: {@code run} the streams app, {@code score} a file offline, or print the {@code config-docs}.
+ * Command line: {@code run} the streams app, {@code score} a file offline, evaluate presets on NAB
+ * ({@code eval-nab}), or print the {@code config-docs}.
  */
 public final class Main {
 
@@ -27,6 +31,9 @@ public final class Main {
             "  score       --in FILE --out FILE [--config FILE] [--set key=value]...",
             "                  score a .csv or .ndjson file offline with the same models (one sensor per file",
             "                  when the CSV has no sensor id column)",
+            "  eval-nab    --data DIR [--detectors kda,forestwatch] [--config FILE] [--set key=value]...",
+            "                  score each preset over a NAB-layout folder (data/, labels/combined_windows.json)",
+            "                  with the offline scorer and print NAB's standard / low FP / low FN scores",
             "  config-docs [--out FILE]                            write the configuration reference (Markdown)",
             "Settings: forestwatch's own (see docs/config/streams-app.md) and any Kafka Streams setting.");
 
@@ -55,6 +62,8 @@ public final class Main {
                     return new App(new AppConfig(o.settings())).runUntilStopped();
                 case "score":
                     return score(o);
+                case "eval-nab":
+                    return evalNab(o);
                 case "config-docs":
                     return configDocs(o);
                 default:
@@ -88,6 +97,40 @@ public final class Main {
         return 0;
     }
 
+    private static int evalNab(final Options o) throws IOException {
+        if (o.data == null) {
+            System.err.println("eval-nab needs --data DIR (a NAB-layout folder, e.g. ../shared/data/nab)");
+            return 2;
+        }
+        final NabCorpus corpus = NabCorpus.load(Path.of(o.data));
+        final Path kda = corpus.root().resolve("kda-rcf-results");
+        if (Files.isDirectory(kda)) {
+            final List<NabScorer.Result> check =
+                    NabEvaluation.scoreStored(corpus, kda, "randomCutForest_", "anomaly_score");
+            System.out.printf("Scorer check, KDA's published outputs (kda-rcf-results/): %.1f / %.1f / %.1f%n%n",
+                    check.get(0).normalized(), check.get(1).normalized(), check.get(2).normalized());
+        }
+        final List<NabEvaluation.Run> runs = new ArrayList<>();
+        for (final String detector : o.detectors.split(",")) {
+            final Map<String, Object> settings = o.settings();
+            settings.put(AppConfig.DETECTOR_CONFIG, detector.trim());
+            final AppConfig config = new AppConfig(settings);
+            System.err.printf("scoring %d series with detector=%s%n", corpus.series().size(), detector.trim());
+            runs.add(NabEvaluation.run(corpus, "detector=" + detector.trim(), settings, config.detector().column()));
+        }
+        System.out.printf("NAB on %d series, %d windows (normalised: 0 = never detect, 100 = perfect)%n%n",
+                corpus.series().size(), corpus.windowCount());
+        System.out.print(NabEvaluation.table(runs));
+        if (runs.size() > 1 && runs.get(0).cpuSeconds() > 0) {
+            System.out.printf("%nCPU per record relative to %s:", runs.get(0).label());
+            for (final NabEvaluation.Run r : runs.subList(1, runs.size())) {
+                System.out.printf(" %s %.2fx", r.label(), r.cpuMicrosPerRecord() / runs.get(0).cpuMicrosPerRecord());
+            }
+            System.out.println();
+        }
+        return 0;
+    }
+
     private static int configDocs(final Options o) throws IOException {
         final String md = streamsAppReference();
         if (o.out == null) {
@@ -114,6 +157,8 @@ public final class Main {
         String config;
         String in;
         String out;
+        String data;
+        String detectors = "kda,forestwatch";
         final List<String> sets = new ArrayList<>();
 
         static Options parse(final String[] args) {
@@ -135,6 +180,8 @@ public final class Main {
                     }
                     case "--in" -> o.in = v;
                     case "--out" -> o.out = v;
+                    case "--data" -> o.data = v;
+                    case "--detectors" -> o.detectors = v;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.forestwatch.streams.config;
 
+import dev.forestwatch.streams.score.Detector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,9 @@ public final class AppConfig extends AbstractConfig {
     public static final String RECORD_ID_HEADERS_DEFAULT = "kinesis.shard.id,kinesis.sequence.number,kinesis.subsequence.number";
     private static final String RECORD_ID_HEADERS_DOC = "Input headers that identify a record at its origin. When the first two are present (the Kinesis source adds shard id and sequence number), recordId is built from these headers' values, so a record re-read from Kinesis keeps its id; otherwise recordId is <topic>-<partition>-<offset> of the input record. Sinks use recordId as the document id.";
 
+    public static final String DETECTOR_CONFIG = "detector";
+    public static final String DETECTOR_DEFAULT = "kda";
+    private static final String DETECTOR_DOC = "Detector preset per sensor. kda (the default) is RANDOM_CUT_FOREST as Kinesis Data Analytics ran it: ANOMALY_SCORE as the service computed it, ANOMALY_GRADE and isAnomaly from ThresholdedRandomCutForest (anomaly.threshold.lower, anomaly.z.factor). forestwatch adds ANOMALY_LIKELIHOOD in [0,1], comparable across sensors: a shingled forest's score (its own fixed parameters; of the forest.* keys only forest.seed applies) set against the sensor's recent distribution of scores, on a log scale (0.5: as unusual as 1 in 100,000), with repeated alarms damped; isAnomaly is ANOMALY_LIKELIHOOD >= 0.5 and ANOMALY_GRADE rises from 0 there to 1 at 1.0. Its ANOMALY_SCORE is its own forest's score. Both are causal, deterministic and restored exactly. A sensor whose saved model was built by the other preset starts a new model.";
     public static final String FOREST_TREES_CONFIG = "forest.trees";
     private static final String FOREST_TREES_DOC = "Trees per forest (RANDOM_CUT_FOREST numberOfTrees).";
     public static final String FOREST_SAMPLE_SIZE_CONFIG = "forest.sample.size";
@@ -169,6 +173,9 @@ public final class AppConfig extends AbstractConfig {
                 Importance.LOW, INPUT_ARRIVAL_TIME_HEADER_DOC, GROUP_INPUT, ++order, Width.MEDIUM,
                 "Arrival time header");
         order = 0;
+        def.define(DETECTOR_CONFIG, Type.STRING, DETECTOR_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in(Detector.configNames()),
+                Importance.HIGH, DETECTOR_DOC, GROUP_FOREST, ++order, Width.SHORT, "Detector preset");
         def.define(FOREST_TREES_CONFIG, Type.INT, 100, Range.between(1, 1000), Importance.MEDIUM, FOREST_TREES_DOC,
                 GROUP_FOREST, ++order, Width.SHORT, "Trees");
         def.define(FOREST_SAMPLE_SIZE_CONFIG, Type.INT, 256, Range.between(10, 1000), Importance.MEDIUM,
@@ -280,6 +287,9 @@ public final class AppConfig extends AbstractConfig {
     public int inputMaxBytes() { return getInt(INPUT_MAX_BYTES_CONFIG); }
     public List<String> recordIdHeaders() { return getList(RECORD_ID_HEADERS_CONFIG); }
     public boolean dropReplays() { return getBoolean(DROP_REPLAYS_CONFIG); }
+    public Detector detector() {
+        return Detector.fromConfig(getString(DETECTOR_CONFIG));
+    }
     public int forestTrees() { return getInt(FOREST_TREES_CONFIG); }
     public int forestSampleSize() { return getInt(FOREST_SAMPLE_SIZE_CONFIG); }
     public long forestTimeDecay() { return getLong(FOREST_TIME_DECAY_CONFIG); }

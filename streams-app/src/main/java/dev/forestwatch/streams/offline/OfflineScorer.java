@@ -9,6 +9,7 @@ import dev.forestwatch.streams.model.Rejected;
 import dev.forestwatch.streams.model.Source;
 import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.parse.ReadingParser;
+import dev.forestwatch.streams.score.Detector;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.Score;
 import dev.forestwatch.streams.score.SensorModel;
@@ -27,7 +28,7 @@ import java.util.Map;
 /**
  * Scores a CSV or NDJSON file with the stream's own parser and models, for evaluations and backfills. A CSV
  * without the sensor id column is one sensor. Output keeps every input column and adds ANOMALY_SCORE,
- * ANOMALY_GRADE and isAnomaly; lines that cannot be scored are counted and skipped, as the stream would
+ * ANOMALY_GRADE and isAnomaly (and ANOMALY_LIKELIHOOD with detector=forestwatch); lines that cannot be scored are counted and skipped, as the stream would
  * dead-letter them.
  */
 public final class OfflineScorer {
@@ -77,6 +78,10 @@ public final class OfflineScorer {
             final boolean hasSensor = header.contains(config.sensorIdField());
             final List<String> outHeader = new ArrayList<>(header);
             outHeader.addAll(List.of(OutputRecord.ANOMALY_SCORE, OutputRecord.ANOMALY_GRADE, OutputRecord.IS_ANOMALY));
+            final boolean likelihood = settings.detector() == Detector.FORESTWATCH;
+            if (likelihood) {
+                outHeader.add(OutputRecord.ANOMALY_LIKELIHOOD);
+            }
             w.write(Csv.join(outHeader));
             w.newLine();
             String line;
@@ -100,6 +105,9 @@ public final class OfflineScorer {
                     outCells.add(Double.toString(s.score()));
                     outCells.add(Double.toString(s.grade()));
                     outCells.add(Boolean.toString(s.isAnomaly()));
+                    if (likelihood) {
+                        outCells.add(Double.toString(s.likelihood()));
+                    }
                     w.write(Csv.join(outCells));
                     w.newLine();
                 }

@@ -20,6 +20,8 @@ public final class OutputRecord {
     /** Kinesis Data Analytics' own column name for the time a record reached the stream. */
     public static final String APPROXIMATE_ARRIVAL_TIME = "APPROXIMATE_ARRIVAL_TIME";
     public static final String ANOMALY_GRADE = "ANOMALY_GRADE";
+    /** detector=forestwatch: how unusual the sensor's recent scores are, in [0, 1] on a log scale. */
+    public static final String ANOMALY_LIKELIHOOD = "ANOMALY_LIKELIHOOD";
     public static final String IS_ANOMALY = "isAnomaly";
     public static final String RECORD_ID = "recordId";
     public static final String ANOMALY_EXPLANATION = "ANOMALY_EXPLANATION";
@@ -64,6 +66,9 @@ public final class OutputRecord {
     private static void addGrade(final ObjectNode out, final String[] fields, final Score score) {
         out.put(ANOMALY_GRADE, score.grade());
         out.put(IS_ANOMALY, score.isAnomaly());
+        if (score.hasLikelihood()) {
+            out.put(ANOMALY_LIKELIHOOD, score.likelihood());
+        }
         if (score.high() != null) {
             final ObjectNode explanation = out.putObject(ANOMALY_EXPLANATION);
             for (int i = 0; i < fields.length; i++) {

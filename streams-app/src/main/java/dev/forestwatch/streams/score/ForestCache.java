@@ -326,6 +326,13 @@ public final class ForestCache {
             return new Entry(SensorModel.create(settings, sensorId, fields), 0L, 0L, lastSeen);
         }
         final ModelCodec.Snapshot snap = ModelCodec.decode(saved, settings.explanation());
+        if (snap.model().detector() != settings.detector()) {
+            // the detector setting changed: the other preset's state cannot continue this one, so start afresh
+            snapshots.delete(sensorId);
+            deleteLog(sensorId, Long.MAX_VALUE);
+            deleteAll(legacyLog(sensorId));
+            return new Entry(SensorModel.create(settings, sensorId, fields), 0L, 0L, lastSeen);
+        }
         final Entry e = new Entry(snap.model(), snap.sequence(), snap.sequence(), lastSeen);
         migrateLegacyLog(sensorId, e.sequence);
         int replayed = 0;

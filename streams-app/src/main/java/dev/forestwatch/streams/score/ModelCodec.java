@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ModelCodec {
 
+    /** Version 1: a kda model. Version 2: a detector byte and, for forestwatch, its likelihood state follow the names. */
     private static final byte VERSION = 1;
+    private static final byte VERSION_WITH_DETECTOR = 2;
     /** Most field names a snapshot holds; input.max.fields cannot exceed it. */
     public static final int MAX_FIELDS = 100;
     /** Longest field name a snapshot holds, in UTF-8 bytes (the parser's limit). */
@@ -51,10 +53,20 @@ public final class ModelCodec {
             }
             size += 2 + names[i].length;
         }
+        final ScoreLikelihood likelihood = model.likelihood();
+        if (likelihood != null) {
+            size += 1 + likelihood.encodedSize();
+        }
         final ByteBuffer buf = ByteBuffer.allocate(size + body.length);
-        buf.put(VERSION).putLong(sequence).putShort((short) names.length);
+        // a kda model keeps version 1's bytes, so snapshots written before the detector setting stay readable both ways
+        buf.put(likelihood == null ? VERSION : VERSION_WITH_DETECTOR).putLong(sequence)
+                .putShort((short) names.length);
         for (final byte[] n : names) {
             buf.putShort((short) n.length).put(n);
+        }
+        if (likelihood != null) {
+            buf.put(Detector.FORESTWATCH.code());
+            likelihood.write(buf);
         }
         return buf.put(body).array();
     }
@@ -68,9 +80,10 @@ public final class ModelCodec {
         final ByteBuffer buf = ByteBuffer.wrap(bytes);
         final long sequence;
         final String[] fields;
+        ScoreLikelihood likelihood = null;
         try {
             final byte version = buf.get();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITH_DETECTOR) {
                 throw new IllegalStateException("unknown forest snapshot version " + version);
             }
             sequence = buf.getLong();
@@ -88,12 +101,15 @@ public final class ModelCodec {
                 buf.get(n);
                 fields[i] = new String(n, StandardCharsets.UTF_8);
             }
+            if (version == VERSION_WITH_DETECTOR && Detector.ofCode(buf.get()) == Detector.FORESTWATCH) {
+                likelihood = ScoreLikelihood.read(buf);
+            }
         } catch (BufferUnderflowException e) {
             throw new IllegalStateException("damaged forest snapshot: " + bytes.length + " bytes is too short", e);
         }
         final ThresholdedRandomCutForestState state = SCHEMA.newMessage();
         ProtostuffIOUtil.mergeFrom(bytes, buf.position(), buf.remaining(), state, SCHEMA);
         final ThresholdedRandomCutForest forest = new ThresholdedRandomCutForestMapper().toModel(state);
-        return new Snapshot(new SensorModel(forest, fields, explanation), sequence);
+        return new Snapshot(new SensorModel(forest, fields, explanation, likelihood), sequence);
     }
 }

@@ -4,12 +4,20 @@ import dev.forestwatch.streams.config.AppConfig;
 
 /** The forest parameters every sensor's model is built with. Defaults equal RANDOM_CUT_FOREST's. */
 public record ModelSettings(int trees, int sampleSize, long timeDecay, int shingleSize, int outputAfter, long seed,
-        double lowerThreshold, double zFactor, boolean explanation) {
+        double lowerThreshold, double zFactor, boolean explanation, Detector detector) {
+
+    /** A kda model with these forest parameters. */
+    public ModelSettings(final int trees, final int sampleSize, final long timeDecay, final int shingleSize,
+            final int outputAfter, final long seed, final double lowerThreshold, final double zFactor,
+            final boolean explanation) {
+        this(trees, sampleSize, timeDecay, shingleSize, outputAfter, seed, lowerThreshold, zFactor, explanation,
+                Detector.KDA);
+    }
 
     public static ModelSettings from(final AppConfig c) {
         return new ModelSettings(c.forestTrees(), c.forestSampleSize(), c.forestTimeDecay(), c.forestShingleSize(),
                 c.forestOutputAfter(), c.forestSeed(), c.anomalyLowerThreshold(), c.anomalyZFactor(),
-                c.explanationEnabled());
+                c.explanationEnabled(), c.detector());
     }
 
     /** The service's defaults: 100 trees, sample 256, time decay 100000, shingle 1, zeros while warming. */
@@ -19,6 +27,11 @@ public record ModelSettings(int trees, int sampleSize, long timeDecay, int shing
 
     public ModelSettings withExplanation(final boolean on) {
         return new ModelSettings(trees, sampleSize, timeDecay, shingleSize, outputAfter, seed, lowerThreshold,
-                zFactor, on);
+                zFactor, on, detector);
+    }
+
+    public ModelSettings withDetector(final Detector d) {
+        return new ModelSettings(trees, sampleSize, timeDecay, shingleSize, outputAfter, seed, lowerThreshold,
+                zFactor, explanation, d);
     }
 }

@@ -16,17 +16,38 @@ import java.util.Arrays;
  */
 public final class SensorModel {
 
+    /**
+     * detector=forestwatch's forest: each point is the last 8 records (shape, not just level), 50 trees (half the
+     * service's, which keeps the shingled forest's cost near the kda preset's), and a memory of about 2,560 records
+     * (the library's default 10 x sample size) so that it follows a drifting sensor.
+     */
+    static final int FW_SHINGLE = 8;
+    static final int FW_TREES = 50;
+    static final int FW_SAMPLE = 256;
+    static final int FW_OUTPUT_AFTER = 64;
+    static final double FW_TIME_DECAY = 2560;
+
     private final ThresholdedRandomCutForest forest;
     private final String[] fields;
     private final boolean explanation;
+    private final ScoreLikelihood likelihood;
 
     SensorModel(final ThresholdedRandomCutForest forest, final String[] fields, final boolean explanation) {
+        this(forest, fields, explanation, null);
+    }
+
+    SensorModel(final ThresholdedRandomCutForest forest, final String[] fields, final boolean explanation,
+            final ScoreLikelihood likelihood) {
         this.forest = forest;
         this.fields = fields;
         this.explanation = explanation;
+        this.likelihood = likelihood;
     }
 
     public static SensorModel create(final ModelSettings s, final String sensorId, final String[] fields) {
+        if (s.detector() == Detector.FORESTWATCH) {
+            return createForestwatch(s, sensorId, fields);
+        }
         final int dims = fields.length;
         final ThresholdedRandomCutForest forest = ThresholdedRandomCutForest.builder()
                 .dimensions(dims * s.shingleSize())
@@ -43,6 +64,23 @@ public final class SensorModel {
                 .build();
         forest.setLowerThreshold(s.lowerThreshold());
         return new SensorModel(forest, fields.clone(), s.explanation());
+    }
+
+    private static SensorModel createForestwatch(final ModelSettings s, final String sensorId,
+            final String[] fields) {
+        final ThresholdedRandomCutForest forest = ThresholdedRandomCutForest.builder()
+                .dimensions(fields.length * FW_SHINGLE)
+                .shingleSize(FW_SHINGLE)
+                .internalShinglingEnabled(true)
+                .numberOfTrees(FW_TREES)
+                .sampleSize(FW_SAMPLE)
+                .timeDecay(1.0 / FW_TIME_DECAY)
+                .outputAfter(FW_OUTPUT_AFTER)
+                .randomSeed(seedFor(s.seed(), sensorId))
+                .transformMethod(TransformMethod.NONE)
+                .forestMode(ForestMode.STANDARD)
+                .build();
+        return new SensorModel(forest, fields.clone(), s.explanation(), new ScoreLikelihood());
     }
 
     /** A stable per-sensor seed (FNV-1a of the id mixed with the base seed), so replays and restores agree. */
@@ -78,7 +116,11 @@ public final class SensorModel {
             }
         }
         final AnomalyDescriptor d = forest.process(values, sequence);
-        return new Score(d.getRCFScore(), d.getAnomalyGrade(), high, low);
+        if (likelihood == null) {
+            return new Score(d.getRCFScore(), d.getAnomalyGrade(), high, low);
+        }
+        final double l = likelihood.update(d.getRCFScore(), forest.getForest().isOutputReady());
+        return new Score(d.getRCFScore(), l >= ScoreLikelihood.ALARM ? l : 0.0, high, low, l);
     }
 
     public String[] fields() {
@@ -87,6 +129,14 @@ public final class SensorModel {
 
     public boolean acceptsFields(final String[] other) {
         return Arrays.equals(fields, other);
+    }
+
+    public Detector detector() {
+        return likelihood == null ? Detector.KDA : Detector.FORESTWATCH;
+    }
+
+    ScoreLikelihood likelihood() {
+        return likelihood;
     }
 
     ThresholdedRandomCutForest forest() {
