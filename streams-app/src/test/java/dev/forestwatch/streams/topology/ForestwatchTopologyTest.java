@@ -287,11 +287,11 @@ class ForestwatchTopologyTest {
 
     @Test
     void badInputGoesToTheDeadLetterTopicWithItsReasonAndTheAppKeepsScoring() {
-        final Map<String, Object> cfg = Map.of(AppConfig.INPUT_MAX_BYTES_CONFIG, 200);
+        final Map<String, Object> cfg = Map.of(AppConfig.INPUT_MAX_BYTES_CONFIG, 1000);
         try (Harness h = new Harness(cfg)) {
             final Map<String, String> cases = new java.util.LinkedHashMap<>();
             cases.put("", "empty");
-            cases.put("{\"iotName\":\"S\",\"iotValue\":1,\"pad\":\"" + "x".repeat(300) + "\"}", "oversized");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":1,\"pad\":\"" + "x".repeat(1000) + "\"}", "oversized");
             cases.put("{\"iotName\":\"S\",\"iotValue\":", "malformed-json");
             cases.put("{\"iotName\":\"S\",\"iotValue\":NaN}", "malformed-json");
             cases.put("[1,2,3]", "not-an-object");
@@ -300,6 +300,11 @@ class ForestwatchTopologyTest {
             cases.put("{\"iotName\":\"S\",\"iotValue\":\"hot\"}", "no-numeric-fields");
             cases.put("{\"iotName\":\"S\",\"iotValue\":1e999}", "non-finite-value");
             cases.put("{\"iotName\":\"S\",\"iotValue\":15,\"other\":2}", "dimension-mismatch");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":1e39}", "value-out-of-range");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":15,\"iotValue\":16}", "malformed-json");
+            cases.put("{\"iotName\":\"S\",\"iotName\":\"T\",\"iotValue\":15}", "malformed-json");
+            cases.put("{\"iotName\":\"" + "s".repeat(257) + "\",\"iotValue\":15}", "sensor-id-too-long");
+            cases.put("\"S\"", "not-an-object");
             h.send("S", 15, Harness.T0); // fixes sensor S's fields to [iotValue]
             int i = 1;
             for (final String bad : cases.keySet()) {
@@ -328,7 +333,16 @@ class ForestwatchTopologyTest {
             }
             assertThat(h.drain()).extracting(Out::iotValue).containsExactlyInAnyOrder(15.0, 16.0);
             assertThat(metric(h, "dead-letter-total")).isEqualTo(cases.size());
-            assertThat(metric(h, "dead-letter-malformed-json-total")).isEqualTo(2);
+            // one counter per reason, each counting only its own records
+            final Map<String, Long> perReason = cases.values().stream()
+                    .collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.stream.Collectors.counting()));
+            assertThat(perReason).hasSizeGreaterThanOrEqualTo(10);
+            for (final Map.Entry<String, Long> e : perReason.entrySet()) {
+                assertThat(metric(h, "dead-letter-" + e.getKey() + "-total")).as(e.getKey())
+                        .isEqualTo(e.getValue().doubleValue());
+            }
+            assertThat(metric(h, "dead-letter-malformed-json-total")).isEqualTo(4);
+            assertThat(metric(h, "dead-letter-too-many-sensors-total")).isZero();
         }
     }
 
