@@ -133,9 +133,7 @@ public final class BulkSender implements BatchingWriter.Sender {
                 continue;
             }
             if (status == 401 || status == 403) {
-                throw new ConnectException("Elasticsearch refused the credentials (HTTP " + status + "): check "
-                        + "connection.username/connection.password or connection.api.key, and that they may write "
-                        + "the index");
+                throw refusedCredentials(status);
             }
             if (status != 200) {
                 throw new ConnectException("Elasticsearch answered HTTP " + status + " to a _bulk request: "
@@ -250,6 +248,13 @@ public final class BulkSender implements BatchingWriter.Sender {
 
     private static boolean retriable(final int status) {
         return status == 429 || status >= 500;
+    }
+
+    /** Authentication or authorization refused: permanent, and the fix is in the credential settings. */
+    static ConnectException refusedCredentials(final int status) {
+        return new ConnectException("Elasticsearch refused the credentials (HTTP " + status + "): check "
+                + "connection.username/connection.password or connection.api.key, and that they may write "
+                + "the index");
     }
 
     /**
