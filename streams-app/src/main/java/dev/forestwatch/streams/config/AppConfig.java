@@ -45,7 +45,7 @@ public final class AppConfig extends AbstractConfig {
 
     public static final String SENSOR_ID_FIELD_CONFIG = "sensor.id.field";
     public static final String SENSOR_ID_FIELD_DEFAULT = "iotName";
-    private static final String SENSOR_ID_FIELD_DOC = "JSON field naming the sensor. Each sensor gets its own forest. A record without it goes to the dead-letter topic.";
+    private static final String SENSOR_ID_FIELD_DOC = "JSON field naming the sensor (a string or an integer). Each sensor gets its own forest. A record without it goes to the dead-letter topic (missing-sensor-id), as does one whose id is longer than 256 UTF-8 bytes (sensor-id-too-long).";
 
     public static final String VALUE_FIELDS_CONFIG = "value.fields";
     private static final String VALUE_FIELDS_DOC = "JSON fields scored by the forest, in this order. Empty (the default) means every top-level numeric field except the sensor id, ordered by name, as RANDOM_CUT_FOREST used every numeric column. Each listed field must be a finite JSON number.";

@@ -9,6 +9,8 @@ public enum RejectReason {
     MALFORMED_JSON,
     NOT_AN_OBJECT,
     MISSING_SENSOR_ID,
+    /** The sensor id is longer than the parser's limit: it keys every stored and output record of its sensor. */
+    SENSOR_ID_TOO_LONG,
     MISSING_VALUE,
     NON_NUMERIC_VALUE,
     NON_FINITE_VALUE,

@@ -1,6 +1,8 @@
 package dev.forestwatch.streams.parse;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,8 +29,13 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class ReadingParser {
 
-    /** Strict JSON: no trailing garbage, no NaN tokens (Jackson's default), exact big numbers not needed. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Strict JSON: no trailing garbage, no NaN tokens (Jackson's default), exact big numbers not needed, and no
+     * duplicate keys: parsers disagree on which of two keys wins, so a record such as
+     * {@code {"iotName":"a","iotName":"b"}} would be scored as one sensor here and read as another downstream.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
@@ -36,6 +43,12 @@ public final class ReadingParser {
      * with a huge name would otherwise make every snapshot of its sensor huge.
      */
     public static final int MAX_FIELD_NAME_BYTES = 256;
+
+    /**
+     * Longest sensor id accepted, in UTF-8 bytes. The id is the key of every value-log, snapshot and output record
+     * of its sensor, so one hostile id of 100 KB would cost 100 KB of changelog for each of its readings.
+     */
+    public static final int MAX_SENSOR_ID_BYTES = 256;
 
     private final String sensorIdField;
     private final List<String> valueFields;
@@ -67,9 +80,13 @@ public final class ReadingParser {
     }
 
     private static boolean nameFits(final String name) {
-        // a char is at most 3 UTF-8 bytes, so short names skip the encoding
-        return name.length() * 3 <= MAX_FIELD_NAME_BYTES
-                || name.getBytes(StandardCharsets.UTF_8).length <= MAX_FIELD_NAME_BYTES;
+        return fits(name, MAX_FIELD_NAME_BYTES);
+    }
+
+    private static boolean fits(final String s, final int maxBytes) {
+        // a char is at most 3 UTF-8 bytes, so short strings skip the encoding
+        return s.length() * 3L <= maxBytes || (s.length() <= maxBytes
+                && s.getBytes(StandardCharsets.UTF_8).length <= maxBytes);
     }
 
     public Message parse(final byte[] key, final byte[] value, final Headers headers, final Source source) {
@@ -97,6 +114,10 @@ public final class ReadingParser {
                     "no string field '" + sensorIdField + "' (sensor.id.field)", source, key, value);
         }
         final String sensorId = idNode.asText();
+        if (!fits(sensorId, MAX_SENSOR_ID_BYTES)) {
+            return reject(RejectReason.SENSOR_ID_TOO_LONG, "'" + sensorIdField + "' is longer than "
+                    + MAX_SENSOR_ID_BYTES + " UTF-8 bytes", source, key, value);
+        }
         final String[] fields;
         final double[] values;
         if (valueFields.isEmpty()) {

@@ -175,47 +175,77 @@ class ForestwatchTopologyTest {
     /**
      * An instance dies and its tasks restart elsewhere from the changelogs: the new driver's stores get what the
      * old one's changelog topics hold (last value per key, as restoration does), and the forests go on exactly.
+     * The crash comes well past the warm-up, between two snapshots (the restore replays the value log) and with
+     * records still in the ordering buffer (they must come out of the restored buffer, once, with their scores).
      */
     @Test
     void stateRestoredFromTheChangelogsScoresExactlyAsIfUninterrupted() {
-        final Map<String, Object> cfg = Map.of(AppConfig.SNAPSHOT_INTERVAL_CONFIG, 100);
+        final Map<String, Object> cfg = Map.of(AppConfig.SNAPSHOT_INTERVAL_CONFIG, 100,
+                AppConfig.FOREST_SAMPLE_SIZE_CONFIG, 64, AppConfig.FOREST_TREES_CONFIG, 30);
         final Random rnd = new Random(21);
         final double[] values = new double[700];
         for (int i = 0; i < values.length; i++) {
             values[i] = rnd.nextDouble() < 0.02 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11);
         }
-        final List<Double> uninterrupted = new ArrayList<>();
+        // second 44 holds records 440-449: crashing after 447 leaves eight of them buffered
+        final int crashAt = 448;
+        final Map<String, Double> uninterrupted = new HashMap<>();
         try (Harness h = new Harness(cfg)) {
             for (int i = 0; i < values.length; i++) {
-                h.send(i % 2 == 0 ? "A" : "B", values[i], Harness.T0.plusMillis(i * 100L));
+                sendWithOrigin(h, i, values[i]);
             }
             h.idle();
-            h.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
-                    .forEach(o -> uninterrupted.add(o.score()));
+            h.drain().forEach(o -> uninterrupted.put(recordId(o), o.score()));
         }
-        final List<Double> restored = new ArrayList<>();
+        assertThat(uninterrupted).hasSize(values.length);
+
+        final List<Out> restored = new ArrayList<>();
         final Map<String, Map<Bytes, byte[]>> changelogs = new HashMap<>();
+        final List<String> buffered = new ArrayList<>();
         try (Harness first = new Harness(cfg)) {
-            for (int i = 0; i < 451; i++) { // stops between two snapshots: the restore replays the value log
-                first.send(i % 2 == 0 ? "A" : "B", values[i], Harness.T0.plusMillis(i * 100L));
+            for (int i = 0; i < crashAt; i++) {
+                sendWithOrigin(first, i, values[i]);
             }
-            first.idle();
-            first.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
-                    .forEach(o -> restored.add(o.score()));
+            // no idle(): the crash leaves the newest seconds in the ordering buffer
+            restored.addAll(first.drain());
             changelogs.putAll(changelogs(first));
         }
-        assertThat(changelogs.keySet()).anyMatch(t -> t.contains(ScoringProcessor.LOG_STORE));
+        for (int i = 0; i < crashAt; i++) {
+            final String id = "shard-1-" + i;
+            if (restored.stream().noneMatch(o -> recordId(o).equals(id))) {
+                buffered.add(id);
+            }
+        }
+        assertThat(buffered).as("records in the ordering buffer at the crash").hasSizeGreaterThan(3);
+        assertThat(changelogs.keySet()).anyMatch(t -> t.contains(ScoringProcessor.LOG_STORE))
+                .anyMatch(t -> t.contains(SecondOrderingProcessor.BUFFER_STORE));
         try (Harness second = new Harness(cfg)) {
             changelogs.forEach((topic, latest) -> restore(second, topic, latest));
-            for (int i = 451; i < values.length; i++) {
-                second.send(i % 2 == 0 ? "A" : "B", values[i], Harness.T0.plusMillis(i * 100L));
+            for (int i = crashAt; i < values.length; i++) {
+                sendWithOrigin(second, i, values[i]);
             }
             second.idle();
-            // the new driver numbers its input offsets from 0 again
-            second.drain().stream().sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset()))
-                    .forEach(o -> restored.add(o.score()));
+            restored.addAll(second.drain());
         }
-        assertThat(restored).hasSize(values.length).isEqualTo(uninterrupted);
+        final Map<String, Double> byId = new HashMap<>();
+        restored.forEach(o -> assertThat(byId.put(recordId(o), o.score())).as("%s emitted once", recordId(o)).isNull());
+        assertThat(byId).isEqualTo(uninterrupted);
+        assertThat(buffered).allSatisfy(id -> assertThat(byId.get(id)).as("buffered %s scored", id).isPositive());
+        final long positiveAfterCrash = java.util.stream.IntStream.range(crashAt, values.length)
+                .filter(i -> byId.get("shard-1-" + i) > 0).count();
+        assertThat(positiveAfterCrash).isEqualTo(values.length - crashAt);
+    }
+
+    /** Two sensors taking turns, with Kinesis coordinates, so recordIds stay unique across both drivers. */
+    private static void sendWithOrigin(final Harness h, final int i, final double value) {
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add("kinesis.shard.id", "shard-1".getBytes(StandardCharsets.UTF_8));
+        headers.add("kinesis.sequence.number", Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+        h.sendRaw(Harness.reading(i % 2 == 0 ? "A" : "B", value), headers, Harness.T0.plusMillis(i * 100L));
+    }
+
+    private static String recordId(final Out o) {
+        return o.value().get("recordId").asText();
     }
 
     /** What each changelog topic of the driver holds: its last value per key. */
@@ -236,7 +266,8 @@ class ForestwatchTopologyTest {
     static void restore(final Harness h, final String changelog, final Map<Bytes, byte[]> latest) {
         final String store = changelog.substring("forestwatch-test-".length(), changelog.length() - "-changelog".length());
         final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks")
-                || store.equals(ScoringProcessor.ACTIVITY_STORE);
+                || store.equals(ScoringProcessor.ACTIVITY_STORE)
+                || store.equals(dev.forestwatch.streams.processor.ParseProcessor.REPLAY_STORE);
         if (stringKeys) {
             final KeyValueStore<String, byte[]> s = h.driver.getKeyValueStore(store);
             latest.forEach((k, v) -> s.put(new String(k.get(), StandardCharsets.UTF_8), v));
@@ -248,9 +279,16 @@ class ForestwatchTopologyTest {
 
     @Test
     void rocksDbStoresScoreLikeInMemoryOnes() {
-        final Map<String, Object> rocks = Map.of(AppConfig.STORE_TYPE_CONFIG, AppConfig.STORE_TYPE_ROCKSDB,
-                AppConfig.CACHE_MAX_SENSORS_CONFIG, 2, AppConfig.SNAPSHOT_INTERVAL_CONFIG, 37);
-        assertThat(runManySensors(rocks, 2)).isEqualTo(runManySensors(Map.of(), 2));
+        // small forests, so 80 records per sensor go well past the warm-up and the comparison is of real scores
+        final Map<String, Object> small = Map.of(AppConfig.FOREST_SAMPLE_SIZE_CONFIG, 32,
+                AppConfig.FOREST_TREES_CONFIG, 20);
+        final Map<String, Object> rocks = new HashMap<>(small);
+        rocks.putAll(Map.of(AppConfig.STORE_TYPE_CONFIG, AppConfig.STORE_TYPE_ROCKSDB,
+                AppConfig.CACHE_MAX_SENSORS_CONFIG, 2, AppConfig.SNAPSHOT_INTERVAL_CONFIG, 37));
+        final Map<String, Double> inMemory = runManySensors(small, 4);
+        assertThat(runManySensors(rocks, 4)).isEqualTo(inMemory);
+        assertThat(inMemory).hasSize(6 * 80);
+        assertThat(inMemory.values().stream().filter(s -> s > 0).count()).isGreaterThanOrEqualTo(6 * 40);
     }
 
     private static Map<String, Double> runManySensors(final Map<String, Object> overrides) {
@@ -287,11 +325,11 @@ class ForestwatchTopologyTest {
 
     @Test
     void badInputGoesToTheDeadLetterTopicWithItsReasonAndTheAppKeepsScoring() {
-        final Map<String, Object> cfg = Map.of(AppConfig.INPUT_MAX_BYTES_CONFIG, 200);
+        final Map<String, Object> cfg = Map.of(AppConfig.INPUT_MAX_BYTES_CONFIG, 1000);
         try (Harness h = new Harness(cfg)) {
             final Map<String, String> cases = new java.util.LinkedHashMap<>();
             cases.put("", "empty");
-            cases.put("{\"iotName\":\"S\",\"iotValue\":1,\"pad\":\"" + "x".repeat(300) + "\"}", "oversized");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":1,\"pad\":\"" + "x".repeat(1000) + "\"}", "oversized");
             cases.put("{\"iotName\":\"S\",\"iotValue\":", "malformed-json");
             cases.put("{\"iotName\":\"S\",\"iotValue\":NaN}", "malformed-json");
             cases.put("[1,2,3]", "not-an-object");
@@ -300,6 +338,11 @@ class ForestwatchTopologyTest {
             cases.put("{\"iotName\":\"S\",\"iotValue\":\"hot\"}", "no-numeric-fields");
             cases.put("{\"iotName\":\"S\",\"iotValue\":1e999}", "non-finite-value");
             cases.put("{\"iotName\":\"S\",\"iotValue\":15,\"other\":2}", "dimension-mismatch");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":1e39}", "value-out-of-range");
+            cases.put("{\"iotName\":\"S\",\"iotValue\":15,\"iotValue\":16}", "malformed-json");
+            cases.put("{\"iotName\":\"S\",\"iotName\":\"T\",\"iotValue\":15}", "malformed-json");
+            cases.put("{\"iotName\":\"" + "s".repeat(257) + "\",\"iotValue\":15}", "sensor-id-too-long");
+            cases.put("\"S\"", "not-an-object");
             h.send("S", 15, Harness.T0); // fixes sensor S's fields to [iotValue]
             int i = 1;
             for (final String bad : cases.keySet()) {
@@ -328,7 +371,16 @@ class ForestwatchTopologyTest {
             }
             assertThat(h.drain()).extracting(Out::iotValue).containsExactlyInAnyOrder(15.0, 16.0);
             assertThat(metric(h, "dead-letter-total")).isEqualTo(cases.size());
-            assertThat(metric(h, "dead-letter-malformed-json-total")).isEqualTo(2);
+            // one counter per reason, each counting only its own records
+            final Map<String, Long> perReason = cases.values().stream()
+                    .collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.stream.Collectors.counting()));
+            assertThat(perReason).hasSizeGreaterThanOrEqualTo(10);
+            for (final Map.Entry<String, Long> e : perReason.entrySet()) {
+                assertThat(metric(h, "dead-letter-" + e.getKey() + "-total")).as(e.getKey())
+                        .isEqualTo(e.getValue().doubleValue());
+            }
+            assertThat(metric(h, "dead-letter-malformed-json-total")).isEqualTo(4);
+            assertThat(metric(h, "dead-letter-too-many-sensors-total")).isZero();
         }
     }
 

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
@@ -120,7 +122,7 @@ class KinesisSourceIT {
         return out;
     }
 
-    /** Every record of {@code topic} once at least {@code expected} arrived, plus any that follow within 2 s. */
+    /** Every record of {@code topic} once at least {@code expected} arrived, read to the end of the topic. */
     private static List<ConsumerRecord<byte[], byte[]>> consume(final String topic, final int expected) {
         final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -136,13 +138,32 @@ class KinesisSourceIT {
                         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
                         return out.size() >= expected;
                     });
-            // duplicates, if any, would follow the last expected record closely
-            final long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < until) {
+            // whatever else the topic holds now (a duplicate written with the last expected record) is read too
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await("the end of %s".formatted(topic)).atMost(ARRIVAL).pollInterval(Duration.ZERO).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+                return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            });
             return out;
         }
+    }
+
+    /** Sequence number to ApproximateArrivalTimestamp (epoch ms) of every record of the stream, as Kinesis has it. */
+    private static Map<String, Long> arrivals(final String stream) {
+        final KinesisClient client = kinesis.client();
+        final Map<String, Long> out = new HashMap<>();
+        for (final Shard shard : client.listShards(l -> l.streamName(stream)).shards()) {
+            String iterator = client.getShardIterator(i -> i.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (iterator != null) {
+                final String current = iterator;
+                final GetRecordsResponse page = client.getRecords(g -> g.shardIterator(current));
+                page.records().forEach(r -> out.put(r.sequenceNumber(), r.approximateArrivalTimestamp().toEpochMilli()));
+                final Long behind = page.millisBehindLatest();
+                iterator = page.records().isEmpty() || behind == null || behind == 0 ? null : page.nextShardIterator();
+            }
+        }
+        return out;
     }
 
     private static String header(final ConsumerRecord<?, ?> r, final String name) {
@@ -185,9 +206,11 @@ class KinesisSourceIT {
 
         final List<Sent> sent = new ArrayList<>(json("DemoSensor", 10, 0, 300));
         sent.add(new Sent("bad-bytes", new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, 'x'}));
+        final long putFrom = System.currentTimeMillis();
         final List<Put> puts = new ArrayList<>(put(stream, sent));
         // a KPL aggregate: one Kinesis record holding three user records, which the KCL de-aggregates
         final Put aggregate = put(stream, List.of(new Sent("agg", kplAggregate("agg", 3)))).get(0);
+        final long putTo = System.currentTimeMillis();
 
         final String name = "kinesis-" + stream;
         connect.createOrUpdateConnector(name, connector(stream, stream, 2));
@@ -195,6 +218,9 @@ class KinesisSourceIT {
 
         final List<ConsumerRecord<byte[], byte[]>> got = consume(stream, puts.size() + 3);
         assertThat(got).hasSize(puts.size() + 3);
+        final Map<String, Long> arrivals = arrivals(stream);
+        // the emulator stamps arrivals with its own clock: they must lie within the test's put window
+        assertThat(arrivals.values()).allSatisfy(t -> assertThat(t).isBetween(putFrom - 5_000, putTo + 5_000));
         final Map<String, ConsumerRecord<byte[], byte[]>> bySequence = got.stream()
                 .collect(Collectors.toMap(KinesisSourceIT::id, r -> r, (a, b) -> {
                     throw new AssertionError("delivered twice: " + id(a));
@@ -206,7 +232,10 @@ class KinesisSourceIT {
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(p.key());
             assertThat(header(r, RecordConverter.HEADER_SHARD)).isEqualTo(p.shardId());
             assertThat(header(r, RecordConverter.HEADER_STREAM)).isEqualTo(stream);
-            assertThat(r.timestamp()).as("ApproximateArrivalTimestamp").isPositive();
+            final long arrival = arrivals.get(p.sequenceNumber());
+            assertThat(r.timestamp()).as("Kafka timestamp of %s = its ApproximateArrivalTimestamp", p.sequenceNumber())
+                    .isEqualTo(arrival);
+            assertThat(header(r, RecordConverter.HEADER_ARRIVAL)).isEqualTo(Long.toString(arrival));
         }
         for (int i = 0; i < 3; i++) {
             final ConsumerRecord<byte[], byte[]> r = bySequence.get(aggregate.sequenceNumber() + "/" + i);

@@ -133,9 +133,7 @@ public final class BulkSender implements BatchingWriter.Sender {
                 continue;
             }
             if (status == 401 || status == 403) {
-                throw new ConnectException("Elasticsearch refused the credentials (HTTP " + status + "): check "
-                        + "connection.username/connection.password or connection.api.key, and that they may write "
-                        + "the index");
+                throw refusedCredentials(status);
             }
             if (status != 200) {
                 throw new ConnectException("Elasticsearch answered HTTP " + status + " to a _bulk request: "
@@ -252,9 +250,29 @@ public final class BulkSender implements BatchingWriter.Sender {
         return status == 429 || status >= 500;
     }
 
+    /** Authentication or authorization refused: permanent, and the fix is in the credential settings. */
+    static ConnectException refusedCredentials(final int status) {
+        return new ConnectException("Elasticsearch refused the credentials (HTTP " + status + "): check "
+                + "connection.username/connection.password or connection.api.key, and that they may write "
+                + "the index");
+    }
+
+    /**
+     * The server's reason without the document's content: Elasticsearch and OpenSearch end a mapping refusal with
+     * "Preview of field's value: '...'", which quotes the record. Only the dead-letter copy, which holds the record
+     * anyway, gets the reason whole.
+     */
+    static String withoutContent(final String reason) {
+        final int preview = reason.indexOf(VALUE_PREVIEW);
+        return preview < 0 ? reason : reason.substring(0, preview) + VALUE_PREVIEW + " (not shown)";
+    }
+
+    private static final String VALUE_PREVIEW = "Preview of field's value";
+
     /** A document Elasticsearch will never take, by the behavior.on.malformed.documents policy. */
-    private void malformed(final Entry e, final String reason) throws InterruptedException {
+    private void malformed(final Entry e, final String fullReason) throws InterruptedException {
         stats.malformed.incrementAndGet();
+        final String reason = withoutContent(fullReason);
         switch (onMalformed) {
             case FAIL:
                 throw new ConnectException("Elasticsearch refused document " + e + ": " + reason + ". Set "
@@ -263,7 +281,7 @@ public final class BulkSender implements BatchingWriter.Sender {
             case REPORT:
                 try {
                     // waited for, so the offset is committed only once the dead-letter copy is written
-                    reporter.report(e.record(), new ConnectException(reason)).get(60, TimeUnit.SECONDS);
+                    reporter.report(e.record(), new ConnectException(fullReason)).get(60, TimeUnit.SECONDS);
                 } catch (ExecutionException | TimeoutException ex) {
                     throw new ConnectException("could not report document " + e + " to the dead-letter topic", ex);
                 }

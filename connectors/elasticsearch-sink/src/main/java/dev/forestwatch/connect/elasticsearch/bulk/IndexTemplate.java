@@ -52,6 +52,9 @@ public final class IndexTemplate {
         if (r.status() == 429 || r.status() >= 500) {
             throw new IOException("HTTP " + r.status() + " installing the index template");
         }
+        if (r.status() == 401 || r.status() == 403) {
+            throw BulkSender.refusedCredentials(r.status());
+        }
         if (r.status() != 200) {
             throw new ConnectException("Elasticsearch refused the index template for '" + index + "' (HTTP "
                     + r.status() + "): " + new String(r.body(), StandardCharsets.UTF_8)

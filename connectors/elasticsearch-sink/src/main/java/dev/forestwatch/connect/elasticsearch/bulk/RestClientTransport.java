@@ -9,8 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
@@ -22,6 +26,7 @@ import org.apache.http.nio.entity.NByteArrayEntity;
 import org.apache.http.ssl.SSLContextBuilder;
 import org.apache.http.util.EntityUtils;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
@@ -92,7 +97,27 @@ public final class RestClientTransport implements BulkTransport {
             final var resp = e.getResponse();
             return new Response(resp.getStatusLine().getStatusCode(),
                     resp.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(resp.getEntity()));
+        } catch (SSLHandshakeException e) {
+            // an untrusted certificate is no outage: retrying it for retry.max.duration.ms would only hide the cause
+            if (untrustedCertificate(e)) {
+                throw new ConnectException("Elasticsearch's TLS certificate is not trusted (" + e.getMessage()
+                        + "): set " + ElasticsearchSinkConfig.TRUSTSTORE_CONFIG + " (with "
+                        + ElasticsearchSinkConfig.TRUSTSTORE_PASSWORD_CONFIG + " and "
+                        + ElasticsearchSinkConfig.TRUSTSTORE_TYPE_CONFIG + ") to a truststore holding the "
+                        + "certificate of the cluster's CA", e);
+            }
+            throw e;
         }
+    }
+
+    private static boolean untrustedCertificate(final Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CertificateException || c instanceof CertPathValidatorException
+                    || c instanceof CertPathBuilderException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For "Basic" auth built by hand in tests and tools. */

@@ -1,0 +1,82 @@
+package dev.forestwatch.connect.firehose.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import dev.forestwatch.connect.common.Backoff;
+import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.firehose.BehaviorOnError;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** What the Firehose sink logs, or throws, about records Firehose refuses names them but never quotes them. */
+class PayloadNotLoggedTest {
+
+    private static final String SECRET = "SECRET-PAYLOAD-51c9";
+
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final Logger ours = (Logger) LoggerFactory.getLogger("dev.forestwatch");
+
+    @BeforeEach
+    void capture() {
+        logs.start();
+        ours.addAppender(logs);
+    }
+
+    @AfterEach
+    void release() {
+        ours.detachAppender(logs);
+    }
+
+    private static List<Entry> secrets() {
+        final List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            final String data = "{\"note\":\"" + SECRET + "\",\"n\":" + i + "}";
+            out.add(Entry.of(new SinkRecord("scored", 0, null, null, null, data, i),
+                    data.getBytes(StandardCharsets.UTF_8), 0L));
+        }
+        return out;
+    }
+
+    private static BatchSender sender(final StubFirehose stub, final BehaviorOnError onError) {
+        return new BatchSender(stub, "ProcessedStreamData", new Backoff(1, 1), 60_000, onError, null, ms -> { },
+                new BatchSender.Stats());
+    }
+
+    private List<String> logged() {
+        final List<String> out = new ArrayList<>();
+        for (final ILoggingEvent e : List.copyOf(logs.list)) {
+            out.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+                    : ThrowableProxyUtil.asString(e.getThrowableProxy())));
+        }
+        return out;
+    }
+
+    @Test
+    void ignoredRefusalsAreLoggedByCoordinatesOnly() throws Exception {
+        final StubFirehose stub = StubFirehose.failing(d -> d.contains("\"n\":1"), "InvalidArgumentException");
+        sender(stub, BehaviorOnError.IGNORE).send(secrets(), e -> { });
+        assertThat(logged()).anyMatch(l -> l.contains("scored-0@1") && l.contains("InvalidArgumentException"));
+        assertThat(logged()).noneMatch(l -> l.contains(SECRET));
+    }
+
+    @Test
+    void aRefusalThatFailsTheTaskDoesNotQuoteTheRecord() {
+        final StubFirehose stub = StubFirehose.failing(d -> d.contains("\"n\":2"), "InvalidArgumentException");
+        final Throwable t = catchThrowable(() -> sender(stub, BehaviorOnError.FAIL).send(secrets(), e -> { }));
+        assertThat(t).hasMessageContaining("scored-0@2").hasMessageContaining("behavior.on.error");
+        assertThat(ThrowableProxyUtil.asString(new ThrowableProxy(t))).doesNotContain(SECRET);
+        assertThat(logged()).noneMatch(l -> l.contains(SECRET));
+    }
+}
