@@ -109,6 +109,10 @@ public final class AppConfig extends AbstractConfig {
     public static final String ORDER_MAX_WAIT_MS_CONFIG = "order.max.wait.ms";
     private static final String ORDER_MAX_WAIT_MS_DOC = "Wall-clock time the ordering step waits for a scoring task that has gone silent (its instance died or is restoring) before emitting without it. Its records for seconds emitted meanwhile come out late, on their own. Larger keeps order through longer failovers; smaller bounds latency.";
 
+    public static final String OUTPUT_MAX_MESSAGE_BYTES_CONFIG = "output.topic.max.message.bytes";
+    private static final String OUTPUT_MAX_MESSAGE_BYTES_DOC = "Largest record the output topic accepts (its max.message.bytes). 0 (the default) means look it up at start. A scored record larger than this goes to the dead-letter topic as output-too-large instead of failing the app.";
+    public static final String DEAD_LETTER_MAX_MESSAGE_BYTES_CONFIG = "dead.letter.topic.max.message.bytes";
+    private static final String DEAD_LETTER_MAX_MESSAGE_BYTES_DOC = "Largest record the dead-letter topic accepts (its max.message.bytes). 0 (the default) means look it up at start. A dead letter whose value would not fit is written without its value, with header forestwatch.error.value.omitted = its size; the forestwatch.error.topic/partition/offset headers still point at the original.";
     public static final String INPUT_PARTITIONS_CONFIG = "input.partitions";
     private static final String INPUT_PARTITIONS_DOC = "Partitions of the input topic. 0 (the default) means look it up at start. The ordering step waits until as many parsing and scoring tasks as this have reported progress, so that none is forgotten on a fresh start with a backlog.";
 
@@ -158,6 +162,10 @@ public final class AppConfig extends AbstractConfig {
                 Importance.HIGH, DEAD_LETTER_TOPIC_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Dead-letter topic");
         def.define(INPUT_PARTITIONED_BY_SENSOR_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                 INPUT_PARTITIONED_BY_SENSOR_DOC, GROUP_TOPICS, ++order, Width.SHORT, "Input keyed by sensor");
+        def.define(OUTPUT_MAX_MESSAGE_BYTES_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                OUTPUT_MAX_MESSAGE_BYTES_DOC, GROUP_TOPICS, ++order, Width.SHORT, "Output topic max message bytes");
+        def.define(DEAD_LETTER_MAX_MESSAGE_BYTES_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                DEAD_LETTER_MAX_MESSAGE_BYTES_DOC, GROUP_TOPICS, ++order, Width.SHORT, "Dead-letter topic max message bytes");
         order = 0;
         def.define(SENSOR_ID_FIELD_CONFIG, Type.STRING, SENSOR_ID_FIELD_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.HIGH, SENSOR_ID_FIELD_DOC, GROUP_INPUT, ++order, Width.MEDIUM, "Sensor id field");
@@ -315,6 +323,8 @@ public final class AppConfig extends AbstractConfig {
     public long orderWatermarkIntervalMs() { return getLong(ORDER_WATERMARK_INTERVAL_MS_CONFIG); }
     public long orderMaxWaitMs() { return getLong(ORDER_MAX_WAIT_MS_CONFIG); }
     public int inputPartitions() { return getInt(INPUT_PARTITIONS_CONFIG); }
+    public int outputMaxMessageBytes() { return getInt(OUTPUT_MAX_MESSAGE_BYTES_CONFIG); }
+    public int deadLetterMaxMessageBytes() { return getInt(DEAD_LETTER_MAX_MESSAGE_BYTES_CONFIG); }
     public int orderPartitions() { return getInt(ORDER_PARTITIONS_CONFIG); }
     public int threadReplacementsMax() { return getInt(THREAD_REPLACEMENTS_MAX_CONFIG); }
 
@@ -342,6 +352,9 @@ public final class AppConfig extends AbstractConfig {
                 org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp.class.getName());
         // Forest snapshots are ~0.4-0.6 MB; the default 1 MB request limit leaves too little headroom.
         p.put(StreamsConfig.producerPrefix("max.request.size"), 16 * 1024 * 1024);
+        // repartition topics carry a reading (by sensor) or its output (by second), both somewhat larger than the
+        // input record: with the broker's 1 MiB default an input near input.max.bytes could never pass them
+        p.put(StreamsConfig.topicPrefix("max.message.bytes"), Integer.toString(16 * 1024 * 1024));
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         p.putAll(streamsOverrides);
         return p;

@@ -24,7 +24,9 @@ public enum RejectReason {
     NON_FINITE_SCORE,
     /** The sensor's model threw; the record is not learned and the model is rebuilt from its stores. */
     MODEL_FAILURE,
-    TOO_MANY_SENSORS;
+    TOO_MANY_SENSORS,
+    /** Scored (and learned), but its output record is larger than the output topic accepts. */
+    OUTPUT_TOO_LARGE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -21,13 +21,24 @@ public final class DeadLetterProcessor<K> implements Processor<K, Message, byte[
     public static final String HEADER_TOPIC = "forestwatch.error.topic";
     public static final String HEADER_PARTITION = "forestwatch.error.partition";
     public static final String HEADER_OFFSET = "forestwatch.error.offset";
+    /** Set, to the value's size, when the value was left out because the dead-letter topic would refuse it. */
+    public static final String HEADER_VALUE_OMITTED = "forestwatch.error.value.omitted";
     /** The sensor whose model refused the record (scoring-stage reasons only). */
     public static final String HEADER_SENSOR = "forestwatch.error.sensor";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
 
+    /** Room left in a dead-letter record batch for the key, the headers and the batch framing. */
+    private static final int OVERHEAD_BYTES = 16 * 1024;
+
+    private final int maxMessageBytes;
     private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
+
+    /** @param maxMessageBytes the dead-letter topic's max.message.bytes; 0 if unknown */
+    public DeadLetterProcessor(final int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
 
     @Override
     public void init(final ProcessorContext<byte[], byte[]> context) {
@@ -48,7 +59,14 @@ public final class DeadLetterProcessor<K> implements Processor<K, Message, byte[
         metrics.record("dead-letter-" + r.reason().label());
         // the detail can quote the payload (Jackson's token excerpts, sensor ids): it goes in the header only
         LOG.warn("Sent record {} to the dead-letter topic: {}", r.source().coordinates(), r.reason().label());
-        context.forward(new Record<>(r.key(), r.value(), record.timestamp(), h));
+        // an oversized record would be refused here too and fail the app on every retry: keep the reason and the
+        // coordinates, which still find the record in its input topic
+        final boolean omit = maxMessageBytes > 0 && r.value() != null
+                && r.value().length > maxMessageBytes - OVERHEAD_BYTES;
+        if (omit) {
+            put(h, HEADER_VALUE_OMITTED, Integer.toString(r.value().length));
+        }
+        context.forward(new Record<>(r.key(), omit ? null : r.value(), record.timestamp(), h));
     }
 
     private static void put(final Headers headers, final String key, final String value) {

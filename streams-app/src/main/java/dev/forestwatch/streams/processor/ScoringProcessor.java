@@ -41,14 +41,24 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
 
-    private final ModelSettings settings;
-    private final int maxLive;
-    private final int snapshotInterval;
-    private final long watermarkIntervalMs;
-    private final long idleMs;
-    private final long maxWaitMs;
-    private final int parseTasks;
-    private final ForestCache.Retention retention;
+    /**
+     * @param model the forest settings
+     * @param maxLive live forests kept in memory
+     * @param snapshotInterval records of a sensor between two snapshots of its forest
+     * @param watermarkIntervalMs how often to tell the ordering tasks how far this task has scored
+     * @param idleMs wall-clock time without input after which this task says it is idle
+     * @param maxWaitMs wall-clock time a silent parse task holds progress back
+     * @param parseTasks how many parse tasks feed this one
+     * @param retention idle-sensor expiry and the cap on sensors per task
+     * @param outputMaxBytes the output topic's max.message.bytes (0: no limit known)
+     */
+    public record Settings(ModelSettings model, int maxLive, int snapshotInterval, long watermarkIntervalMs,
+            long idleMs, long maxWaitMs, int parseTasks, ForestCache.Retention retention, int outputMaxBytes) {}
+
+    /** Room left in an output record batch for the key, the headers and the batch framing. */
+    private static final int OUTPUT_OVERHEAD_BYTES = 16 * 1024;
+
+    private final Settings s;
     private ProcessorContext<Long, Message> context;
     private TaskMetrics metrics;
     private ForestCache cache;
@@ -56,17 +66,8 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     private WatermarkEmitter emitter;
     private long lastForwarded = Long.MIN_VALUE;
 
-    public ScoringProcessor(final ModelSettings settings, final int maxLive, final int snapshotInterval,
-            final long watermarkIntervalMs, final long idleMs, final long maxWaitMs, final int parseTasks,
-            final ForestCache.Retention retention) {
-        this.parseTasks = parseTasks;
-        this.retention = retention;
-        this.settings = settings;
-        this.maxLive = maxLive;
-        this.snapshotInterval = snapshotInterval;
-        this.watermarkIntervalMs = watermarkIntervalMs;
-        this.idleMs = idleMs;
-        this.maxWaitMs = maxWaitMs;
+    public ScoringProcessor(final Settings settings) {
+        this.s = settings;
     }
 
     @Override
@@ -76,12 +77,12 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         this.metrics = metrics;
         final KeyValueStore<String, byte[]> snapshots = context.getStateStore(SNAPSHOT_STORE);
         final KeyValueStore<Bytes, byte[]> log = context.getStateStore(LOG_STORE);
-        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), parseTasks, maxWaitMs);
-        this.emitter = new WatermarkEmitter(context.taskId().toString(), idleMs);
-        context.schedule(Duration.ofMillis(watermarkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::watermark);
+        this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), s.parseTasks(), s.maxWaitMs());
+        this.emitter = new WatermarkEmitter(context.taskId().toString(), s.idleMs());
+        context.schedule(Duration.ofMillis(s.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::watermark);
         // a fresh cache on every init: after a revive the stores, not memory, hold the truth
         final KeyValueStore<String, byte[]> activity = context.getStateStore(ACTIVITY_STORE);
-        this.cache = new ForestCache(settings, maxLive, snapshotInterval, snapshots, log, activity, retention,
+        this.cache = new ForestCache(s.model(), s.maxLive(), s.snapshotInterval(), snapshots, log, activity, s.retention(),
                 new ForestCache.Listener() {
             @Override
             public void restored(final String sensorId, final int replayed) {
@@ -103,9 +104,9 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
                 metrics.record("forest-expirations");
             }
         });
-        if (retention.idleTtlMs() > 0) {
+        if (s.retention().idleTtlMs() > 0) {
             // record time, not wall time: which sensors expire must not depend on when a restore runs
-            final long every = Math.max(1000L, Math.min(60_000L, retention.idleTtlMs() / 10));
+            final long every = Math.max(1000L, Math.min(60_000L, s.retention().idleTtlMs() / 10));
             context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME,
                     streamTime -> cache.expireIdle(streamTime, EXPIRY_SLICE));
         }
@@ -165,7 +166,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         final Reading r = (Reading) record.value();
         if (!cache.admits(r.sensorId())) {
             reject(record, r, RejectReason.TOO_MANY_SENSORS, "this task already keeps the forests of "
-                    + AppConfig.FOREST_MAX_SENSORS_PER_TASK_CONFIG + "=" + retention.maxSensors() + " sensors");
+                    + AppConfig.FOREST_MAX_SENSORS_PER_TASK_CONFIG + "=" + s.retention().maxSensors() + " sensors");
             return;
         }
         final ForestCache.Entry entry;
@@ -187,6 +188,13 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
             return;
         }
         final byte[] output = OutputRecord.toBytes(OutputRecord.build(r, score, record.timestamp()));
+        if (s.outputMaxBytes() > 0 && output.length > s.outputMaxBytes() - OUTPUT_OVERHEAD_BYTES) {
+            // sending it would fail the task on every retry; its forest has learned it, which the detail says
+            reject(record, r, RejectReason.OUTPUT_TOO_LARGE, "scored and learned, but its output record of "
+                    + output.length + " bytes exceeds what the output topic takes (output.topic.max.message.bytes="
+                    + s.outputMaxBytes() + " less " + OUTPUT_OVERHEAD_BYTES + " for key, headers and framing)");
+            return;
+        }
         context.forward(record.withKey(OutputRecord.secondOf(record.timestamp()))
                 .withValue(new Scored(score.score(), r.sensorId(), r.recordId(), output)));
     }

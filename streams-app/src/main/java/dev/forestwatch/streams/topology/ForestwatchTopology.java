@@ -92,10 +92,10 @@ public final class ForestwatchTopology {
 
         final ModelSettings settings = ModelSettings.from(config);
         final Map<String, KStream<Long, Message>> scored = readings
-                .process(() -> new ScoringProcessor(settings, config.cacheMaxSensors(),
+                .process(() -> new ScoringProcessor(new ScoringProcessor.Settings(settings, config.cacheMaxSensors(),
                         config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs(),
                         parseTasksPerScoringTask, new ForestCache.Retention(config.forestIdleTtlMs(),
-                                config.forestMaxSensorsPerTask())),
+                                config.forestMaxSensorsPerTask()), config.outputMaxMessageBytes())),
                         Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
                         ScoringProcessor.WATERMARK_STORE, ScoringProcessor.ACTIVITY_STORE)
                 .split(Named.as("scored-"))
@@ -121,9 +121,11 @@ public final class ForestwatchTopology {
         final Produced<byte[], byte[]> deadLetters =
                 Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters");
         parsed.get("parsed-rejected")
-                .process(DeadLetterProcessor<String>::new, Named.as("dead-letter-parse"))
+                .process(() -> new DeadLetterProcessor<String>(config.deadLetterMaxMessageBytes()),
+                        Named.as("dead-letter-parse"))
                 .merge(scored.get("scored-rejected")
-                        .process(DeadLetterProcessor<Long>::new, Named.as("dead-letter-score")),
+                        .process(() -> new DeadLetterProcessor<Long>(config.deadLetterMaxMessageBytes()),
+                                Named.as("dead-letter-score")),
                         Named.as("dead-letter-merge"))
                 .to(config.deadLetterTopic(), deadLetters);
         return builder.build();

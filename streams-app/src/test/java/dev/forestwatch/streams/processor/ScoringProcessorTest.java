@@ -37,8 +37,8 @@ class ScoringProcessorTest {
             store(ScoringProcessor.LOG_STORE, Serdes.Bytes());
             store(ScoringProcessor.WATERMARK_STORE, Serdes.String());
             store(ScoringProcessor.ACTIVITY_STORE, Serdes.String());
-            processor = new ScoringProcessor(ModelSettings.serviceDefaults(), 10, snapshotInterval, 500, 2000, 30_000, 1,
-                    dev.forestwatch.streams.score.ForestCache.Retention.NONE);
+            processor = new ScoringProcessor(new ScoringProcessor.Settings(ModelSettings.serviceDefaults(), 10,
+                    snapshotInterval, 500, 2000, 30_000, 1, dev.forestwatch.streams.score.ForestCache.Retention.NONE, 0));
             context.setCurrentSystemTimeMs(0L);
             processor.init(context);
         }
