@@ -357,12 +357,15 @@ public final class FaultBenchmark {
     /** The user-visible behaviour, as the status line shows it; the log figures are appended by {@link #seen}. */
     private static String summaryOf(Fault fault) {
         return switch (fault) {
-            case ELASTICSEARCH_DOWN -> "indexed count stands still, the sink retries; catches up after the restart";
-            case KAFKA_BROKER_CRASH -> "in Kafka/scored/indexed stand still while the broker is away; clients reconnect";
-            case KINESIS_THROTTLING -> "in Kafka stands still while in Kinesis grows; the KCL backs off and resumes";
-            case KINESIS_EXPIRED_ITERATOR -> "nothing visible in the counts; the KCL takes a new iterator";
-            case FIREHOSE_PARTIAL_FAILURES -> "to Firehose grows slower; failed entries retried alone";
-            case FIREHOSE_5XX -> "to Firehose stands still, the sink retries; Elasticsearch unaffected";
+            case ELASTICSEARCH_DOWN -> "indexed and lag stand still while scored goes on; the sink retries without a"
+                    + " log line; catches up after the restart";
+            case KAFKA_BROKER_CRASH -> "in Kafka, scored and indexed stand still; worker and app log connection and"
+                    + " metadata retries; both reconnect by themselves";
+            case KINESIS_THROTTLING -> "in Kafka stands still; the KCL logs every throttled GetRecords and restarts a"
+                    + " shard's subscription after a minute without data; catches up";
+            case KINESIS_EXPIRED_ITERATOR -> "nothing: the KCL takes a new iterator without a log line";
+            case FIREHOSE_PARTIAL_FAILURES -> "nothing in the counts or logs: failed entries are retried alone";
+            case FIREHOSE_5XX -> "to Firehose stands still, the sink retries whole calls; indexing unaffected";
         };
     }
 
