@@ -45,16 +45,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final int START_ATTEMPTS = 3;
+    /** Written by the log manager on a clean shutdown; without it the next start recovers the logs. */
+    static final String CLEAN_SHUTDOWN_MARKER = ".kafka_cleanshutdown"; // CleanShutdownFileHandler's, runtime scope
 
-    private final KafkaRaftServer server;
+    /** Replaced by {@link #restartAfterCrash()}; clients keep the same address throughout. */
+    private volatile KafkaRaftServer server;
+    private final KafkaConfig config;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final String bootstrapServers;
     private final Admin admin;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteDataDirOnClose, String bootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, KafkaConfig config, Path dataDir, boolean deleteDataDirOnClose,
+            String bootstrapServers) {
         this.server = server;
+        this.config = config;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.bootstrapServers = bootstrapServers;
@@ -151,6 +157,50 @@ public final class EmbeddedKafka implements AutoCloseable {
         });
     }
 
+    /**
+     * Stops the broker as close to a crash as an in-process one allows, for fault tests. A broker in this JVM cannot
+     * be SIGKILLed, and its shutdown flushes and closes the logs; what it can do is vanish from its clients at once
+     * and come back as after a crash: the clean-shutdown markers are deleted, so {@link #restartAfterCrash()} runs
+     * log recovery. The page cache is not lost, so data acknowledged but not yet fsynced survives here as it would
+     * not after a power cut. Clients (including {@link #admin()}) keep retrying the same address meanwhile.
+     *
+     * @return how many clean-shutdown markers were deleted (0 means the restart will not run recovery)
+     */
+    public synchronized int crash() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        KafkaRaftServer s = server;
+        s.shutdown();
+        s.awaitShutdown();
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dataDir)) {
+            for (Path marker : files.filter(f -> f.getFileName().toString().equals(CLEAN_SHUTDOWN_MARKER)).toList()) {
+                java.nio.file.Files.delete(marker);
+                deleted++;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot delete the clean-shutdown markers under " + dataDir, e);
+        }
+        log.info("Embedded Kafka at {} crashed on purpose ({} clean-shutdown markers deleted)", bootstrapServers,
+                deleted);
+        return deleted;
+    }
+
+    /** Starts a new broker on the data dir and ports of the one {@link #crash()} stopped; returns once it serves. */
+    public synchronized void restartAfterCrash() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        long started = System.nanoTime();
+        KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+        server = s;
+        s.startup();
+        awaitServing(DEFAULT_STARTUP_TIMEOUT);
+        log.info("Embedded Kafka at {} back after {} ms", bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
     /** Stops the broker and waits for it, then deletes the data dir if this broker created it. */
     @Override
     public synchronized void close() {
@@ -244,7 +294,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             EmbeddedKafka kafka;
             try {
                 server.startup();
-                kafka = new EmbeddedKafka(server, dir, temporary, "127.0.0.1:" + brokerPort);
+                kafka = new EmbeddedKafka(server, config, dir, temporary, "127.0.0.1:" + brokerPort);
             } catch (RuntimeException e) {
                 shutdownQuietly(server);
                 throw e;

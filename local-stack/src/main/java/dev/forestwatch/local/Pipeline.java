@@ -67,6 +67,10 @@ public final class Pipeline {
     private volatile int sinkTasks;
     private volatile int firehoseTasks;
     private volatile boolean restartingStreams;
+    private volatile EmbeddedKafka kafka;
+    private volatile LocalFirehose firehose;
+    private volatile java.util.function.UnaryOperator<java.net.URI> sourceKinesisEndpoint = e -> e;
+    private final Map<String, Map<String, String>> connectorOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What a run did: the last status figures and the exit code. */
     public record Summary(long generated, long anomaliesGenerated, PipelineStatus.Sample last, int exitCode) {}
@@ -170,6 +174,7 @@ public final class Pipeline {
             EmbeddedKafka kafka = join(kafkaF);
             EmbeddedElasticsearch es = join(esF);
             this.es = es;
+            this.kafka = kafka;
             this.kinesisEndpoint = kinesis.endpoint();
             this.bootstrapServers = kafka.bootstrapServers();
             step("servers up in %.1f s: Kinesis %s, DynamoDB %s, Kafka %s, Elasticsearch %s",
@@ -192,6 +197,7 @@ public final class Pipeline {
             String deliveryStream = connectors.get("firehose-sink").get("delivery.stream");
             LocalFirehose firehose = track(LocalFirehose.builder().deliveryStreams(deliveryStream)
                     .deliveryDir(work.resolve("firehose")).retainInMemory(false).start());
+            this.firehose = firehose;
             step("local Firehose at %s: delivery stream %s writes to %s", firehose.url(), deliveryStream,
                     work.resolve("firehose"));
 
@@ -222,7 +228,7 @@ public final class Pipeline {
             Map<String, String> source = new LinkedHashMap<>(connectors.get("kinesis-source"));
             source.putAll(Map.of(
                     "aws.region", EmbeddedKinesis.REGION.id(),
-                    "aws.kinesis.endpoint", kinesis.endpoint().toString(),
+                    "aws.kinesis.endpoint", sourceKinesisEndpoint.apply(kinesis.endpoint()).toString(),
                     "aws.dynamodb.endpoint", dynamo.endpoint().toString(),
                     // the emulators check no credentials, but the SDK insists on some
                     "aws.access.key.id", "forestwatch",
@@ -239,6 +245,9 @@ public final class Pipeline {
                     "aws.firehose.endpoint", firehose.url(),
                     "aws.access.key.id", "forestwatch",
                     "aws.secret.access.key", "forestwatch"));
+            source.putAll(connectorOverrides.getOrDefault("kinesis-source", Map.of()));
+            sink.putAll(connectorOverrides.getOrDefault("elasticsearch-sink", Map.of()));
+            firehoseSink.putAll(connectorOverrides.getOrDefault("firehose-sink", Map.of()));
             connect.createOrUpdateConnector("kinesis-source", source);
             connect.createOrUpdateConnector("elasticsearch-sink", sink);
             connect.createOrUpdateConnector("firehose-sink", firehoseSink);
@@ -329,6 +338,41 @@ public final class Pipeline {
                 throw new IllegalStateException("the pipeline did not start within " + timeout);
             }
         }
+    }
+
+    /**
+     * Before {@link #run()}: what the Kinesis source connects to instead of the emulator's endpoint, e.g. a fault
+     * proxy in front of it (the generator still writes to the emulator itself).
+     */
+    public Pipeline sourceKinesisEndpoint(java.util.function.UnaryOperator<java.net.URI> endpointFor) {
+        this.sourceKinesisEndpoint = endpointFor;
+        return this;
+    }
+
+    /** Before {@link #run()}: settings that override a connector's config from {@code config/<name>.json}. */
+    public Pipeline overrideConnectorConfig(String connector, Map<String, String> settings) {
+        connectorOverrides.put(connector, Map.copyOf(settings));
+        return this;
+    }
+
+    /** The running Elasticsearch, for fault tests that stop and start it. */
+    public EmbeddedElasticsearch elasticsearch() {
+        return es;
+    }
+
+    /** The running broker, for fault tests that crash and restart it. */
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** The local Firehose, for its fault injection and counts. */
+    public LocalFirehose firehose() {
+        return firehose;
+    }
+
+    /** The Connect worker's REST API, for connector and task states. */
+    public ConnectCluster connect() {
+        return connect;
     }
 
     /** Elasticsearch's base URL, once running. */

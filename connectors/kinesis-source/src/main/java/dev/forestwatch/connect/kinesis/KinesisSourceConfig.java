@@ -23,6 +23,30 @@ public final class KinesisSourceConfig extends AbstractConfig {
     /** How records are fetched. */
     public enum Retrieval { POLLING, FANOUT }
 
+    /** The HTTP version the Kinesis client speaks. */
+    public enum HttpProtocol {
+        HTTP2("http2"), HTTP1_1("http1.1");
+
+        private final String configName;
+
+        HttpProtocol(final String configName) {
+            this.configName = configName;
+        }
+
+        public String configName() {
+            return configName;
+        }
+
+        static HttpProtocol of(final String v) {
+            for (final HttpProtocol p : values()) {
+                if (p.configName.equalsIgnoreCase(v)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException(v);
+        }
+    }
+
     private static final String GROUP_STREAM = "Stream";
     private static final String GROUP_AWS = "AWS";
     private static final String GROUP_KCL = "Kinesis Client Library";
@@ -38,6 +62,8 @@ public final class KinesisSourceConfig extends AbstractConfig {
     public static final String KINESIS_ENDPOINT_CONFIG = "aws.kinesis.endpoint";
     public static final String DYNAMODB_ENDPOINT_CONFIG = "aws.dynamodb.endpoint";
     public static final String CLOUDWATCH_ENDPOINT_CONFIG = "aws.cloudwatch.endpoint";
+    public static final String KINESIS_HTTP_PROTOCOL_CONFIG = "aws.kinesis.http.protocol";
+    private static final String KINESIS_HTTP_PROTOCOL_DOC = "HTTP version of the Kinesis client: http2 (the KCL's choice; enhanced fan-out needs it) or http1.1, for a polling connector behind an HTTP/1.1-only proxy or emulator (forestwatch's fault benchmark injects throttling through one). http1.1 with kcl.retrieval=fanout is refused.";
 
     public static final String LEASE_TABLE_CONFIG = "kcl.lease.table";
     private static final String LEASE_TABLE_DOC = "DynamoDB table of the KCL's shard leases and checkpoints, one per connector (the tasks share it, so shards are balanced across tasks and workers). Empty: forestwatch-<connector name>.";
@@ -82,6 +108,9 @@ public final class KinesisSourceConfig extends AbstractConfig {
         AwsConfig.addEndpoint(def, KINESIS_ENDPOINT_CONFIG, "Kinesis", GROUP_AWS, 100);
         AwsConfig.addEndpoint(def, DYNAMODB_ENDPOINT_CONFIG, "DynamoDB", GROUP_AWS, 101);
         AwsConfig.addEndpoint(def, CLOUDWATCH_ENDPOINT_CONFIG, "CloudWatch", GROUP_AWS, 102);
+        def.define(KINESIS_HTTP_PROTOCOL_CONFIG, Type.STRING, HttpProtocol.HTTP2.configName(),
+                ConfigDef.ValidString.in(HttpProtocol.HTTP2.configName(), HttpProtocol.HTTP1_1.configName()),
+                Importance.LOW, KINESIS_HTTP_PROTOCOL_DOC, GROUP_AWS, 103, Width.SHORT, "Kinesis HTTP protocol");
         o = 0;
         def.define(LEASE_TABLE_CONFIG, Type.STRING, "", Importance.MEDIUM, LEASE_TABLE_DOC, GROUP_KCL, ++o,
                 Width.MEDIUM, "Lease table");
@@ -121,6 +150,10 @@ public final class KinesisSourceConfig extends AbstractConfig {
                         "kinesis.start.position=at_timestamp needs an ISO-8601 instant such as 2026-11-26T04:00:00Z");
             }
         }
+        if (kinesisHttpProtocol() == HttpProtocol.HTTP1_1 && retrieval() == Retrieval.FANOUT) {
+            throw new ConfigException(KINESIS_HTTP_PROTOCOL_CONFIG, getString(KINESIS_HTTP_PROTOCOL_CONFIG),
+                    "enhanced fan-out (kcl.retrieval=fanout) needs http2; use kcl.retrieval=polling with http1.1");
+        }
     }
 
     public String stream() { return getString(STREAM_CONFIG); }
@@ -139,6 +172,7 @@ public final class KinesisSourceConfig extends AbstractConfig {
     public long parentShardPollIntervalMs() { return getLong(PARENT_POLL_MS_CONFIG); }
     public long leaderLeaseDurationMs() { return getLong(LEADER_LEASE_MS_CONFIG); }
     public URI kinesisEndpoint() { return aws.endpoint(KINESIS_ENDPOINT_CONFIG); }
+    public HttpProtocol kinesisHttpProtocol() { return HttpProtocol.of(getString(KINESIS_HTTP_PROTOCOL_CONFIG)); }
     public URI dynamoDbEndpoint() { return aws.endpoint(DYNAMODB_ENDPOINT_CONFIG); }
     public URI cloudWatchEndpoint() { return aws.endpoint(CLOUDWATCH_ENDPOINT_CONFIG); }
 

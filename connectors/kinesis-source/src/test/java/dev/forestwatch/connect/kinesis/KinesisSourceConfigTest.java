@@ -84,4 +84,19 @@ class KinesisSourceConfigTest {
         e.put(KinesisSourceConfig.KINESIS_ENDPOINT_CONFIG, "localhost:4567");
         assertThat(catchThrowable(() -> new KinesisSourceConfig(e))).hasMessageContaining("aws.kinesis.endpoint");
     }
+
+    @Test
+    void theKinesisClientSpeaksHttp2UnlessHttp11IsAskedForAndHttp11RefusesFanOut() {
+        assertThat(new KinesisSourceConfig(minimal()).kinesisHttpProtocol())
+                .isEqualTo(KinesisSourceConfig.HttpProtocol.HTTP2);
+        final Map<String, String> m = minimal();
+        m.put(KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http1.1");
+        assertThat(new KinesisSourceConfig(m).kinesisHttpProtocol()).isEqualTo(KinesisSourceConfig.HttpProtocol.HTTP1_1);
+        m.put(KinesisSourceConfig.RETRIEVAL_CONFIG, "fanout");
+        assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("aws.kinesis.http.protocol").hasMessageContaining("polling");
+        final Map<String, String> bad = minimal();
+        bad.put(KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http3");
+        assertThat(catchThrowable(() -> new KinesisSourceConfig(bad))).hasMessageContaining("aws.kinesis.http.protocol");
+    }
 }
