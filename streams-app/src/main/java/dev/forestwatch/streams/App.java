@@ -29,7 +29,7 @@ public final class App implements AutoCloseable {
     private final KafkaStreams streams;
 
     public App(final AppConfig config) {
-        final AppConfig resolved = withPartitionCounts(config);
+        final AppConfig resolved = resolvedAtStart(config);
         this.streams = new KafkaStreams(ForestwatchTopology.build(resolved), resolved.streamsProperties());
         streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.threadReplacementsMax(),
                 Clock.systemUTC()));
@@ -38,10 +38,11 @@ public final class App implements AutoCloseable {
 
     /**
      * Partition counts the topology needs: the input's, so the ordering step knows how many upstream tasks to wait
-     * for, and the output's, so each output partition has one ordering task as its only writer. Both topics must
-     * exist first, as for any Kafka Streams source and sink.
+     * for, and the output's, so each output partition has one ordering task as its only writer; and the largest
+     * records the output and dead-letter topics take. The topics must exist first, as for any Kafka Streams source
+     * and sink. With order.time=ingest it also checks that the input topic stamps append time.
      */
-    static AppConfig withPartitionCounts(final AppConfig config) {
+    static AppConfig resolvedAtStart(final AppConfig config) {
         final Properties admin = new Properties();
         config.streamsProperties().forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(String.valueOf(k))) {
@@ -52,10 +53,18 @@ public final class App implements AutoCloseable {
             if (config.orderByIngestTime()) {
                 checkIngestTimestamps(client, config.inputTopic());
             }
-            if (config.orderPartitions() > 0 && config.inputPartitions() > 0) {
-                return config;
-            }
             AppConfig resolved = config;
+            if (config.outputMaxMessageBytes() == 0) {
+                resolved = resolved.with(AppConfig.OUTPUT_MAX_MESSAGE_BYTES_CONFIG,
+                        maxMessageBytes(client, config.outputTopic()));
+            }
+            if (config.deadLetterMaxMessageBytes() == 0) {
+                resolved = resolved.with(AppConfig.DEAD_LETTER_MAX_MESSAGE_BYTES_CONFIG,
+                        maxMessageBytes(client, config.deadLetterTopic()));
+            }
+            if (config.orderPartitions() > 0 && config.inputPartitions() > 0) {
+                return resolved;
+            }
             if (config.inputPartitions() == 0) {
                 resolved = resolved.with(AppConfig.INPUT_PARTITIONS_CONFIG,
                         partitions(client, config.inputTopic(), AppConfig.INPUT_TOPIC_CONFIG));
@@ -64,8 +73,10 @@ public final class App implements AutoCloseable {
                 resolved = resolved.with(AppConfig.ORDER_PARTITIONS_CONFIG,
                         partitions(client, config.outputTopic(), AppConfig.OUTPUT_TOPIC_CONFIG));
             }
-            LOG.info("Input topic {} has {} partitions, output topic {} has {}", config.inputTopic(),
-                    resolved.inputPartitions(), config.outputTopic(), resolved.orderPartitions());
+            LOG.info("Input topic {} has {} partitions, output topic {} has {} and takes records up to {} bytes, "
+                    + "dead-letter topic {} up to {}", config.inputTopic(), resolved.inputPartitions(),
+                    config.outputTopic(), resolved.orderPartitions(), resolved.outputMaxMessageBytes(),
+                    config.deadLetterTopic(), resolved.deadLetterMaxMessageBytes());
             return resolved;
         }
     }
@@ -97,6 +108,27 @@ public final class App implements AutoCloseable {
                     + "non-decreasing", TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, topic, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The largest record a topic takes, so that a record too large for it is dead-lettered (output) or written
+     * without its value (dead letters) instead of failing the app on every retry. 0 (no limit known) when it cannot
+     * be read: then a too-large record fails the app with a message naming the setting.
+     */
+    static int maxMessageBytes(final Admin client, final String topic) {
+        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            final ConfigEntry e = client.describeConfigs(List.of(resource)).all().get(60, TimeUnit.SECONDS)
+                    .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return e == null || e.value() == null ? 0 : Integer.parseInt(e.value());
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            LOG.warn("Could not read {} of topic {} ({}); records too large for it will fail the app",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, e.toString());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 
