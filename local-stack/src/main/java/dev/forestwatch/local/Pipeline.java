@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * Ctrl+C stops everything it started, upstream first.
  */
 public final class Pipeline {
-    static final String STREAM = "RawStreamData";
+    public static final String STREAM = "RawStreamData";
     static final String INPUT_TOPIC = "RawStreamData";
     static final String OUTPUT_TOPIC = "DESTINATION_SQL_STREAM";
     static final String DEAD_LETTER_TOPIC = "forestwatch-dlq";

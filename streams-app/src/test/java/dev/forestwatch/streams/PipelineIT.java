@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forestwatch.local.EmbeddedKinesis;
 import dev.forestwatch.local.HeadlessChromium;
 import dev.forestwatch.local.OrderChecker;
 import dev.forestwatch.local.Pipeline;
@@ -21,6 +22,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.score.ModelSettings;
+import dev.forestwatch.streams.score.SensorModel;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,15 +74,33 @@ class PipelineIT {
             pipeline.stopGenerator();
             final long generated = pipeline.generated();
 
-            // ids come from the Kinesis shard and sequence number: replays overwrite, so the count is exact
+            // ids come from the Kinesis shard and sequence number: replays overwrite, so a count alone proves little;
+            // the sets of ids below do
             await("every generated reading indexed").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
                     .until(() -> count(es) >= generated);
-            Thread.sleep(3_000); // anything duplicated would still be on its way; let it land
-            assertThat(count(es)).as("indexed once each").isEqualTo(generated);
 
             // the source re-reads after the worker's crash, the app drops those replays: each reading scored once
             await("every reading scored once").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> ((Number) pipeline.health().getOrDefault("scored", 0L)).longValue() == generated);
+
+            // exactly once, by sets of ids: what Kinesis holds, what the app scored (read_committed) and what
+            // Elasticsearch indexed are the same readings; and every score, also those after the app's SIGKILL, is
+            // what an uninterrupted forest of its sensor gives
+            final Map<String, KinesisReading> inKinesis = readKinesis(pipeline.kinesisEndpoint());
+            assertThat(inKinesis).as("readings in Kinesis").hasSize((int) generated);
+            final Map<String, JsonNode> scoredById = readScored(pipeline.bootstrapServers());
+            assertThat(scoredById.keySet()).as("scored ids").isEqualTo(inKinesis.keySet());
+            final java.util.Set<String> indexedIds = new java.util.HashSet<>();
+            documents(es, (int) generated).forEach(d -> indexedIds.add(d.path("recordId").asText()));
+            assertThat(indexedIds).as("indexed ids").isEqualTo(inKinesis.keySet());
+            final Map<String, Double> expected = uninterruptedScores(repo, inKinesis);
+            int positive = 0;
+            for (final Map.Entry<String, JsonNode> e : scoredById.entrySet()) {
+                final double score = e.getValue().path("ANOMALY_SCORE").asDouble();
+                assertThat(score).as("score of %s", e.getKey()).isEqualTo(expected.get(e.getKey()));
+                positive += score > 0 ? 1 : 0;
+            }
+            assertThat(positive).as("scores past the warm-up").isGreaterThan(100);
 
             // ORDER BY FLOOR(ROWTIME TO SECOND), ANOMALY_SCORE DESC, as a consumer of the output topic sees it, over
             // the clean start with two shards whose leases start apart, both crashes and the app's backlog after
@@ -125,6 +157,88 @@ class PipelineIT {
         assertThat(summary.get().exitCode()).isZero();
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(p -> p.pid() + " "
                 + p.info().commandLine().orElse(""))).as("processes left").isEmpty();
+    }
+
+    /** A reading as Kinesis holds it: its sensor's shard, its sequence number and its value. */
+    private record KinesisReading(String shard, java.math.BigInteger sequence, String sensor, double value) {}
+
+    /** Every record of the stream, by the recordId the pipeline gives it ({@code <shard>-<sequence>-0}). */
+    private static Map<String, KinesisReading> readKinesis(final URI endpoint) throws IOException {
+        final Map<String, KinesisReading> all = new TreeMap<>();
+        try (KinesisClient kinesis = EmbeddedKinesis.client(endpoint)) {
+            for (final Shard shard : kinesis.listShards(r -> r.streamName(Pipeline.STREAM)).shards()) {
+                String iterator = kinesis.getShardIterator(r -> r.streamName(Pipeline.STREAM).shardId(shard.shardId())
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                for (int calls = 0; iterator != null && calls < 10_000; calls++) {
+                    final String it = iterator;
+                    final GetRecordsResponse page = kinesis.getRecords(r -> r.shardIterator(it).limit(10_000));
+                    for (final Record record : page.records()) {
+                        final JsonNode v = JSON.readTree(record.data().asByteArray());
+                        all.put(shard.shardId() + "-" + record.sequenceNumber() + "-0", new KinesisReading(
+                                shard.shardId(), new java.math.BigInteger(record.sequenceNumber()),
+                                v.path("iotName").asText(), v.path("iotValue").asDouble()));
+                    }
+                    if (page.records().isEmpty() && (page.millisBehindLatest() == null
+                            || page.millisBehindLatest() == 0)) {
+                        break;
+                    }
+                    iterator = page.nextShardIterator();
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The output topic as a consumer of an exactly-once topic reads it, by recordId; a repeat fails the test. */
+    private static Map<String, JsonNode> readScored(final String bootstrap) throws IOException {
+        final Map<String, JsonNode> byId = new TreeMap<>();
+        final java.util.Properties p = new java.util.Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> tps = consumer.partitionsFor("DESTINATION_SQL_STREAM").stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+            final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    final JsonNode v = JSON.readTree(r.value());
+                    assertThat(byId.put(v.path("recordId").asText(), v)).as("scored twice: %s", v).isNull();
+                }
+            }
+        }
+        return byId;
+    }
+
+    /** Each sensor's readings in Kinesis order through a forest that was never interrupted, as the app runs it. */
+    private static Map<String, Double> uninterruptedScores(final Path repo, final Map<String, KinesisReading> readings)
+            throws IOException {
+        final java.util.Properties file = new java.util.Properties();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(
+                repo.resolve("config").resolve("streams-app.properties"))) {
+            file.load(in);
+        }
+        final Map<String, Object> props = new java.util.HashMap<>();
+        file.forEach((k, v) -> props.put(String.valueOf(k), v));
+        final ModelSettings settings = ModelSettings.from(new AppConfig(props));
+        final Map<String, SensorModel> models = new java.util.HashMap<>();
+        final Map<String, Long> seq = new java.util.HashMap<>();
+        final Map<String, Double> expected = new java.util.HashMap<>();
+        readings.entrySet().stream()
+                .sorted(java.util.Comparator.comparing((Map.Entry<String, KinesisReading> e) -> e.getValue().shard())
+                        .thenComparing(e -> e.getValue().sequence()))
+                .forEach(e -> {
+                    final KinesisReading r = e.getValue();
+                    final SensorModel model = models.computeIfAbsent(r.sensor(),
+                            s -> SensorModel.create(settings, s, new String[] {"iotValue"}));
+                    expected.put(e.getKey(), model.process(new double[] {r.value()},
+                            seq.merge(r.sensor(), 1L, Long::sum)).score());
+                });
+        return expected;
     }
 
     /** The distinct recordIds in the local Firehose's delivery files (newline-delimited JSON). */
