@@ -9,8 +9,8 @@ public enum Detector {
     /** RANDOM_CUT_FOREST as Kinesis Data Analytics ran it: ANOMALY_SCORE, graded by ThresholdedRandomCutForest. */
     KDA(OutputRecord.ANOMALY_SCORE),
     /**
-     * A shingled forest whose scores are turned into ANOMALY_LIKELIHOOD against their own recent distribution;
-     * ANOMALY_GRADE and isAnomaly come from the likelihood.
+     * The kda preset's forest, whose scores are turned into ANOMALY_LIKELIHOOD against the empirical distribution of
+     * the sensor's own recent scores ({@link ScoreLikelihood}); ANOMALY_GRADE and isAnomaly come from the likelihood.
      */
     FORESTWATCH(OutputRecord.ANOMALY_LIKELIHOOD);
 

@@ -326,8 +326,9 @@ public final class ForestCache {
             return new Entry(SensorModel.create(settings, sensorId, fields), 0L, 0L, lastSeen);
         }
         final ModelCodec.Snapshot snap = ModelCodec.decode(saved, settings.explanation());
-        if (snap.model().detector() != settings.detector()) {
-            // the detector setting changed: the other preset's state cannot continue this one, so start afresh
+        if (snap.model() == null || snap.model().detector() != settings.detector()) {
+            // the detector setting changed, or the snapshot is of an earlier forestwatch layout: that state cannot
+            // continue this one, so start afresh
             snapshots.delete(sensorId);
             deleteLog(sensorId, Long.MAX_VALUE);
             deleteAll(legacyLog(sensorId));

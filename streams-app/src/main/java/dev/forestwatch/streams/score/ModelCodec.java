@@ -17,9 +17,14 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ModelCodec {
 
-    /** Version 1: a kda model. Version 2: a detector byte and, for forestwatch, its likelihood state follow the names. */
+    /**
+     * Version 1: a kda model. Version 2: a detector byte and, for forestwatch, its likelihood state follow the names
+     * (the first forestwatch preset: shingle-8 forest, normal-tail likelihood; no longer continued). Version 3: as
+     * 2, with the current forestwatch preset's likelihood state (score histories).
+     */
     private static final byte VERSION = 1;
     private static final byte VERSION_WITH_DETECTOR = 2;
+    private static final byte VERSION_FORESTWATCH_2 = 3;
     /** Most field names a snapshot holds; input.max.fields cannot exceed it. */
     public static final int MAX_FIELDS = 100;
     /** Longest field name a snapshot holds, in UTF-8 bytes (the parser's limit). */
@@ -29,7 +34,10 @@ public final class ModelCodec {
 
     private ModelCodec() {}
 
-    /** A decoded snapshot: the model and the sequence number of the last record it learned. */
+    /**
+     * A decoded snapshot: the model and the sequence number of the last record it learned. The model is null for a
+     * snapshot of a detector layout this version no longer continues (the sensor starts a new model).
+     */
     public record Snapshot(SensorModel model, long sequence) {}
 
     /**
@@ -59,7 +67,7 @@ public final class ModelCodec {
         }
         final ByteBuffer buf = ByteBuffer.allocate(size + body.length);
         // a kda model keeps version 1's bytes, so snapshots written before the detector setting stay readable both ways
-        buf.put(likelihood == null ? VERSION : VERSION_WITH_DETECTOR).putLong(sequence)
+        buf.put(likelihood == null ? VERSION : VERSION_FORESTWATCH_2).putLong(sequence)
                 .putShort((short) names.length);
         for (final byte[] n : names) {
             buf.putShort((short) n.length).put(n);
@@ -83,7 +91,7 @@ public final class ModelCodec {
         ScoreLikelihood likelihood = null;
         try {
             final byte version = buf.get();
-            if (version != VERSION && version != VERSION_WITH_DETECTOR) {
+            if (version != VERSION && version != VERSION_WITH_DETECTOR && version != VERSION_FORESTWATCH_2) {
                 throw new IllegalStateException("unknown forest snapshot version " + version);
             }
             sequence = buf.getLong();
@@ -101,7 +109,10 @@ public final class ModelCodec {
                 buf.get(n);
                 fields[i] = new String(n, StandardCharsets.UTF_8);
             }
-            if (version == VERSION_WITH_DETECTOR && Detector.ofCode(buf.get()) == Detector.FORESTWATCH) {
+            if (version != VERSION && Detector.ofCode(buf.get()) == Detector.FORESTWATCH) {
+                if (version == VERSION_WITH_DETECTOR) {
+                    return new Snapshot(null, sequence);
+                }
                 likelihood = ScoreLikelihood.read(buf);
             }
         } catch (BufferUnderflowException e) {

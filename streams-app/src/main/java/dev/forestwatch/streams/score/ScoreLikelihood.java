@@ -1,43 +1,54 @@
 package dev.forestwatch.streams.score;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * detector=forestwatch's second stage: how unusual a sensor's recent forest scores are against that sensor's own
  * earlier scores. The forest's raw score has no common scale across sensors (a noisy sensor scores high all the
- * time); its tail probability under the sensor's recent distribution of scores has one.
+ * time) and its distribution is heavy-tailed, so a normal tail calls routine spikes certain; this stage uses the
+ * empirical distribution of the sensor's last {@link #HISTORY} values instead, with a fitted exponential tail
+ * beyond its top percentile.
  *
- * <p>Per record, two channels, each compared with an exponentially weighted mean and variance of itself over about
- * {@link #MEMORY} records (a plain average while fewer have been seen), learned only from earlier records:
+ * <p>Per record, learned only from earlier records:
  * <ul>
- *   <li>sustained: the mean of the last {@link #SHORT} scores; its upper tail probability p under a normal with
- *       those moments gives {@code -log10(p) / 10} (0.5 means as unusual as 1 in 100,000). After an alarm (at least
- *       {@link #ALARM}) this channel is damped by {@link #DAMP} for {@link #QUIET} records unless it exceeds the
- *       alarm that started the episode, so that one event raises one alarm rather than a burst;</li>
- *   <li>point: the record's own score, scaled {@code -log10(p) / 20} (0.5 needs 1 in 10^10), never damped, so a
- *       single reading far outside anything recent is always reported.</li>
+ *   <li>sustained: the mean of the last {@link #SHORT} forest scores. Its tail probability p among the last
+ *       {@link #HISTORY} such means: the empirical fraction at or above it, at least 1 - {@link #QUANTILE}; beyond
+ *       the {@link #QUANTILE} quantile u, {@code (1 - QUANTILE) * exp(-(x - u) / beta)} with beta the mean excess
+ *       over u of the means above it (peaks over threshold), at least {@link #MIN_SCALE}. The surprise is
+ *       {@code s = -log10(p)}. After an alarm ({@code s >= }{@link #ALARM_DECADES}) the channel is damped by
+ *       {@link #DAMP} for {@link #QUIET} records unless it exceeds the alarm that started the episode, so one event
+ *       raises one alarm rather than a burst;</li>
+ *   <li>point: a single forest score at least {@link #POINT_IQRS} interquartile ranges (at least
+ *       {@link #POINT_MIN_IQR}) above the median of the last {@link #HISTORY} scores. It is a rule, not a
+ *       probability, so it is reported at exactly the alarm level: it flags the record (never damped), and ranks
+ *       below every sustained alarm.</li>
  * </ul>
- * The likelihood is the larger of the two, capped to [0, 1]. All state is a few numbers, saved with the forest, so a
- * restored model continues exactly.
+ * The likelihood is {@code s / (s + ALARM_DECADES)} of the larger surprise: in [0, 1), 0.5 at the alarm level
+ * (1 in 1,000). State is bounded ({@link #HISTORY} values per channel) and saved with the forest, so a restored
+ * model continues exactly.
  */
 final class ScoreLikelihood {
 
+    /** The likelihood at and above which a record is an anomaly. */
     static final double ALARM = 0.5;
-    static final int SHORT = 20;
-    static final double MEMORY = 8000;
-    /** Scores (after the forest's own warm-up) learned before a likelihood other than 0 is given. */
-    static final int WARMUP = 150;
-    static final int QUIET = 1000;
+    static final double ALARM_DECADES = 3.0;
+    static final int SHORT = 5;
+    static final int HISTORY = 2000;
+    static final double QUANTILE = 0.99;
+    /** Values (after the forest's own warm-up) learned before a likelihood other than 0 is given. */
+    static final int WARMUP = 100;
+    static final int QUIET = 500;
     static final double DAMP = 0.3;
-    /** Floor of the standard deviations, in forest score units: a flat series' tiny spread is not a scale. */
-    static final double MIN_STD = 0.05;
+    /** Floor of the tail scale, in forest score units: a flat series' tiny spread is not a scale. */
+    static final double MIN_SCALE = 0.01;
+    static final double POINT_IQRS = 10;
+    static final double POINT_MIN_IQR = 0.05;
 
     private final double[] recent = new double[SHORT];
     private long seen;
-    private double mean;
-    private double variance;
-    private double pointMean;
-    private double pointVariance;
+    private final Window means = new Window();
+    private final Window scores = new Window();
     private int quietLeft;
     private double episodePeak;
 
@@ -56,60 +67,115 @@ final class ScoreLikelihood {
         final double avg = sum / n;
         double sustained = 0.0;
         double point = 0.0;
-        if (seen > WARMUP) {
-            sustained = logScale(upperTail((avg - mean) / Math.max(Math.sqrt(variance), MIN_STD)), 10.0);
-            point = logScale(upperTail((forestScore - pointMean) / Math.max(Math.sqrt(pointVariance), MIN_STD)),
-                    20.0);
+        if (means.count >= WARMUP) {
+            sustained = damp(means.surprise(avg));
+            point = scores.farAboveMedian(forestScore) ? ALARM_DECADES : 0.0;
         }
-        final double alpha = Math.max(1.0 / seen, 1.0 / MEMORY);
-        double delta = avg - mean;
-        mean += alpha * delta;
-        variance = (1 - alpha) * (variance + alpha * delta * delta);
-        delta = forestScore - pointMean;
-        pointMean += alpha * delta;
-        pointVariance = (1 - alpha) * (pointVariance + alpha * delta * delta);
-        return Math.max(damp(sustained), point);
+        means.add(avg);
+        scores.add(forestScore);
+        final double s = Math.max(sustained, point);
+        return s / (s + ALARM_DECADES);
     }
 
-    private double damp(final double likelihood) {
+    private double damp(final double surprise) {
         if (quietLeft > 0) {
             quietLeft--;
-            if (likelihood <= episodePeak) {
-                return likelihood * DAMP;
+            if (surprise <= episodePeak) {
+                return surprise * DAMP;
             }
         }
-        if (likelihood >= ALARM) {
+        if (surprise >= ALARM_DECADES) {
             quietLeft = QUIET;
-            episodePeak = likelihood;
+            episodePeak = surprise;
         }
-        return likelihood;
+        return surprise;
     }
 
-    /** P(Z >= z) for a standard normal. */
-    static double upperTail(final double z) {
-        return 0.5 * erfc(z / Math.sqrt(2.0));
-    }
+    /** The last {@link #HISTORY} values, in arrival order (a ring) and sorted. */
+    static final class Window {
+        final double[] ring = new double[HISTORY];
+        final double[] sorted = new double[HISTORY];
+        int count;
+        int next;
 
-    /** -log10(p) / decades, in [0, 1]. */
-    static double logScale(final double p, final double decades) {
-        if (!(p > 0)) {
-            return 1.0;
+        void add(final double x) {
+            if (count == HISTORY) {
+                final int at = lowerBound(ring[next], count);
+                System.arraycopy(sorted, at + 1, sorted, at, count - at - 1);
+                count--;
+            }
+            final int at = lowerBound(x, count);
+            System.arraycopy(sorted, at, sorted, at + 1, count - at);
+            sorted[at] = x;
+            count++;
+            ring[next] = x;
+            next = (next + 1) % HISTORY;
         }
-        return Math.max(0.0, Math.min(1.0, -Math.log10(p) / decades));
-    }
 
-    /** Complementary error function, Chebyshev fit with fractional error below 1.2e-7 everywhere. */
-    static double erfc(final double x) {
-        final double z = Math.abs(x);
-        final double t = 1.0 / (1.0 + 0.5 * z);
-        final double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223
-                + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2.0 - r;
+        /** The first index of the sorted values holding a value >= x. */
+        int lowerBound(final double x, final int size) {
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                final int mid = (lo + hi) >>> 1;
+                if (sorted[mid] < x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        /** -log10 of x's upper tail probability among the values (empirical, exponential beyond the quantile). */
+        double surprise(final double x) {
+            final int k = Math.min(count - 1, (int) (QUANTILE * count));
+            final double u = sorted[k];
+            if (x <= u) {
+                final double p = Math.max((double) (count - lowerBound(x, count)) / count, 1 - QUANTILE);
+                return -Math.log10(p);
+            }
+            double excess = 0;
+            for (int i = k + 1; i < count; i++) {
+                excess += sorted[i];
+            }
+            final double beta = count - k - 1 > 0 ? Math.max(excess / (count - k - 1) - u, MIN_SCALE) : MIN_SCALE;
+            return -Math.log10(1 - QUANTILE) + (x - u) / beta / Math.log(10);
+        }
+
+        boolean farAboveMedian(final double x) {
+            final double median = sorted[count / 2];
+            final double iqr = sorted[(3 * count) / 4] - sorted[count / 4];
+            return x - median >= POINT_IQRS * Math.max(iqr, POINT_MIN_IQR);
+        }
+
+        void write(final ByteBuffer buf) {
+            buf.putInt(count).putInt(next);
+            for (int i = 0; i < count; i++) {
+                buf.putDouble(ring[i]);
+            }
+        }
+
+        void read(final ByteBuffer buf) {
+            count = buf.getInt();
+            next = buf.getInt();
+            if (count < 0 || count > HISTORY || next < 0 || next >= HISTORY) {
+                throw new IllegalStateException("damaged forest snapshot: likelihood history " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                ring[i] = buf.getDouble();
+            }
+            System.arraycopy(ring, 0, sorted, 0, count);
+            Arrays.sort(sorted, 0, count);
+        }
+
+        int encodedSize() {
+            return 8 + 8 * count;
+        }
     }
 
     int encodedSize() {
-        return 4 + 8 * recent.length + 8 + 4 * 8 + 4 + 8;
+        return 4 + 8 * recent.length + 8 + means.encodedSize() + scores.encodedSize() + 4 + 8;
     }
 
     void write(final ByteBuffer buf) {
@@ -117,8 +183,10 @@ final class ScoreLikelihood {
         for (final double r : recent) {
             buf.putDouble(r);
         }
-        buf.putLong(seen).putDouble(mean).putDouble(variance).putDouble(pointMean).putDouble(pointVariance)
-                .putInt(quietLeft).putDouble(episodePeak);
+        buf.putLong(seen);
+        means.write(buf);
+        scores.write(buf);
+        buf.putInt(quietLeft).putDouble(episodePeak);
     }
 
     static ScoreLikelihood read(final ByteBuffer buf) {
@@ -131,10 +199,8 @@ final class ScoreLikelihood {
             l.recent[i] = buf.getDouble();
         }
         l.seen = buf.getLong();
-        l.mean = buf.getDouble();
-        l.variance = buf.getDouble();
-        l.pointMean = buf.getDouble();
-        l.pointVariance = buf.getDouble();
+        l.means.read(buf);
+        l.scores.read(buf);
         l.quietLeft = buf.getInt();
         l.episodePeak = buf.getDouble();
         return l;

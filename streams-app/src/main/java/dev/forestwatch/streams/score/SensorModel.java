@@ -17,15 +17,15 @@ import java.util.Arrays;
 public final class SensorModel {
 
     /**
-     * detector=forestwatch's forest: each point is the last 8 records (shape, not just level), 50 trees (half the
-     * service's, which keeps the shingled forest's cost near the kda preset's), and a memory of about 2,560 records
-     * (the library's default 10 x sample size) so that it follows a drifting sensor.
+     * detector=forestwatch's forest: the kda preset's shape (single records, 100 trees, sample 256, memory of
+     * 100,000 records, output after 256), so a point anomaly scores on its own record and the cost stays the kda
+     * preset's; what differs is the likelihood stage on top ({@link ScoreLikelihood}).
      */
-    static final int FW_SHINGLE = 8;
-    static final int FW_TREES = 50;
+    static final int FW_SHINGLE = 1;
+    static final int FW_TREES = 100;
     static final int FW_SAMPLE = 256;
-    static final int FW_OUTPUT_AFTER = 64;
-    static final double FW_TIME_DECAY = 2560;
+    static final int FW_OUTPUT_AFTER = 256;
+    static final double FW_TIME_DECAY = 100000;
 
     private final ThresholdedRandomCutForest forest;
     private final String[] fields;

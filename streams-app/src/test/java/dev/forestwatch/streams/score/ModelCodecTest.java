@@ -3,7 +3,10 @@ package dev.forestwatch.streams.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ModelCodecTest {
@@ -58,5 +61,45 @@ class ModelCodecTest {
             assertThatThrownBy(() -> ModelCodec.decode(bad, false)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("snapshot");
         }
+    }
+
+    /**
+     * A forestwatch model restored past the point where its likelihood histories are full and have wrapped continues
+     * exactly like the uninterrupted one (the topology tests restore shorter runs).
+     */
+    @Test
+    void aForestwatchModelWithFullHistoriesRoundTripsExactly() {
+        final ModelSettings fw = ModelSettings.serviceDefaults().withDetector(Detector.FORESTWATCH);
+        final SensorModel original = SensorModel.create(fw, "S", new String[] {"v"});
+        final Random rnd = new Random(3);
+        final int before = SensorModel.FW_OUTPUT_AFTER + ScoreLikelihood.HISTORY + 700;
+        for (int i = 1; i <= before; i++) {
+            original.process(new double[] {next(rnd)}, i);
+        }
+        final SensorModel restored = ModelCodec.decode(ModelCodec.encode(original, before), false).model();
+        assertThat(restored.detector()).isEqualTo(Detector.FORESTWATCH);
+        for (int i = before + 1; i <= before + 400; i++) {
+            final double[] v = {next(rnd)};
+            final Score a = original.process(v, i);
+            final Score b = restored.process(v, i);
+            assertThat(b.likelihood()).isEqualTo(a.likelihood());
+            assertThat(b.score()).isEqualTo(a.score());
+        }
+    }
+
+    private static double next(final Random rnd) {
+        return rnd.nextDouble() < 0.01 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11);
+    }
+
+    /** A version-2 forestwatch snapshot (the earlier shingle-8 preset) decodes to no model: the sensor starts anew. */
+    @Test
+    void anEarlierForestwatchLayoutDecodesToNoModel() {
+        final byte[] name = "v".getBytes(StandardCharsets.UTF_8);
+        final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 2 + 2 + name.length + 1 + 64);
+        buf.put((byte) 2).putLong(77).putShort((short) 1).putShort((short) name.length).put(name)
+                .put((byte) Detector.FORESTWATCH.ordinal());
+        final ModelCodec.Snapshot snap = ModelCodec.decode(buf.array(), false);
+        assertThat(snap.model()).isNull();
+        assertThat(snap.sequence()).isEqualTo(77);
     }
 }
