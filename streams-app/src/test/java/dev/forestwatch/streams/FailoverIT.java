@@ -8,7 +8,7 @@ import dev.forestwatch.local.EmbeddedKafka;
 import dev.forestwatch.local.OrderChecker;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.parse.ReadingParser;
-import dev.forestwatch.streams.processor.SecondOrderingProcessor;
+import dev.forestwatch.streams.order.SecondOrderingProcessor;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.SensorModel;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.forestwatch.streams.processor;
 
+import dev.forestwatch.streams.metrics.TaskMetrics;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Rejected;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,8 @@
 package dev.forestwatch.streams.processor;
 
+import dev.forestwatch.streams.metrics.TaskMetrics;
+import dev.forestwatch.streams.order.WatermarkEmitter;
+import dev.forestwatch.streams.order.Rowtime;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.Source;

@@ -3,7 +3,7 @@ package dev.forestwatch.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.streams.config.AppConfig;
-import dev.forestwatch.streams.processor.SecondOrderingProcessor;
+import dev.forestwatch.streams.order.SecondOrderingProcessor;
 import dev.forestwatch.streams.topology.Harness.Out;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.forestwatch.streams.processor;
+package dev.forestwatch.streams.metrics;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,20 +9,20 @@ import org.apache.kafka.streams.StreamsMetrics;
  * forestwatch's counters, registered as Kafka Streams metrics (group {@code stream-forestwatch-metrics}, tag
  * {@code forestwatch-id} = task id) so they show up in JMX next to Streams' own, each as a -total and a -rate.
  */
-final class TaskMetrics {
+public final class TaskMetrics {
 
-    static final String SCOPE = "forestwatch";
+    public static final String SCOPE = "forestwatch";
 
     private final StreamsMetrics metrics;
     private final String entity;
     private final Map<String, Sensor> sensors = new HashMap<>();
 
-    TaskMetrics(final StreamsMetrics metrics, final String taskId) {
+    public TaskMetrics(final StreamsMetrics metrics, final String taskId) {
         this.metrics = metrics;
         this.entity = taskId;
     }
 
-    void record(final String operation) {
+    public void record(final String operation) {
         sensors.computeIfAbsent(operation,
                 op -> metrics.addRateTotalSensor(SCOPE, entity, op, Sensor.RecordingLevel.INFO)).record();
     }

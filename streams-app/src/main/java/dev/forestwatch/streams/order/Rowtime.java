@@ -1,4 +1,4 @@
-package dev.forestwatch.streams.processor;
+package dev.forestwatch.streams.order;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
@@ -17,31 +17,31 @@ import org.apache.kafka.common.header.Headers;
  * <p>Event time is the source's arrival time, which can go backwards inside a partition (two shards share it and
  * their backlogs pass at different times), so its watermark is only the newest time seen.
  */
-final class Rowtime {
+public final class Rowtime {
 
     private final boolean ingest;
     private final String arrivalHeader;
     private long newest = -1L;
 
-    Rowtime(final boolean ingest, final String arrivalHeader) {
+    public Rowtime(final boolean ingest, final String arrivalHeader) {
         this.ingest = ingest;
         this.arrivalHeader = arrivalHeader;
     }
 
     /** @param streamTime the task's partition time, which already counts this record */
-    long of(final long timestamp, final Headers headers, final long streamTime) {
+    public long of(final long timestamp, final Headers headers, final long streamTime) {
         final long t = ingest ? Math.max(timestamp, streamTime) : arrival(timestamp, headers);
         newest = Math.max(newest, t);
         return t;
     }
 
     /** No record still to come from this partition has a smaller ROWTIME than this (-1: no promise yet). */
-    long watermark(final long streamTime) {
+    public long watermark(final long streamTime) {
         return ingest ? streamTime : newest;
     }
 
     /** The origin's arrival time from its header, else the Kafka timestamp. */
-    long arrival(final long timestamp, final Headers headers) {
+    public long arrival(final long timestamp, final Headers headers) {
         final Header h = headers == null || arrivalHeader.isEmpty() ? null : headers.lastHeader(arrivalHeader);
         if (h != null && h.value() != null) {
             try {

@@ -1,4 +1,4 @@
-package dev.forestwatch.streams.processor;
+package dev.forestwatch.streams.order;
 
 import dev.forestwatch.streams.model.Scored;
 import dev.forestwatch.streams.serde.ScoredSerde;

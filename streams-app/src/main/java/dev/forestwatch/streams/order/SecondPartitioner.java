@@ -1,9 +1,10 @@
-package dev.forestwatch.streams.topology;
+package dev.forestwatch.streams.order;
 
 import dev.forestwatch.streams.model.Emitted;
-import dev.forestwatch.streams.processor.SecondOrderingProcessor;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /** Puts all records of one second in one output partition, so their descending-score order survives. */
@@ -15,8 +16,11 @@ public final class SecondPartitioner implements StreamPartitioner<String, Emitte
         return Optional.of(Set.of(partitionOf(value.second(), numPartitions)));
     }
 
-    static int partitionOf(final long s, final int numPartitions) {
-        // the ordering step moves delayed records only within the seconds it owns, so it must place them alike
-        return SecondOrderingProcessor.partitionOf(s, numPartitions);
+    /**
+     * murmur2 of the second's 8 big-endian bytes. The by-second topic and the output topic place a second alike, and
+     * the ordering step moves a delayed record only into seconds its own partition holds.
+     */
+    public static int partitionOf(final long second, final int numPartitions) {
+        return Utils.toPositive(Utils.murmur2(ByteBuffer.allocate(8).putLong(second).array())) % numPartitions;
     }
 }

@@ -1,4 +1,4 @@
-package dev.forestwatch.streams.processor;
+package dev.forestwatch.streams.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,7 +99,7 @@ class SecondOrderingProcessorTest {
     void aDelayedRecordOnlyMovesIntoASecondThisTaskOwns() {
         final int partitions = 4;
         final long first = java.util.stream.LongStream.iterate(S, s -> s + 1)
-                .filter(s -> SecondOrderingProcessor.partitionOf(s, partitions) == 0).findFirst().orElseThrow();
+                .filter(s -> SecondPartitioner.partitionOf(s, partitions) == 0).findFirst().orElseThrow();
         restart(new SecondOrderingProcessor(
                 new SecondOrderingProcessor.Settings(0L, MAX_WAIT, 100L, 1, true, partitions)));
         watermark("1_0", first * 1000);
@@ -112,7 +112,7 @@ class SecondOrderingProcessorTest {
         assertThat(out).hasSize(1);
         final long moved = out.get(0).value().second();
         assertThat(moved).isGreaterThan(first);
-        assertThat(SecondOrderingProcessor.partitionOf(moved, partitions)).isZero(); // MockProcessorContext's task 0_0
+        assertThat(SecondPartitioner.partitionOf(moved, partitions)).isZero(); // MockProcessorContext's task 0_0
     }
 
     @Test

@@ -1,5 +1,6 @@
-package dev.forestwatch.streams.processor;
+package dev.forestwatch.streams.order;
 
+import dev.forestwatch.streams.metrics.TaskMetrics;
 import dev.forestwatch.streams.model.Emitted;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Scored;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -123,15 +123,10 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
         final int partitions = Math.max(settings.partitions(), 1);
         final int mine = context.taskId().partition() % partitions;
         long s = emittedBefore();
-        while (partitionOf(s, partitions) != mine) {
+        while (SecondPartitioner.partitionOf(s, partitions) != mine) {
             s++;
         }
         return s;
-    }
-
-    /** As the by-second and output partitioners place a second (murmur2 of its 8 big-endian bytes). */
-    public static int partitionOf(final long second, final int numPartitions) {
-        return Utils.toPositive(Utils.murmur2(ByteBuffer.allocate(8).putLong(second).array())) % numPartitions;
     }
 
     /** Read on first use rather than in init, so it also sees what was put into the store after init. */

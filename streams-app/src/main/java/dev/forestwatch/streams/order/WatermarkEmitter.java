@@ -1,4 +1,4 @@
-package dev.forestwatch.streams.processor;
+package dev.forestwatch.streams.order;
 
 import dev.forestwatch.streams.model.Watermark;
 import java.util.function.LongSupplier;
@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * active again before forwarding its next record, so no downstream task flushes a second while it still counts
  * this one idle.
  */
-final class WatermarkEmitter {
+public final class WatermarkEmitter {
 
     private final String taskId;
     private final long idleMs;
@@ -16,7 +16,7 @@ final class WatermarkEmitter {
     // whatever a previous owner of this task said, announce activity before the first record
     private boolean saidIdle = true;
 
-    WatermarkEmitter(final String taskId, final long idleMs) {
+    public WatermarkEmitter(final String taskId, final long idleMs) {
         this.taskId = taskId;
         this.idleMs = idleMs;
     }
@@ -25,13 +25,13 @@ final class WatermarkEmitter {
      * A record is about to be forwarded: the watermark to send first, or null. The stream time is only computed
      * when needed, since this runs for every record.
      */
-    Watermark beforeRecord(final long now, final LongSupplier streamTime) {
+    public Watermark beforeRecord(final long now, final LongSupplier streamTime) {
         lastInputMs = now;
         return saidIdle ? say(streamTime.getAsLong(), false) : null;
     }
 
     /** The periodic watermark; {@code upstreamIdle} when everything upstream of this task is idle too. */
-    Watermark tick(final long now, final long streamTime, final boolean upstreamIdle) {
+    public Watermark tick(final long now, final long streamTime, final boolean upstreamIdle) {
         if (lastInputMs < 0) {
             // the context's clock is not set during init; not "no stream time yet" either: a task just assigned
             // may not have fetched its backlog when this first fires

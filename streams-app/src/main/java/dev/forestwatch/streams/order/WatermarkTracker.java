@@ -1,4 +1,4 @@
-package dev.forestwatch.streams.processor;
+package dev.forestwatch.streams.order;
 
 import dev.forestwatch.streams.model.Watermark;
 import java.nio.ByteBuffer;
@@ -16,10 +16,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * those heard so far would be a lie. Known tasks are kept in a changelogged store, so after a restart or a move
  * they still hold progress back until they speak again or stay silent for the max wait (their instance died).
  */
-final class WatermarkTracker {
+public final class WatermarkTracker {
 
     /** What the upstream tasks allow. */
-    enum State {
+    public enum State {
         /** Not all upstream tasks have spoken yet: hold everything. */
         WAITING,
         /** {@link Progress#slowest} is the stream time every active upstream task has passed. */
@@ -28,10 +28,10 @@ final class WatermarkTracker {
         IDLE
     }
 
-    record Progress(State state, long slowest) {}
+    public record Progress(State state, long slowest) {}
 
     /** Keys of the store that are not upstream tasks: the owner keeps its own bookkeeping beside them. */
-    static final String RESERVED_PREFIX = "\u0000";
+    public static final String RESERVED_PREFIX = "\u0000";
 
     private record Upstream(long streamTime, boolean idle, long heardMs) {}
 
@@ -42,7 +42,7 @@ final class WatermarkTracker {
     private long startedMs = -1L;
 
     /** @param expected how many upstream tasks there are (their topic's partitions); 0 if unknown */
-    WatermarkTracker(final KeyValueStore<String, byte[]> store, final int expected, final long maxWaitMs) {
+    public WatermarkTracker(final KeyValueStore<String, byte[]> store, final int expected, final long maxWaitMs) {
         this.store = store;
         this.expected = expected;
         this.maxWaitMs = maxWaitMs;
@@ -58,13 +58,13 @@ final class WatermarkTracker {
         }
     }
 
-    void update(final Watermark w, final long now) {
+    public void update(final Watermark w, final long now) {
         start(now);
         upstreams.put(w.upstream(), new Upstream(w.streamTime(), w.idle(), now));
         store.put(w.upstream(), ByteBuffer.allocate(9).putLong(w.streamTime()).put((byte) (w.idle() ? 1 : 0)).array());
     }
 
-    Progress progress(final long now) {
+    public Progress progress(final long now) {
         start(now);
         final boolean waitedLongEnough = now - startedMs >= maxWaitMs;
         if (upstreams.size() < Math.max(expected, 1) && !waitedLongEnough) {
