@@ -30,12 +30,22 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
     /** The newest origin position (shard -> sequence/sub-sequence) each input partition passed. */
     public static final String REPLAY_STORE = "replay-positions";
 
+    /**
+     * @param watermarkIntervalMs how often to tell the scoring tasks how far this task has got
+     * @param idleMs wall-clock time without input after which this task says it is idle
+     * @param originHeaders shard, sequence and sub-sequence headers whose replays are dropped; empty for none
+     * @param ingestTime order by the time records entered the input topic, else by their arrival time at the source
+     * @param arrivalHeader the header with the arrival time at the source, epoch ms
+     */
+    public record Settings(long watermarkIntervalMs, long idleMs, List<String> originHeaders, boolean ingestTime,
+            String arrivalHeader) {
+        public Settings {
+            originHeaders = List.copyOf(originHeaders);
+        }
+    }
+
     private final ReadingParser parser;
-    private final long watermarkIntervalMs;
-    private final long idleMs;
-    private final List<String> originHeaders;
-    private final boolean ingestTime;
-    private final String arrivalHeader;
+    private final Settings settings;
     private ProcessorContext<String, Message> context;
     private WatermarkEmitter emitter;
     private ReplayFilter replays;
@@ -43,31 +53,21 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
     private Rowtime rowtime;
     private long lastWatermark = Long.MIN_VALUE;
 
-    /**
-     * @param originHeaders shard, sequence and sub-sequence headers whose replays are dropped; empty for none
-     * @param ingestTime order by the time records entered the input topic, else by their arrival time at the source
-     * @param arrivalHeader the header with the arrival time at the source, epoch ms
-     */
-    public ParseProcessor(final ReadingParser parser, final long watermarkIntervalMs, final long idleMs,
-            final List<String> originHeaders, final boolean ingestTime, final String arrivalHeader) {
+    public ParseProcessor(final ReadingParser parser, final Settings settings) {
         this.parser = parser;
-        this.watermarkIntervalMs = watermarkIntervalMs;
-        this.idleMs = idleMs;
-        this.originHeaders = List.copyOf(originHeaders);
-        this.ingestTime = ingestTime;
-        this.arrivalHeader = arrivalHeader;
+        this.settings = settings;
     }
 
     @Override
     public void init(final ProcessorContext<String, Message> context) {
         this.context = context;
-        this.emitter = new WatermarkEmitter(context.taskId().toString(), idleMs);
+        this.emitter = new WatermarkEmitter(context.taskId().toString(), settings.idleMs());
         this.metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
-        this.rowtime = new Rowtime(ingestTime, arrivalHeader);
-        if (originHeaders.size() >= 2) {
-            this.replays = new ReplayFilter(context.getStateStore(REPLAY_STORE), originHeaders);
+        this.rowtime = new Rowtime(settings.ingestTime(), settings.arrivalHeader());
+        if (settings.originHeaders().size() >= 2) {
+            this.replays = new ReplayFilter(context.getStateStore(REPLAY_STORE), settings.originHeaders());
         }
-        context.schedule(Duration.ofMillis(watermarkIntervalMs), PunctuationType.WALL_CLOCK_TIME,
+        context.schedule(Duration.ofMillis(settings.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                 now -> send(watermark(emitter.tick(now, rowtime.watermark(context.currentStreamTimeMs()), true))));
     }
 

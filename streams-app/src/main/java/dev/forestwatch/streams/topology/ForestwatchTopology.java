@@ -69,9 +69,9 @@ public final class ForestwatchTopology {
         final long tick = config.orderWatermarkIntervalMs();
         final Map<String, KStream<String, Message>> parsed = builder
                 .stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("input"))
-                .process(() -> new ParseProcessor(parser, tick, config.orderIdleFlushMs(),
+                .process(() -> new ParseProcessor(parser, new ParseProcessor.Settings(tick, config.orderIdleFlushMs(),
                         config.dropReplays() ? config.recordIdHeaders() : List.of(), config.orderByIngestTime(),
-                        config.arrivalTimeHeader()), Named.as("parse"),
+                        config.arrivalTimeHeader())), Named.as("parse"),
                         ParseProcessor.REPLAY_STORE)
                 .split(Named.as("parsed-"))
                 .branch((k, v) -> v instanceof Rejected, Branched.as("rejected"))
