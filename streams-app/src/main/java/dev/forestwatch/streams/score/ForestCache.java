@@ -263,10 +263,6 @@ public final class ForestCache {
         return true;
     }
 
-    public int liveCount() {
-        return live.size();
-    }
-
     /** Forgets the in-memory forests (task closed or revived); the stores hold everything they learned. */
     public void clear() {
         live.clear();

@@ -25,11 +25,6 @@ public record ModelSettings(int trees, int sampleSize, long timeDecay, int shing
         return new ModelSettings(100, 256, 100_000L, 1, 256, 42L, 1.5, 3.0, false);
     }
 
-    public ModelSettings withExplanation(final boolean on) {
-        return new ModelSettings(trees, sampleSize, timeDecay, shingleSize, outputAfter, seed, lowerThreshold,
-                zFactor, on, detector);
-    }
-
     public ModelSettings withDetector(final Detector d) {
         return new ModelSettings(trees, sampleSize, timeDecay, shingleSize, outputAfter, seed, lowerThreshold,
                 zFactor, explanation, d);

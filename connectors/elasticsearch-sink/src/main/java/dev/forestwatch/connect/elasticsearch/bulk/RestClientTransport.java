@@ -120,11 +120,6 @@ public final class RestClientTransport implements BulkTransport {
         return false;
     }
 
-    /** For "Basic" auth built by hand in tests and tools. */
-    static String basic(final String user, final String password) {
-        return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
     @Override
     public void close() throws IOException {
         client.close();
