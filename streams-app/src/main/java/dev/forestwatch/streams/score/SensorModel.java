@@ -61,6 +61,7 @@ public final class SensorModel {
                 .transformMethod(TransformMethod.NONE)
                 .forestMode(ForestMode.STANDARD)
                 .zFactor(s.zFactor())
+                .boundingBoxCacheFraction(s.boundingBoxCacheFraction())
                 .build();
         forest.setLowerThreshold(s.lowerThreshold());
         return new SensorModel(forest, fields.clone(), s.explanation());
@@ -79,6 +80,7 @@ public final class SensorModel {
                 .randomSeed(seedFor(s.seed(), sensorId))
                 .transformMethod(TransformMethod.NONE)
                 .forestMode(ForestMode.STANDARD)
+                .boundingBoxCacheFraction(s.boundingBoxCacheFraction())
                 .build();
         return new SensorModel(forest, fields.clone(), s.explanation(), new ScoreLikelihood());
     }
