@@ -3,16 +3,16 @@ package dev.forestwatch.local;
 import java.time.Duration;
 
 /** Polls a condition until it holds or a deadline passes; the alternative to blind sleeps. */
-final class Await {
+public final class Await {
     private static final long POLL_MILLIS = 100;
 
     private Await() {}
 
-    interface Condition {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
-    static void until(String what, Duration timeout, Condition condition) {
+    public static void until(String what, Duration timeout, Condition condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception lastError = null;
         while (true) {

@@ -9,11 +9,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** The few file operations java.nio.file lacks, with unchecked exceptions. */
-final class Files2 {
+public final class Files2 {
     private Files2() {}
 
     /** The most recently modified file in {@code dir} matching {@code glob}; empty if none or no such dir. */
-    static java.util.Optional<Path> newest(Path dir, String glob) {
+    public static java.util.Optional<Path> newest(Path dir, String glob) {
         if (!Files.isDirectory(dir)) {
             return java.util.Optional.empty();
         }
@@ -34,7 +34,7 @@ final class Files2 {
         }
     }
 
-    static Path createTempDir(String prefix) {
+    public static Path createTempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -42,7 +42,7 @@ final class Files2 {
         }
     }
 
-    static Path createDirs(Path dir) {
+    public static Path createDirs(Path dir) {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
@@ -51,7 +51,7 @@ final class Files2 {
     }
 
     /** Deletes a directory tree; a missing directory is not an error. */
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

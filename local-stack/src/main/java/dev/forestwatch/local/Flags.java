@@ -9,13 +9,13 @@ import java.util.Set;
  * Minimal {@code --name value} / {@code --name=value} parser for the mains here; a CLI library
  * would be one more jar on the fast-start classpath for five flags.
  */
-final class Flags {
+public final class Flags {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Set<String> read = new HashSet<>();
 
     private Flags() {}
 
-    static Flags parse(String... args) {
+    public static Flags parse(String... args) {
         Flags flags = new Flags();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -38,17 +38,17 @@ final class Flags {
         return flags;
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         read.add(name);
         return values.containsKey(name);
     }
 
-    String string(String name, String defaultValue) {
+    public String string(String name, String defaultValue) {
         read.add(name);
         return values.getOrDefault(name, defaultValue);
     }
 
-    int intValue(String name, int defaultValue) {
+    public int intValue(String name, int defaultValue) {
         String v = string(name, null);
         try {
             return v == null ? defaultValue : Integer.parseInt(v);
@@ -57,7 +57,7 @@ final class Flags {
         }
     }
 
-    long longValue(String name, long defaultValue) {
+    public long longValue(String name, long defaultValue) {
         String v = string(name, null);
         try {
             return v == null ? defaultValue : Long.parseLong(v);
@@ -66,7 +66,7 @@ final class Flags {
         }
     }
 
-    double doubleValue(String name, double defaultValue) {
+    public double doubleValue(String name, double defaultValue) {
         String v = string(name, null);
         try {
             return v == null ? defaultValue : Double.parseDouble(v);
@@ -76,7 +76,7 @@ final class Flags {
     }
 
     /** Call after reading every known flag, so a typo fails instead of being silently ignored. */
-    void rejectUnknown() {
+    public void rejectUnknown() {
         for (String name : values.keySet()) {
             if (!read.contains(name)) {
                 throw new IllegalArgumentException("Unknown flag --" + name);

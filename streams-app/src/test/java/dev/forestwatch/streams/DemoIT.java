@@ -2,8 +2,8 @@ package dev.forestwatch.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.forestwatch.local.Demo;
-import dev.forestwatch.local.DemoOptions;
+import dev.forestwatch.local.pipeline.Demo;
+import dev.forestwatch.local.pipeline.DemoOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forestwatch.local.EmbeddedKafka;
-import dev.forestwatch.local.OrderChecker;
+import dev.forestwatch.local.server.EmbeddedKafka;
+import dev.forestwatch.local.check.OrderChecker;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.order.SecondOrderingProcessor;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;

@@ -3,7 +3,7 @@ package dev.forestwatch.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.processor.DeadLetterProcessor;

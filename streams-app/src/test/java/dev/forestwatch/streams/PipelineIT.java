@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forestwatch.local.EmbeddedKinesis;
+import dev.forestwatch.local.server.EmbeddedKinesis;
 import dev.forestwatch.local.HeadlessChromium;
-import dev.forestwatch.local.OrderChecker;
-import dev.forestwatch.local.Pipeline;
-import dev.forestwatch.local.PipelineOptions;
+import dev.forestwatch.local.check.OrderChecker;
+import dev.forestwatch.local.pipeline.Pipeline;
+import dev.forestwatch.local.pipeline.PipelineOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

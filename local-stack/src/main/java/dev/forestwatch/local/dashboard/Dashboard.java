@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +29,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.forestwatch.local.Flags;
 import dev.forestwatch.local.dashboard.SearchClient.SearchException;
 
 /**
@@ -129,31 +129,22 @@ public final class Dashboard implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> flags;
+        Builder builder;
         try {
-            flags = parseFlags(args);
+            Flags flags = Flags.parse(args);
+            if (flags.has("help")) {
+                System.out.println(USAGE);
+                return;
+            }
+            builder = builderFrom(flags);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage() + "\n\n" + USAGE);
             System.exit(2);
             return;
         }
-        if (flags.containsKey("help")) {
-            System.out.println(USAGE);
-            return;
-        }
         if (System.getProperty("logback.configurationFile") == null) {
             // Warnings only (see dev.forestwatch.local.Logging); logback's default would be DEBUG.
             System.setProperty("logback.configurationFile", "forestwatch-console-logback.xml");
-        }
-        Builder builder = builder(flags.getOrDefault("es", "http://127.0.0.1:9200"))
-                .index(flags.getOrDefault("index", DEFAULT_INDEX));
-        try {
-            builder.port(Integer.parseInt(flags.getOrDefault("port", "8088")))
-                    .scoreThreshold(Double.parseDouble(flags.getOrDefault("threshold", "" + DEFAULT_SCORE_THRESHOLD)));
-        } catch (IllegalArgumentException e) {
-            System.err.println("Bad --port or --threshold: " + e.getMessage() + "\n\n" + USAGE);
-            System.exit(2);
-            return;
         }
         Dashboard dashboard = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -166,26 +157,14 @@ public final class Dashboard implements AutoCloseable {
         stopped.await();
     }
 
-    /** {@code --name value} or {@code --name=value}; {@code --help} alone. */
-    static Map<String, String> parseFlags(String... args) {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                flags.put("help", "true");
-                continue;
-            }
-            int eq = arg.indexOf('=');
-            String name = arg.startsWith("--") ? arg.substring(2, eq < 0 ? arg.length() : eq) : "";
-            if (!name.matches("es|index|port|threshold")) {
-                throw new IllegalArgumentException("Unknown argument '" + arg + "'");
-            }
-            if (eq < 0 && i + 1 >= args.length) {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            flags.put(name, eq >= 0 ? arg.substring(eq + 1) : args[++i]);
-        }
-        return flags;
+    /** The main's flags ({@code --es --index --port --threshold}), parsed by the same {@link Flags} as every other main. */
+    static Builder builderFrom(Flags flags) {
+        Builder builder = builder(flags.string("es", "http://127.0.0.1:9200"))
+                .index(flags.string("index", DEFAULT_INDEX))
+                .port(flags.intValue("port", 8088))
+                .scoreThreshold(flags.doubleValue("threshold", DEFAULT_SCORE_THRESHOLD));
+        flags.rejectUnknown();
+        return builder;
     }
 
     private JsonNode series(Map<String, String> params) throws SearchException {
@@ -400,6 +379,22 @@ public final class Dashboard implements AutoCloseable {
             }
             this.scoreThreshold = scoreThreshold;
             return this;
+        }
+
+        String elasticsearchUrl() {
+            return elasticsearchUrl;
+        }
+
+        String index() {
+            return index;
+        }
+
+        int port() {
+            return port;
+        }
+
+        double scoreThreshold() {
+            return scoreThreshold;
         }
 
         Builder clock(Clock clock) {

@@ -34,7 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-import dev.forestwatch.local.EmbeddedElasticsearch;
+import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.HeadlessChromium;
 
 /**

@@ -3,6 +3,7 @@ package dev.forestwatch.local.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forestwatch.local.Flags;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -141,12 +142,15 @@ class DashboardTest {
 
     @Test
     void parsesTheMainsFlags() {
-        assertThat(Dashboard.parseFlags("--es", "http://es:9200", "--port=8089", "--index", "x"))
-                .containsEntry("es", "http://es:9200").containsEntry("port", "8089").containsEntry("index", "x");
-        assertThat(Dashboard.parseFlags("--help")).containsKey("help");
-        assertThat(Dashboard.parseFlags("--threshold", "1.5")).containsEntry("threshold", "1.5");
-        assertThatThrownBy(() -> Dashboard.parseFlags("--prot", "1")).hasMessageContaining("Unknown argument '--prot'");
-        assertThatThrownBy(() -> Dashboard.parseFlags("--port")).hasMessageContaining("--port needs a value");
+        Dashboard.Builder b = Dashboard.builderFrom(Flags.parse("--es", "http://es:9200", "--port=8089", "--index", "x"));
+        assertThat(b.elasticsearchUrl()).isEqualTo("http://es:9200");
+        assertThat(b.port()).isEqualTo(8089);
+        assertThat(b.index()).isEqualTo("x");
+        assertThat(Dashboard.builderFrom(Flags.parse("--threshold", "1.5")).scoreThreshold()).isEqualTo(1.5);
+        assertThat(Dashboard.builderFrom(Flags.parse()).port()).isEqualTo(8088);
+        assertThat(Flags.parse("--help").has("help")).isTrue();
+        assertThatThrownBy(() -> Dashboard.builderFrom(Flags.parse("--prot", "1"))).hasMessageContaining("Unknown flag --prot");
+        assertThatThrownBy(() -> Dashboard.builderFrom(Flags.parse("--port"))).hasMessageContaining("--port expects an integer");
         assertThat(Dashboard.queryParams("minutes=5&size=1%30&flag")).containsEntry("minutes", "5").containsEntry("size", "10").containsEntry("flag", "");
     }
 

@@ -1,7 +1,7 @@
 package dev.forestwatch.streams.bench;
 
-import dev.forestwatch.local.EmbeddedKafka;
-import dev.forestwatch.local.OrderChecker;
+import dev.forestwatch.local.server.EmbeddedKafka;
+import dev.forestwatch.local.check.OrderChecker;
 import dev.forestwatch.streams.App;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.bench.ScoringBenchmark.Run;

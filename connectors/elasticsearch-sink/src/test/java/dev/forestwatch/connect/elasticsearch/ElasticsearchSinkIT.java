@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forestwatch.local.EmbeddedConnect;
-import dev.forestwatch.local.EmbeddedElasticsearch;
-import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.server.EmbeddedConnect;
+import dev.forestwatch.local.server.EmbeddedElasticsearch;
+import dev.forestwatch.local.server.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

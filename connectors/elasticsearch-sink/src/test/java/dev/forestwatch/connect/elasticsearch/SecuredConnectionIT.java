@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.forestwatch.local.EmbeddedElasticsearch;
+import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

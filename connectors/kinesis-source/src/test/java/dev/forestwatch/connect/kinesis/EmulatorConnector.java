@@ -1,7 +1,7 @@
 package dev.forestwatch.connect.kinesis;
 
-import dev.forestwatch.local.EmbeddedDynamo;
-import dev.forestwatch.local.EmbeddedKinesis;
+import dev.forestwatch.local.server.EmbeddedDynamo;
+import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.util.HashMap;
 import java.util.Map;
 

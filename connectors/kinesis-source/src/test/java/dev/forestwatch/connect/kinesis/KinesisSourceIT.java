@@ -3,10 +3,10 @@ package dev.forestwatch.connect.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.forestwatch.local.EmbeddedConnect;
-import dev.forestwatch.local.EmbeddedDynamo;
-import dev.forestwatch.local.EmbeddedKafka;
-import dev.forestwatch.local.EmbeddedKinesis;
+import dev.forestwatch.local.server.EmbeddedConnect;
+import dev.forestwatch.local.server.EmbeddedDynamo;
+import dev.forestwatch.local.server.EmbeddedKafka;
+import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.forestwatch.connect.elasticsearch.bench;
 
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector;
-import dev.forestwatch.local.HttpStatusException;
-import dev.forestwatch.local.EmbeddedConnect;
-import dev.forestwatch.local.EmbeddedElasticsearch;
-import dev.forestwatch.local.EmbeddedKafka;
+import dev.forestwatch.local.server.HttpStatusException;
+import dev.forestwatch.local.server.EmbeddedConnect;
+import dev.forestwatch.local.server.EmbeddedElasticsearch;
+import dev.forestwatch.local.server.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

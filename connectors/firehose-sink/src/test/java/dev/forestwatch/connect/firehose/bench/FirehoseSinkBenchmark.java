@@ -2,9 +2,9 @@ package dev.forestwatch.connect.firehose.bench;
 
 import dev.forestwatch.connect.firehose.FirehoseSinkConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConnector;
-import dev.forestwatch.local.EmbeddedConnect;
-import dev.forestwatch.local.EmbeddedKafka;
-import dev.forestwatch.local.LocalFirehose;
+import dev.forestwatch.local.server.EmbeddedConnect;
+import dev.forestwatch.local.server.EmbeddedKafka;
+import dev.forestwatch.local.firehose.LocalFirehose;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,0 +1,101 @@
+package dev.forestwatch.local.pipeline;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Follows the streams app's output topic (and its dead-letter topic) and prints one line per
+ * record. Reads with {@code read_committed}: the app is exactly-once, and without it the demo would
+ * show records from transactions that are later aborted.
+ */
+final class ScoredRecordConsumer implements AutoCloseable {
+    private static final int MAX_DLQ_VALUE_CHARS = 200;
+
+    private final Consumer<String, String> consumer;
+    private final String outputTopic;
+    private final ScoredRecordFormatter formatter;
+    private final PrintStream out;
+    private long scored;
+    private long flagged;
+    private long deadLetters;
+
+    ScoredRecordConsumer(String bootstrapServers, String outputTopic, String deadLetterTopic,
+                         ScoredRecordFormatter formatter, PrintStream out) {
+        this.outputTopic = outputTopic;
+        this.formatter = formatter;
+        this.out = out;
+        // No group: a display needs no committed offsets, and assign() avoids a rebalance delay.
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "forestwatch-demo-display",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(outputTopic, deadLetterTopic)) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+    }
+
+    /** Polls once and prints what arrived; false if {@link #wakeup()} interrupted the poll. */
+    boolean pollAndPrint(Duration timeout) {
+        try {
+            for (ConsumerRecord<String, String> r : consumer.poll(timeout)) {
+                if (r.topic().equals(outputTopic)) {
+                    ScoredRecordFormatter.Line line = formatter.format(r.value(), r.timestamp());
+                    scored++;
+                    if (line.anomaly()) {
+                        flagged++;
+                    }
+                    out.println(line.text());
+                } else {
+                    deadLetters++;
+                    out.println("DEAD LETTER " + r.topic() + "-" + r.partition() + "@" + r.offset()
+                            + " key=" + r.key() + " value=" + abbreviate(r.value()));
+                }
+            }
+            return true;
+        } catch (WakeupException e) {
+            return false;
+        }
+    }
+
+    /** Makes a blocked {@link #pollAndPrint} return; safe from any thread. */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
+    long scored() {
+        return scored;
+    }
+
+    long flagged() {
+        return flagged;
+    }
+
+    long deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= MAX_DLQ_VALUE_CHARS ? s : s.substring(0, MAX_DLQ_VALUE_CHARS) + "...";
+    }
+}

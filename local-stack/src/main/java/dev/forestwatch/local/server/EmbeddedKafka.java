@@ -1,0 +1,350 @@
+package dev.forestwatch.local.server;
+
+import dev.forestwatch.local.Await;
+import dev.forestwatch.local.Files2;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft Kafka broker (combined broker + controller) running inside this JVM, bound to
+ * 127.0.0.1. Configured so that exactly-once Kafka Streams works against one broker (all internal
+ * topics at replication factor 1 / min ISR 1) and so that 16 MiB messages are accepted.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+ *     kafka.createTopics(3, "RawStreamData");
+ *     props.put("bootstrap.servers", kafka.bootstrapServers());
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+    /** Cold start measured at ~7 s on 2 cores; a loaded CI machine can take several times that. */
+    static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final int START_ATTEMPTS = 3;
+    /** Written by the log manager on a clean shutdown; without it the next start recovers the logs. */
+    static final String CLEAN_SHUTDOWN_MARKER = ".kafka_cleanshutdown"; // CleanShutdownFileHandler's, runtime scope
+
+    /** Replaced by {@link #restartAfterCrash()}; clients keep the same address throughout. */
+    private volatile KafkaRaftServer server;
+    private final KafkaConfig config;
+    private final Path dataDir;
+    private final boolean deleteDataDirOnClose;
+    private final String bootstrapServers;
+    private final Admin admin;
+    private boolean closed;
+
+    private EmbeddedKafka(KafkaRaftServer server, KafkaConfig config, Path dataDir, boolean deleteDataDirOnClose,
+            String bootstrapServers) {
+        this.server = server;
+        this.config = config;
+        this.dataDir = dataDir;
+        this.deleteDataDirOnClose = deleteDataDirOnClose;
+        this.bootstrapServers = bootstrapServers;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Starts a broker on free ports with its data in a new temporary directory, deleted on {@link #close()}. */
+    public static EmbeddedKafka start() {
+        return builder().start();
+    }
+
+    /**
+     * Starts a broker on free ports with its data in {@code dataDir} (created if missing, kept on
+     * {@link #close()}). A directory already formatted by an earlier run is reused as it is.
+     */
+    public static EmbeddedKafka start(Path dataDir) {
+        return builder().dataDir(dataDir).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code 127.0.0.1:<port>}, for the clients' {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The directory holding the broker's log (and metadata log) data. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * An admin client owned by this broker: share it, don't close it ({@link #close()} does).
+     */
+    public Admin admin() {
+        return admin;
+    }
+
+    /**
+     * Creates the topics (replication factor 1) and returns once the broker has a leader for every
+     * partition, so producers don't race the metadata propagation. Topics that already exist are
+     * left as they are.
+     */
+    public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Input topics of the streams app: the broker stamps each record with its append time, which is the ROWTIME
+     * that the app's default order.time=ingest cuts seconds from; 2 MiB messages, so a 1 MiB Kinesis record with
+     * its key and headers fits.
+     */
+    public void createInputTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152"),
+                names);
+    }
+
+    public void createTopics(int partitions, Map<String, String> configs, String... names) {
+        List<NewTopic> topics = Arrays.stream(names)
+                .map(name -> new NewTopic(name, partitions, (short) 1).configs(configs))
+                .collect(Collectors.toList());
+        for (var entry : admin.createTopics(topics).values().entrySet()) {
+            try {
+                entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Creating topic " + entry.getKey() + " failed", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while creating topic " + entry.getKey(), e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Creating topic " + entry.getKey() + " timed out after " + ADMIN_TIMEOUT, e);
+            }
+        }
+        awaitLeaders(Set.of(names));
+    }
+
+    private void awaitLeaders(Set<String> names) {
+        Await.until("leaders for topics " + names, ADMIN_TIMEOUT, () -> {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+                return described.values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    return false; // created on the controller, not yet in the broker's metadata cache
+                }
+                throw new IllegalStateException("Describing topics " + names + " failed", e.getCause());
+            }
+        });
+    }
+
+    /**
+     * Stops the broker as close to a crash as an in-process one allows, for fault tests. A broker in this JVM cannot
+     * be SIGKILLed, and its shutdown flushes and closes the logs; what it can do is vanish from its clients at once
+     * and come back as after a crash: the clean-shutdown markers are deleted, so {@link #restartAfterCrash()} runs
+     * log recovery. The page cache is not lost, so data acknowledged but not yet fsynced survives here as it would
+     * not after a power cut. Clients (including {@link #admin()}) keep retrying the same address meanwhile.
+     *
+     * @return how many clean-shutdown markers were deleted (0 means the restart will not run recovery)
+     */
+    public synchronized int crash() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        KafkaRaftServer s = server;
+        s.shutdown();
+        s.awaitShutdown();
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dataDir)) {
+            for (Path marker : files.filter(f -> f.getFileName().toString().equals(CLEAN_SHUTDOWN_MARKER)).toList()) {
+                java.nio.file.Files.delete(marker);
+                deleted++;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot delete the clean-shutdown markers under " + dataDir, e);
+        }
+        log.info("Embedded Kafka at {} crashed on purpose ({} clean-shutdown markers deleted)", bootstrapServers,
+                deleted);
+        return deleted;
+    }
+
+    /** Starts a new broker on the data dir and ports of the one {@link #crash()} stopped; returns once it serves. */
+    public synchronized void restartAfterCrash() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        long started = System.nanoTime();
+        KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+        server = s;
+        s.startup();
+        awaitServing(DEFAULT_STARTUP_TIMEOUT);
+        log.info("Embedded Kafka at {} back after {} ms", bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** Stops the broker and waits for it, then deletes the data dir if this broker created it. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        admin.close(Duration.ofSeconds(5));
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            if (deleteDataDirOnClose) {
+                Files2.deleteRecursively(dataDir);
+            }
+        }
+        log.info("Embedded Kafka at {} stopped", bootstrapServers);
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafka[" + bootstrapServers + ", " + dataDir + "]";
+    }
+
+    /** Options beyond {@link #start()}: a fixed port, a data dir, extra broker properties. */
+    public static final class Builder {
+        private Path dataDir;
+        private int port;
+        private final Map<String, String> brokerProperties = new HashMap<>();
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+
+        private Builder() {}
+
+        /** Keep data in this directory (not deleted on close) instead of a temporary one. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir);
+            return this;
+        }
+
+        /** A fixed client port (e.g. 9092); 0, the default, picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** A broker property that overrides the single-node defaults. */
+        public Builder brokerProperty(String key, String value) {
+            brokerProperties.put(key, value);
+            return this;
+        }
+
+        public Builder startupTimeout(Duration startupTimeout) {
+            this.startupTimeout = Objects.requireNonNull(startupTimeout);
+            return this;
+        }
+
+        public EmbeddedKafka start() {
+            boolean temporary = dataDir == null;
+            Path dir = temporary ? Files2.createTempDir("embedded-kafka-") : Files2.createDirs(dataDir);
+            RuntimeException last = null;
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+                try {
+                    return startOnce(dir, temporary);
+                } catch (RuntimeException e) {
+                    last = e;
+                    // Only a port stolen between FreePort.pick() and bind is worth another try.
+                    if (port != 0 || !causedByBindFailure(e)) {
+                        break;
+                    }
+                    log.warn("Port taken while starting Kafka (attempt {}/{}), retrying on new ports", attempt, START_ATTEMPTS);
+                }
+            }
+            if (temporary) {
+                Files2.deleteRecursively(dir);
+            }
+            throw last;
+        }
+
+        private EmbeddedKafka startOnce(Path dir, boolean temporary) {
+            int brokerPort = port != 0 ? port : FreePort.pick();
+            int controllerPort = FreePort.pick();
+            Properties props = SingleNodeKraftConfig.build(dir.resolve("logs"), brokerPort, controllerPort, brokerProperties);
+            KafkaConfig config = new KafkaConfig(props, false);
+            try {
+                KraftStorage.format(config);
+            } catch (Exception e) {
+                throw new IllegalStateException("Formatting Kafka storage in " + dir + " failed", e);
+            }
+            long started = System.nanoTime();
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            EmbeddedKafka kafka;
+            try {
+                server.startup();
+                kafka = new EmbeddedKafka(server, config, dir, temporary, "127.0.0.1:" + brokerPort);
+            } catch (RuntimeException e) {
+                shutdownQuietly(server);
+                throw e;
+            }
+            try {
+                kafka.awaitServing(startupTimeout);
+            } catch (RuntimeException e) {
+                kafka.closeWithoutDeleting();
+                throw e;
+            }
+            log.info("Embedded Kafka serving at {} (data in {}) after {} ms",
+                    kafka.bootstrapServers, dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return kafka;
+        }
+    }
+
+    /** startup() returns before the broker is unfenced; only an answered request proves it serves. */
+    private void awaitServing(Duration timeout) {
+        Await.until("Kafka at " + bootstrapServers + " to serve requests", timeout, () -> {
+            try {
+                return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+        });
+    }
+
+    private void closeWithoutDeleting() {
+        closed = true;
+        admin.close(Duration.ZERO);
+        shutdownQuietly(server);
+    }
+
+    private static void shutdownQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            log.warn("Error stopping a broker that failed to start", e);
+        }
+    }
+
+    private static boolean causedByBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

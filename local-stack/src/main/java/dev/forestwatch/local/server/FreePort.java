@@ -1,0 +1,24 @@
+package dev.forestwatch.local.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/** Picks a currently free TCP port on 127.0.0.1. */
+final class FreePort {
+    private FreePort() {}
+
+    /**
+     * Another process may grab the port between this call and the broker binding it; the window is
+     * tiny, and {@link EmbeddedKafka} retries with new ports if binding fails.
+     */
+    static int pick() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on 127.0.0.1", e);
+        }
+    }
+}
