@@ -51,7 +51,13 @@ public final class OfflineScorer {
     private final int maxLive;
     /** Access order, so the first entry is the least recently scored sensor. */
     private final LinkedHashMap<String, Live> live = new LinkedHashMap<>(16, 0.75f, true);
+    /** Sensors whose forest is only on disk. */
     private final Map<String, Path> spilled = new HashMap<>();
+    /**
+     * One file per sensor, overwritten at each eviction: a new file per eviction would grow deleteOnExit's list
+     * with every eviction, an unbounded leak in a long run.
+     */
+    private final Map<String, Path> spillFiles = new HashMap<>();
     private Path spillDir;
     private final PrintStream progress;
     private long records;
@@ -201,7 +207,6 @@ public final class OfflineScorer {
         } else {
             final ModelCodec.Snapshot snap = ModelCodec.decode(read(file), settings.explanation());
             entry = new Live(snap.model(), snap.sequence());
-            delete(file);
         }
         live.put(id, entry);
         spillBeyondCapacity();
@@ -212,7 +217,7 @@ public final class OfflineScorer {
         final Iterator<Map.Entry<String, Live>> it = live.entrySet().iterator();
         while (live.size() > maxLive && it.hasNext()) {
             final Map.Entry<String, Live> eldest = it.next();
-            final Path file = spillFile();
+            final Path file = spillFiles.computeIfAbsent(eldest.getKey(), id -> spillFile());
             try {
                 Files.write(file, ModelCodec.encode(eldest.getValue().model, eldest.getValue().sequence));
             } catch (IOException e) {
@@ -244,14 +249,6 @@ public final class OfflineScorer {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore a spilled forest from " + file, e);
-        }
-    }
-
-    private static void delete(final Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // only disk space is at stake, and deleteOnExit tries again
         }
     }
 
