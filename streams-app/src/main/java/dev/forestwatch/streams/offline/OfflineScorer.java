@@ -10,6 +10,7 @@ import dev.forestwatch.streams.model.Source;
 import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.score.Detector;
+import dev.forestwatch.streams.score.ModelCodec;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.Score;
 import dev.forestwatch.streams.score.SensorModel;
@@ -21,7 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +34,11 @@ import java.util.Map;
  * without the sensor id column is one sensor. Output keeps every input column and adds ANOMALY_SCORE,
  * ANOMALY_GRADE and isAnomaly (and ANOMALY_LIKELIHOOD with detector=forestwatch); lines that cannot be scored are counted and skipped, as the stream would
  * dead-letter them.
+ *
+ * <p>At most {@code forest.cache.max.sensors} forests stay in memory, as in the stream: the least recently used one
+ * is written to a temporary file with the snapshot codec and restored from it at the sensor's next record. The codec
+ * restores a forest exactly, so the scores do not depend on the bound; without it a file of many sensors would
+ * need about 1 MB of heap per sensor.
  */
 public final class OfflineScorer {
 
@@ -39,8 +48,17 @@ public final class OfflineScorer {
     private final AppConfig config;
     private final ModelSettings settings;
     private final ReadingParser parser;
-    private final Map<String, SensorModel> models = new HashMap<>();
-    private final Map<String, Long> sequences = new HashMap<>();
+    private final int maxLive;
+    /** Access order, so the first entry is the least recently scored sensor. */
+    private final LinkedHashMap<String, Live> live = new LinkedHashMap<>(16, 0.75f, true);
+    /** Sensors whose forest is only on disk. */
+    private final Map<String, Path> spilled = new HashMap<>();
+    /**
+     * One file per sensor, overwritten at each eviction: a new file per eviction would grow deleteOnExit's list
+     * with every eviction, an unbounded leak in a long run.
+     */
+    private final Map<String, Path> spillFiles = new HashMap<>();
+    private Path spillDir;
     private final PrintStream progress;
     private long records;
     private long rejected;
@@ -51,6 +69,18 @@ public final class OfflineScorer {
         this.parser = new ReadingParser(config.sensorIdField(), config.valueFields(), Integer.MAX_VALUE, List.of(),
                 config.inputMaxFields());
         this.progress = progress;
+        this.maxLive = config.cacheMaxSensors();
+    }
+
+    /** A forest in memory and the sequence number of the last record it learned. */
+    private static final class Live {
+        private final SensorModel model;
+        private long sequence;
+
+        Live(final SensorModel model, final long sequence) {
+            this.model = model;
+            this.sequence = sequence;
+        }
     }
 
     public Summary score(final Path in, final Path out) throws IOException {
@@ -63,7 +93,7 @@ public final class OfflineScorer {
         } else {
             throw new IllegalArgumentException("--in must end with .csv, .ndjson, .jsonl or .json: " + in);
         }
-        return new Summary(records, rejected, models.size(), (System.nanoTime() - start) / 1e9);
+        return new Summary(records, rejected, live.size() + spilled.size(), (System.nanoTime() - start) / 1e9);
     }
 
     private void scoreCsv(final Path in, final Path out) throws IOException {
@@ -150,19 +180,76 @@ public final class OfflineScorer {
             return null;
         }
         final Reading reading = (Reading) m;
-        final SensorModel model = models.computeIfAbsent(reading.sensorId(),
-                id -> SensorModel.create(settings, id, reading.fields()));
-        if (!model.acceptsFields(reading.fields())) {
+        final Live entry = live(reading);
+        if (!entry.model.acceptsFields(reading.fields())) {
             rejected++;
             progress.printf("skipped %s line %d: dimension-mismatch%n", in.getFileName(), lineNo);
             return null;
         }
-        final long seq = sequences.merge(reading.sensorId(), 1L, Long::sum);
-        final Score s = model.process(reading.values(), seq);
+        final Score s = entry.model.process(reading.values(), ++entry.sequence);
         if (++records % 50_000 == 0) {
             progress.printf("scored %,d records%n", records);
         }
         return s;
+    }
+
+    /** The sensor's forest: in memory, else restored from its spill file, else new with the reading's fields. */
+    private Live live(final Reading reading) {
+        final String id = reading.sensorId();
+        final Live cached = live.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        final Path file = spilled.remove(id);
+        final Live entry;
+        if (file == null) {
+            entry = new Live(SensorModel.create(settings, id, reading.fields()), 0L);
+        } else {
+            final ModelCodec.Snapshot snap = ModelCodec.decode(read(file), settings.explanation());
+            entry = new Live(snap.model(), snap.sequence());
+        }
+        live.put(id, entry);
+        spillBeyondCapacity();
+        return entry;
+    }
+
+    private void spillBeyondCapacity() {
+        final Iterator<Map.Entry<String, Live>> it = live.entrySet().iterator();
+        while (live.size() > maxLive && it.hasNext()) {
+            final Map.Entry<String, Live> eldest = it.next();
+            final Path file = spillFiles.computeIfAbsent(eldest.getKey(), id -> spillFile());
+            try {
+                Files.write(file, ModelCodec.encode(eldest.getValue().model, eldest.getValue().sequence));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot spill the forest of " + eldest.getKey() + " to " + file, e);
+            }
+            spilled.put(eldest.getKey(), file);
+            it.remove();
+        }
+    }
+
+    /** Sensor ids may hold any character, so the files get generated names instead of the ids. */
+    private Path spillFile() {
+        try {
+            if (spillDir == null) {
+                spillDir = Files.createTempDirectory("forestwatch-offline-");
+                // registered before its files, so it is deleted after them
+                spillDir.toFile().deleteOnExit();
+            }
+            final Path file = Files.createTempFile(spillDir, "forest-", ".bin");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a spill file for an evicted forest", e);
+        }
+    }
+
+    private static byte[] read(final Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore a spilled forest from " + file, e);
+        }
     }
 
     /** Numbers become JSON numbers so "every numeric field" means the same as in the stream. */

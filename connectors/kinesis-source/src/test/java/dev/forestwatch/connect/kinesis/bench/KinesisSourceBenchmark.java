@@ -12,7 +12,9 @@ import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -70,72 +72,142 @@ public final class KinesisSourceBenchmark {
     private KinesisSourceBenchmark() {}
 
     /**
-     * One round of one mode: records/s as the mode is judged, records/s from the first record in Kafka to the last
-     * (the same for the connector), and the time until Kafka had the first record.
+     * One round of one mode: records/s from the mode's start (the baseline's first GetRecords, the connector's
+     * creation) to its last record in Kafka, records/s from its first record in Kafka to its last, and the time
+     * until Kafka had the first record.
      */
-    private record Result(double recordsPerSecond, double fromFirstPerSecond, long firstRecordMs) {}
+    private record Result(double fromStartPerSecond, double fromFirstPerSecond, long firstRecordMs) {}
 
-    public static void main(final String[] args) throws Exception {
+    /**
+     * How long closing the worker, broker and emulators may take once the table is out: the command's output is
+     * complete by then, and a client that cannot stop its event loop must not keep the JVM up.
+     */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
+
+    /** Exits 0 once the table is printed, 1 if a round failed, 2 for a bad flag; never waits on lingering threads. */
+    public static void main(final String[] args) {
         int records = 20_000;
         int shards = 4;
         int rounds = 2;
         int tasks = 1;
         String kclLog = "WARN";
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--records" -> records = Integer.parseInt(args[i + 1]);
-                case "--shards" -> shards = Integer.parseInt(args[i + 1]);
-                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
-                case "--kcl-log" -> kclLog = args[i + 1];
-                default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                        + " (flags: --records N, --shards S, --rounds R, --tasks T, --kcl-log LEVEL)");
+        try {
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--records" -> records = Integer.parseInt(args[i + 1]);
+                    case "--shards" -> shards = Integer.parseInt(args[i + 1]);
+                    case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                    case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
+                    case "--kcl-log" -> kclLog = args[i + 1];
+                    default -> throw new IllegalArgumentException("unknown flag " + args[i]
+                            + " (flags: --records N, --shards S, --rounds R, --tasks T, --kcl-log LEVEL)");
+                }
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
         }
         quietLogs(kclLog);
+        final Deque<AutoCloseable> open = new ArrayDeque<>();
+        int status = 1;
+        try {
+            run(records, shards, rounds, tasks, open);
+            status = 0;
+        } catch (Throwable e) {
+            System.out.flush();
+            System.err.println("bench-kinesis failed:");
+            e.printStackTrace();
+        } finally {
+            closeAndExit(open, status);
+        }
+    }
+
+    private static void run(final int records, final int shards, final int rounds, final int tasks,
+            final Deque<AutoCloseable> open) throws Exception {
         final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Kinesis source benchmark: %,d records, %d shards, %d rounds, %d task(s); "
                 + "%d cores%n", records, shards, rounds, tasks, Runtime.getRuntime().availableProcessors());
-        try (EmbeddedKinesis kinesis = EmbeddedKinesis.start(); EmbeddedDynamo dynamo = EmbeddedDynamo.start();
-                EmbeddedKafka kafka = EmbeddedKafka.start();
-                EmbeddedConnect connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
-                        .start()) {
-            final Map<String, Integer> perShard = preload(kinesis, shards, records);
-            final List<Result> loop = new ArrayList<>();
-            final List<Result> source = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
-                final Result b = baseline(kinesis, kafka, perShard, records, "ks-baseline-" + round);
-                loop.add(b);
-                System.out.printf(Locale.ROOT, "round %d: baseline   %,10.0f records/s, first record after %,6d ms%n",
-                        round, b.recordsPerSecond(), b.firstRecordMs());
-                final Result c = connector(kinesis, dynamo, kafka, connect, shards, records, tasks, round);
-                source.add(c);
-                System.out.printf(Locale.ROOT, "round %d: connector  %,10.0f records/s, first record after %,6d ms%n",
-                        round, c.recordsPerSecond(), c.firstRecordMs());
-            }
-            final double l = median(loop.stream().map(Result::recordsPerSecond).toList());
-            final double s = median(source.stream().map(Result::recordsPerSecond).toList());
-            final double lFrom = median(loop.stream().map(Result::fromFirstPerSecond).toList());
-            final double lFirst = median(loop.stream().map(r -> (double) r.firstRecordMs()).toList());
-            final double sFirst = median(source.stream().map(r -> (double) r.firstRecordMs()).toList());
-            final Runtime rt = Runtime.getRuntime();
-            System.gc();
-            System.out.println();
-            System.out.printf(Locale.ROOT, "%-52s %12s %16s %18s%n", "mode (median of " + rounds + " rounds)",
-                    "records/s", "first record ms", "1st..last rec/s");
-            System.out.printf(Locale.ROOT, "%-52s %,12.0f %,16.0f %,18.0f%n",
-                    "baseline: GetRecords loop -> KafkaProducer, " + shards + " threads", l, lFirst, lFrom);
-            System.out.printf(Locale.ROOT, "%-52s %,12.0f %,16.0f %,18.0f%n",
-                    "connector: Connect worker, KCL polling, " + tasks + " task(s)", s, sFirst, s);
-            System.out.printf(Locale.ROOT, "connector/baseline: %.2f  target >= 0.80  %s   (both from their first "
-                    + "record: %.2f)%n", s / l, s / l >= 0.8 ? "OK" : "BELOW TARGET", s / lFrom);
-            System.out.println("  records/s: the baseline's from its start to its last acknowledgement; the "
-                    + "connector's from its first record in Kafka to its last, so they exclude the KCL's start-up "
-                    + "(on an empty lease table it waits a random 1-30 s before its first lease sync), which is in "
-                    + "its first-record time instead.");
-            System.out.printf(Locale.ROOT, "heap used after the runs (this JVM: broker, worker, KCL; the emulators "
-                    + "are node processes): %d MB%n", (rt.totalMemory() - rt.freeMemory()) >> 20);
+        final EmbeddedKinesis kinesis = EmbeddedKinesis.start();
+        open.push(kinesis);
+        final EmbeddedDynamo dynamo = EmbeddedDynamo.start();
+        open.push(dynamo);
+        final EmbeddedKafka kafka = EmbeddedKafka.start();
+        open.push(kafka);
+        final EmbeddedConnect connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins).start();
+        open.push(connect);
+        final Map<String, Integer> perShard = preload(kinesis, shards, records);
+        final List<Result> loop = new ArrayList<>();
+        final List<Result> source = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            final Result b = baseline(kinesis, kafka, perShard, records, "ks-baseline-" + round);
+            loop.add(b);
+            System.out.printf(Locale.ROOT, "round %d: baseline   %,10.0f records/s from its first record, first "
+                    + "record after %,6d ms%n", round, b.fromFirstPerSecond(), b.firstRecordMs());
+            final Result c = connector(kinesis, dynamo, kafka, connect, shards, records, tasks, round);
+            source.add(c);
+            System.out.printf(Locale.ROOT, "round %d: connector  %,10.0f records/s from its first record, first "
+                    + "record after %,6d ms%n", round, c.fromFirstPerSecond(), c.firstRecordMs());
         }
+        final double lFirst = median(loop.stream().map(Result::fromFirstPerSecond).toList());
+        final double sFirst = median(source.stream().map(Result::fromFirstPerSecond).toList());
+        final double lStart = median(loop.stream().map(Result::fromStartPerSecond).toList());
+        final double sStart = median(source.stream().map(Result::fromStartPerSecond).toList());
+        final double lFirstMs = median(loop.stream().map(r -> (double) r.firstRecordMs()).toList());
+        final double sFirstMs = median(source.stream().map(r -> (double) r.firstRecordMs()).toList());
+        final Runtime rt = Runtime.getRuntime();
+        System.gc();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-52s %18s %16s %18s%n", "mode (median of " + rounds + " rounds)",
+                "1st..last rec/s", "first record ms", "start..last rec/s");
+        System.out.printf(Locale.ROOT, "%-52s %,18.0f %,16.0f %,18.0f%n",
+                "baseline: GetRecords loop -> KafkaProducer, " + shards + " threads", lFirst, lFirstMs, lStart);
+        System.out.printf(Locale.ROOT, "%-52s %,18.0f %,16.0f %,18.0f%n",
+                "connector: Connect worker, KCL polling, " + tasks + " task(s)", sFirst, sFirstMs, sStart);
+        // the headline compares like with like; mixing bases (connector from its first record, baseline from its
+        // start) once read 1.67 OK where the same runs compared from their first records gave 0.40
+        System.out.printf(Locale.ROOT, "connector/baseline, both from their first record in Kafka: %.2f  target >= "
+                + "0.80  %s   (both from their start, KCL start-up included: %.2f)%n", sFirst / lFirst,
+                sFirst / lFirst >= 0.8 ? "OK" : "BELOW TARGET", sStart / lStart);
+        System.out.println("  1st..last: records/s from the mode's first record in Kafka to its last (broker append "
+                + "time for the connector, acknowledgements for the baseline). start..last: from the baseline's "
+                + "start or the connector's creation, so the KCL's start-up (on an empty lease table a random 1-30 s "
+                + "before its first lease sync) counts against the connector; it is also in the first-record time.");
+        System.out.printf(Locale.ROOT, "heap used after the runs (this JVM: broker, worker, KCL; the emulators "
+                + "are node processes): %d MB%n", (rt.totalMemory() - rt.freeMemory()) >> 20);
+        System.out.flush();
+    }
+
+    /**
+     * Closes what the run opened, newest first, on a daemon thread given {@link #CLOSE_GRACE}, then exits: a client
+     * whose event loop will not stop (the SDK logs "Unable to shutdown event loop") or any other non-daemon thread
+     * left behind would otherwise keep the JVM, and the command, running after its output is complete.
+     */
+    private static void closeAndExit(final Deque<AutoCloseable> open, final int status) {
+        final Thread closer = new Thread(() -> {
+            while (!open.isEmpty()) {
+                final AutoCloseable c = open.pop();
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("closing " + c + " failed: " + e);
+                }
+            }
+        }, "bench-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(CLOSE_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.flush();
+        if (closer.isAlive()) {
+            System.err.printf(Locale.ROOT, "still closing after %d s (%d left, %s); exiting anyway%n",
+                    CLOSE_GRACE.toSeconds(), open.size(), open);
+            // shutdown hooks of whatever hangs could hang too
+            Runtime.getRuntime().halt(status);
+        }
+        System.exit(status);
     }
 
     /**
@@ -323,8 +395,8 @@ public final class KinesisSourceBenchmark {
                     .collect(Collectors.joining(", ")),
                     total > n ? String.format(Locale.ROOT, "; %,d duplicates", total - n) : "");
             awaitKclStopped(name);
-            final double rate = n / (Math.max(1, last - first) / 1e3);
-            return new Result(rate, rate, first - t0);
+            return new Result(n / (Math.max(1, last - t0) / 1e3), n / (Math.max(1, last - first) / 1e3),
+                    first - t0);
         }
     }
 
