@@ -2,6 +2,7 @@ package dev.forestwatch.connect.firehose.bench;
 
 import dev.forestwatch.connect.firehose.FirehoseSinkConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConnector;
+import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.firehose.LocalFirehose;
@@ -76,7 +77,7 @@ public final class FirehoseSinkBenchmark {
             System.err.println("bench-firehose failed:");
             e.printStackTrace();
         } finally {
-            closeAndExit(open, status);
+            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
         }
     }
 
@@ -228,39 +229,6 @@ public final class FirehoseSinkBenchmark {
         return out;
     }
 
-
-    /**
-     * Closes what the run opened, newest first, on a daemon thread given {@link #CLOSE_GRACE}, then exits: a client
-     * whose event loop will not stop or any other non-daemon thread left behind would otherwise keep the JVM, and
-     * the command, running after its output is complete.
-     */
-    private static void closeAndExit(final Deque<AutoCloseable> open, final int status) {
-        final Thread closer = new Thread(() -> {
-            while (!open.isEmpty()) {
-                final AutoCloseable c = open.pop();
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.err.println("closing " + c + " failed: " + e);
-                }
-            }
-        }, "bench-close");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(CLOSE_GRACE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        System.out.flush();
-        if (closer.isAlive()) {
-            System.err.printf(Locale.ROOT, "still closing after %d s (%d left, %s); exiting anyway%n",
-                    CLOSE_GRACE.toSeconds(), open.size(), open);
-            // shutdown hooks of whatever hangs could hang too
-            Runtime.getRuntime().halt(status);
-        }
-        System.exit(status);
-    }
 
     private static double median(final List<Double> xs) {
         final List<Double> s = xs.stream().sorted().toList();

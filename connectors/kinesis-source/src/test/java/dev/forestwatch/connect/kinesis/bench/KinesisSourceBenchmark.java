@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.forestwatch.connect.kinesis.EmulatorConnector;
 import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
 import dev.forestwatch.connect.kinesis.RecordConverter;
+import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedDynamo;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -118,7 +119,7 @@ public final class KinesisSourceBenchmark {
             System.err.println("bench-kinesis failed:");
             e.printStackTrace();
         } finally {
-            closeAndExit(open, status);
+            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
         }
     }
 
@@ -175,39 +176,6 @@ public final class KinesisSourceBenchmark {
         System.out.printf(Locale.ROOT, "heap used after the runs (this JVM: broker, worker, KCL; the emulators "
                 + "are node processes): %d MB%n", (rt.totalMemory() - rt.freeMemory()) >> 20);
         System.out.flush();
-    }
-
-    /**
-     * Closes what the run opened, newest first, on a daemon thread given {@link #CLOSE_GRACE}, then exits: a client
-     * whose event loop will not stop (the SDK logs "Unable to shutdown event loop") or any other non-daemon thread
-     * left behind would otherwise keep the JVM, and the command, running after its output is complete.
-     */
-    private static void closeAndExit(final Deque<AutoCloseable> open, final int status) {
-        final Thread closer = new Thread(() -> {
-            while (!open.isEmpty()) {
-                final AutoCloseable c = open.pop();
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.err.println("closing " + c + " failed: " + e);
-                }
-            }
-        }, "bench-close");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(CLOSE_GRACE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        System.out.flush();
-        if (closer.isAlive()) {
-            System.err.printf(Locale.ROOT, "still closing after %d s (%d left, %s); exiting anyway%n",
-                    CLOSE_GRACE.toSeconds(), open.size(), open);
-            // shutdown hooks of whatever hangs could hang too
-            Runtime.getRuntime().halt(status);
-        }
-        System.exit(status);
     }
 
     /**
