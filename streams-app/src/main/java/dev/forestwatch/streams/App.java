@@ -87,27 +87,20 @@ public final class App implements AutoCloseable {
      * whole, but a producer clock far ahead would hold every later record in its second.
      */
     static void checkIngestTimestamps(final Admin client, final String topic) {
-        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try {
-            final ConfigEntry type = client.describeConfigs(List.of(resource)).all().get(60, TimeUnit.SECONDS)
-                    .get(resource).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
-            if (type == null || !"LogAppendTime".equals(type.value())) {
-                LOG.warn("Input topic {} has {}={}: with {}={} the ROWTIME (created) is then the producers' "
-                        + "timestamps held non-decreasing, not the time records entered the topic. Seconds stay "
-                        + "whole, but set it to LogAppendTime (kafka-configs.sh --alter --entity-type topics "
-                        + "--entity-name {} --add-config {}=LogAppendTime), or choose {}={}.", topic,
-                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, type == null ? "?" : type.value(),
-                        AppConfig.ORDER_TIME_CONFIG, AppConfig.ORDER_TIME_INGEST, topic,
-                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, AppConfig.ORDER_TIME_CONFIG,
-                        AppConfig.ORDER_TIME_EVENT);
-            } else {
-                LOG.info("Input topic {} stamps records with the broker's append time: that is the ROWTIME", topic);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Could not read {} of input topic {} ({}); the ROWTIME is its record timestamps held "
-                    + "non-decreasing", TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, topic, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        final String type = topicConfig(client, topic, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        if (type == null) {
+            LOG.warn("Could not read {} of input topic {}; the ROWTIME is its record timestamps held non-decreasing",
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, topic);
+        } else if (!"LogAppendTime".equals(type)) {
+            LOG.warn("Input topic {} has {}={}: with {}={} the ROWTIME (created) is then the producers' "
+                    + "timestamps held non-decreasing, not the time records entered the topic. Seconds stay "
+                    + "whole, but set it to LogAppendTime (kafka-configs.sh --alter --entity-type topics "
+                    + "--entity-name {} --add-config {}=LogAppendTime), or choose {}={}.", topic,
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, type, AppConfig.ORDER_TIME_CONFIG,
+                    AppConfig.ORDER_TIME_INGEST, topic, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                    AppConfig.ORDER_TIME_CONFIG, AppConfig.ORDER_TIME_EVENT);
+        } else {
+            LOG.info("Input topic {} stamps records with the broker's append time: that is the ROWTIME", topic);
         }
     }
 
@@ -117,18 +110,27 @@ public final class App implements AutoCloseable {
      * be read: then a too-large record fails the app with a message naming the setting.
      */
     static int maxMessageBytes(final Admin client, final String topic) {
+        final String bytes = topicConfig(client, topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        try {
+            return bytes == null ? 0 : Integer.parseInt(bytes);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** A topic's effective setting (its own or the broker's default), or null, logged, when it cannot be read. */
+    private static String topicConfig(final Admin client, final String topic, final String key) {
         final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
             final ConfigEntry e = client.describeConfigs(List.of(resource)).all().get(60, TimeUnit.SECONDS)
-                    .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            return e == null || e.value() == null ? 0 : Integer.parseInt(e.value());
-        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-            LOG.warn("Could not read {} of topic {} ({}); records too large for it will fail the app",
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, e.toString());
-            return 0;
+                    .get(resource).get(key);
+            return e == null ? null : e.value();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not read {} of topic {} ({})", key, topic, e.toString());
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            return null;
         }
     }
 
