@@ -28,9 +28,12 @@ public final class Rowtime {
         this.arrivalHeader = arrivalHeader;
     }
 
-    /** @param streamTime the task's partition time, which already counts this record */
-    public long of(final long timestamp, final Headers headers, final long streamTime) {
-        final long t = ingest ? Math.max(timestamp, streamTime) : arrival(timestamp, headers);
+    /**
+     * @param arrival the record's {@link #arrival}
+     * @param streamTime the task's partition time, which already counts this record
+     */
+    public long of(final long timestamp, final long arrival, final long streamTime) {
+        final long t = ingest ? Math.max(timestamp, streamTime) : arrival;
         newest = Math.max(newest, t);
         return t;
     }

@@ -73,7 +73,8 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        final long time = rowtime.of(record.timestamp(), record.headers(), context.currentStreamTimeMs());
+        final long arrival = rowtime.arrival(record.timestamp(), record.headers());
+        final long time = rowtime.of(record.timestamp(), arrival, context.currentStreamTimeMs());
         final long now = context.currentSystemTimeMs();
         send(watermark(emitter.beforeRecord(now, () -> rowtime.watermark(context.currentStreamTimeMs()))));
         final Source source = context.recordMetadata()
@@ -96,7 +97,7 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
         final Message parsed = parser.parse(record.key(), record.value(), record.headers(), source);
         if (parsed instanceof Reading r) {
             context.forward(record.withKey(r.sensorId())
-                    .withValue((Message) r.withArrival(rowtime.arrival(record.timestamp(), record.headers())))
+                    .withValue((Message) r.withArrival(arrival))
                     .withTimestamp(time));
         } else {
             context.forward(record.withKey((String) null).withValue(parsed).withTimestamp(time));
