@@ -25,11 +25,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.SensorModel;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -190,27 +185,17 @@ class PipelineIT {
     }
 
     /** The output topic as a consumer of an exactly-once topic reads it, by recordId; a repeat fails the test. */
-    private static Map<String, JsonNode> readScored(final String bootstrap) throws IOException {
+    private static Map<String, JsonNode> readScored(final String bootstrap) {
         final Map<String, JsonNode> byId = new TreeMap<>();
-        final java.util.Properties p = new java.util.Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> tps = consumer.partitionsFor("DESTINATION_SQL_STREAM").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-            final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
-                    && System.nanoTime() < deadline) {
-                for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    final JsonNode v = JSON.readTree(r.value());
-                    assertThat(byId.put(v.path("recordId").asText(), v)).as("scored twice: %s", v).isNull();
-                }
+        OrderChecker.readToEnd(bootstrap, "DESTINATION_SQL_STREAM", Duration.ofMinutes(2), r -> {
+            final JsonNode v;
+            try {
+                v = JSON.readTree(r.value());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        }
+            assertThat(byId.put(v.path("recordId").asText(), v)).as("scored twice: %s", v).isNull();
+        });
         return byId;
     }
 

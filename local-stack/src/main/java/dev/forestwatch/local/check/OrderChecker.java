@@ -132,11 +132,18 @@ public final class OrderChecker {
      * consumer of an exactly-once topic must use: a crashed app's aborted attempts stay in the log), and checks it.
      */
     public static Report read(final String bootstrap, final String topic, final Duration timeout) {
+        final OrderChecker checker = new OrderChecker();
+        readToEnd(bootstrap, topic, timeout, r -> checker.accept(r.partition(), r.value(), r.headers()));
+        return checker.report();
+    }
+
+    /** Hands every record of {@code topic}, from the beginning to its end offsets as of now, read_committed. */
+    public static void readToEnd(final String bootstrap, final String topic, final Duration timeout,
+            final java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        final OrderChecker checker = new OrderChecker();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             final List<TopicPartition> tps = consumer.partitionsFor(topic, timeout).stream()
@@ -149,12 +156,9 @@ public final class OrderChecker {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reading " + topic + " to its end took longer than " + timeout);
                 }
-                for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    checker.accept(r.partition(), r.value(), r.headers());
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return checker.report();
     }
 
     public static void main(final String[] args) {
