@@ -6,7 +6,8 @@ import java.time.Duration;
 public final class Await {
     private static final long POLL_MILLIS = 100;
 
-    private Await() {}
+    private Await() {
+    }
 
     public interface Condition {
         boolean holds() throws Exception;

@@ -7,7 +7,8 @@ import java.util.Locale;
 /** How a benchmark command ends once its table is printed, so the command exits by itself. */
 public final class BenchExit {
 
-    private BenchExit() {}
+    private BenchExit() {
+    }
 
     /**
      * Closes what the run opened, newest first, on a daemon thread given {@code grace}, then exits: a client whose

@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 
 /** The few file operations java.nio.file lacks, with unchecked exceptions. */
 public final class Files2 {
-    private Files2() {}
+    private Files2() {
+    }
 
     /** The most recently modified file in {@code dir} matching {@code glob}; empty if none or no such dir. */
     public static java.util.Optional<Path> newest(Path dir, String glob) {

@@ -13,7 +13,8 @@ public final class Flags {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Set<String> read = new HashSet<>();
 
-    private Flags() {}
+    private Flags() {
+    }
 
     public static Flags parse(String... args) {
         Flags flags = new Flags();

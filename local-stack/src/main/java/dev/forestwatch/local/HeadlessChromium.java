@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 public final class HeadlessChromium {
     public static final Path BINARY = Path.of("/usr/bin/chromium");
 
-    private HeadlessChromium() {}
+    private HeadlessChromium() {
+    }
 
     /** Runs Chromium with {@code args} and returns its stdout; fails naming the package when it is missing. */
     public static String run(Duration timeout, String... args) {

@@ -11,7 +11,8 @@ public final class Logging {
     public static final String DEMO_CONFIG = "forestwatch-demo-logback.xml";
     public static final String LOG_FILE_PROPERTY = "forestwatch.log.file";
 
-    private Logging() {}
+    private Logging() {
+    }
 
     /**
      * Must run before the first logger is created. An explicit {@code -Dlogback.configurationFile}

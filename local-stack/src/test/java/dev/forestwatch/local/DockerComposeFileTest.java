@@ -3,6 +3,10 @@ package dev.forestwatch.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.forestwatch.local.generator.SensorSimulator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,19 +30,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathFactory;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Checks docker-compose.yml and the files it uses without Docker, which the build machines do not have. A
@@ -166,7 +163,8 @@ class DockerComposeFileTest {
                 assertThat(names).as("service %s depends on %s, which does not exist", name, target).contains(target);
                 switch (condition) {
                     case "service_healthy" -> assertThat(args(services.path(target).path("healthcheck").path("test")))
-                            .as("service %s waits for %s to be healthy, but %s has no healthcheck", name, target, target)
+                            .as("service %s waits for %s to be healthy, but %s has no healthcheck", name, target,
+                                    target)
                             .isNotEmpty();
                     case "service_completed_successfully" -> assertThat(ONE_SHOTS)
                             .as("service %s waits for %s to complete, but only %s are one-shots", name, target,
@@ -342,7 +340,8 @@ class DockerComposeFileTest {
         }
         int config = appArgs.indexOf("--config");
         assertThat(config).as("streams-app passes --config").isPositive();
-        assertThat(hostPath(app, appArgs.get(config + 1))).as("the config streams-app reads, %s", appArgs.get(config + 1))
+        assertThat(hostPath(app, appArgs.get(config + 1)))
+                .as("the config streams-app reads, %s", appArgs.get(config + 1))
                 .isEqualTo(norm("./config/streams-app.properties"));
     }
 
@@ -483,7 +482,8 @@ class DockerComposeFileTest {
             String run = String.join(" ", args(service.path("entrypoint"))) + " "
                     + String.join(" ", args(service.path("command"))) + " "
                     + String.join(" ", args(service.path("healthcheck").path("test")));
-            assertThat(PACKAGE_INSTALL.matcher(run).find()).as("service %s installs packages at run time: %s", name, run)
+            assertThat(PACKAGE_INSTALL.matcher(run).find())
+                    .as("service %s installs packages at run time: %s", name, run)
                     .isFalse();
             assertThat(service.path("user").asText("")).as("service %s runs as root (to install packages?)", name)
                     .isNotIn("root", "0", "0:0");
@@ -492,13 +492,15 @@ class DockerComposeFileTest {
             for (Path script : files.filter(p -> p.toString().endsWith(".sh")).toList()) {
                 Matcher install = PACKAGE_INSTALL.matcher(withoutComments(Files.readString(script)));
                 assertThat(install.find()).as("config/compose/%s installs packages at run time (%s); put them in "
-                        + "config/compose/init.Dockerfile", script.getFileName(), install.find(0) ? install.group() : "")
+                        + "config/compose/init.Dockerfile", script.getFileName(),
+                        install.find(0) ? install.group() : "")
                         .isFalse();
             }
         }
 
         JsonNode build = services.path(ONE_SHOT).path("build");
-        assertThat(build.isObject()).as("%s is built from a Dockerfile (build: context + dockerfile)", ONE_SHOT).isTrue();
+        assertThat(build.isObject()).as("%s is built from a Dockerfile (build: context + dockerfile)", ONE_SHOT)
+                .isTrue();
         assertThat(REPO.resolve(build.path("context").asText()).resolve(build.path("dockerfile").asText()).normalize())
                 .as("%s's Dockerfile", ONE_SHOT).isEqualTo(initDockerfile().normalize());
         String dockerfile = withoutComments(Files.readString(initDockerfile(), StandardCharsets.UTF_8))
@@ -600,7 +602,8 @@ class DockerComposeFileTest {
                 .toList();
         List<Path> scripts = new ArrayList<>();
         try (Stream<Path> files = Files.list(CONFIG.resolve("compose"))) {
-            files.filter(p -> p.toString().endsWith(".sh") || p.toString().endsWith("Dockerfile")).forEach(scripts::add);
+            files.filter(p -> p.toString().endsWith(".sh") || p.toString().endsWith("Dockerfile"))
+                    .forEach(scripts::add);
         }
         scripts.add(REPO.resolve("forestwatch"));
         for (Path script : scripts) {
@@ -751,7 +754,6 @@ class DockerComposeFileTest {
         }
     }
 
-
     private static Set<String> serviceNames() {
         Set<String> names = new TreeSet<>();
         services.fieldNames().forEachRemaining(names::add);
@@ -814,13 +816,13 @@ class DockerComposeFileTest {
         List<int[]> out = new ArrayList<>();
         for (JsonNode p : service.path("ports")) {
             if (p.isObject()) {
-                out.add(new int[] {p.path("published").asInt(), p.path("target").asInt()});
+                out.add(new int[]{p.path("published").asInt(), p.path("target").asInt()});
                 continue;
             }
             String[] parts = p.asText().split("/", 2)[0].split(":");
             assertThat(parts.length).as("port '%s' needs an explicit host port (HOST:CONTAINER)", p.asText())
                     .isGreaterThanOrEqualTo(2);
-            out.add(new int[] {Integer.parseInt(parts[parts.length - 2]), Integer.parseInt(parts[parts.length - 1])});
+            out.add(new int[]{Integer.parseInt(parts[parts.length - 2]), Integer.parseInt(parts[parts.length - 1])});
         }
         return out;
     }
@@ -856,7 +858,8 @@ class DockerComposeFileTest {
             }
         }
         if (best == null) {
-            throw new AssertionError(containerPath + " is not inside any bind mount of the service: " + mounts(service));
+            throw new AssertionError(
+                    containerPath + " is not inside any bind mount of the service: " + mounts(service));
         }
         return norm(best.source()).resolve(Path.of(best.target()).relativize(inContainer)).normalize();
     }

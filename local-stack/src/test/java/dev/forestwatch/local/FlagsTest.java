@@ -29,6 +29,7 @@ class FlagsTest {
     @Test
     void rejectsPositionalArgumentsAndNonNumbers() {
         assertThatThrownBy(() -> Flags.parse("demo")).hasMessageContaining("Unexpected argument 'demo'");
-        assertThatThrownBy(() -> Flags.parse("--rate", "fast").doubleValue("rate", 1)).hasMessageContaining("--rate expects a number");
+        assertThatThrownBy(() -> Flags.parse("--rate", "fast").doubleValue("rate", 1))
+                .hasMessageContaining("--rate expects a number");
     }
 }

@@ -1,7 +1,7 @@
 package dev.forestwatch.streams;
 
-import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.connect.common.ConfigReference;
+import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.nab.NabCorpus;
 import dev.forestwatch.streams.nab.NabEvaluation;
 import dev.forestwatch.streams.nab.NabScorer;
@@ -37,7 +37,8 @@ public final class Main {
             "  config-docs [--out FILE]                            write the configuration reference (Markdown)",
             "Settings: forestwatch's own (see docs/config/streams-app.md) and any Kafka Streams setting.");
 
-    private Main() {}
+    private Main() {
+    }
 
     public static void main(final String[] args) throws Exception {
         System.exit(run(args));
@@ -58,15 +59,15 @@ public final class Main {
         }
         try {
             switch (o.command) {
-                case "run":
+                case "run" :
                     return new App(new AppConfig(o.settings())).runUntilStopped();
-                case "score":
+                case "score" :
                     return score(o);
-                case "eval-nab":
+                case "eval-nab" :
                     return evalNab(o);
-                case "config-docs":
+                case "config-docs" :
                     return configDocs(o);
-                default:
+                default :
                     System.err.println("unknown command '" + o.command + "'");
                     System.err.println(USAGE);
                     return 2;
@@ -105,8 +106,8 @@ public final class Main {
         final NabCorpus corpus = NabCorpus.load(Path.of(o.data));
         final Path kda = corpus.root().resolve("kda-rcf-results");
         if (Files.isDirectory(kda)) {
-            final List<NabScorer.Result> check =
-                    NabEvaluation.scoreStored(corpus, kda, "randomCutForest_", "anomaly_score");
+            final List<NabScorer.Result> check = NabEvaluation.scoreStored(corpus, kda, "randomCutForest_",
+                    "anomaly_score");
             System.out.printf("Scorer check, KDA's published outputs (kda-rcf-results/): %.1f / %.1f / %.1f%n%n",
                     check.get(0).normalized(), check.get(1).normalized(), check.get(2).normalized());
         }

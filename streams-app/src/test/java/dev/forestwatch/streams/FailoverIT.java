@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.check.OrderChecker;
+import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.streams.config.AppConfig;
-import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.order.SecondOrderingProcessor;
+import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.SensorModel;
 import java.io.IOException;
@@ -91,7 +91,8 @@ class FailoverIT {
         inProcess.put("state.dir", Files.createDirectories(tmp.resolve("state-b")).toString());
         try (App b = new App(new AppConfig(inProcess))) {
             b.start();
-            final Map<String, Expected> expected = produceWhile(() -> {}, child);
+            final Map<String, Expected> expected = produceWhile(() -> {
+            }, child);
             final Map<String, ConsumerRecord<String, byte[]>> byId = new LinkedHashMap<>();
             final List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
             try (KafkaConsumer<String, byte[]> consumer = outputConsumer()) {
@@ -178,7 +179,8 @@ class FailoverIT {
     }
 
     /** What a record must score: an uninterrupted forest of its sensor, fed that sensor's records in order. */
-    private record Expected(String sensor, double score) {}
+    private record Expected(String sensor, double score) {
+    }
 
     private Map<String, Expected> produceWhile(final Runnable unused, final Process child) throws Exception {
         final Properties p = new Properties();
@@ -208,8 +210,8 @@ class FailoverIT {
                 final RecordMetadata m = producer.send(new ProducerRecord<>("RawStreamData", sensor,
                         "{\"iotName\":\"" + sensor + "\",\"iotValue\":" + value + "}")).get();
                 final SensorModel model = reference.computeIfAbsent(sensor,
-                        s -> SensorModel.create(modelSettings, s, new String[] {"iotValue"}));
-                final double score = model.process(new double[] {value}, seq.merge(sensor, 1L, Long::sum)).score();
+                        s -> SensorModel.create(modelSettings, s, new String[]{"iotValue"}));
+                final double score = model.process(new double[]{value}, seq.merge(sensor, 1L, Long::sum)).score();
                 expected.put("RawStreamData-" + m.partition() + "-" + m.offset(), new Expected(sensor, score));
             }
         }

@@ -150,9 +150,9 @@ class HostileInputIT {
         k.add(bad("duplicate value key", "malformed-json",
                 "{\"iotName\":\"" + WARM + "\",\"iotValue\":15,\"iotValue\":16}"));
         k.add(bad("invalid UTF-8 byte", "malformed-json", concat(utf8("{\"iotName\":\"t"),
-                new byte[] {(byte) 0xff, (byte) 0xfe}, utf8("\",\"iotValue\":15}"))));
+                new byte[]{(byte) 0xff, (byte) 0xfe}, utf8("\",\"iotValue\":15}"))));
         k.add(bad("truncated UTF-8 sequence", "malformed-json", concat(utf8("{\"iotName\":\"t"),
-                new byte[] {(byte) 0xe2, (byte) 0x82}, utf8("\",\"iotValue\":15}"))));
+                new byte[]{(byte) 0xe2, (byte) 0x82}, utf8("\",\"iotValue\":15}"))));
         k.add(bad("trailing garbage", "malformed-json", "{\"iotName\":\"t\",\"iotValue\":15}garbage"));
         k.add(bad("two objects", "malformed-json", "{\"iotName\":\"t\",\"iotValue\":15}{\"iotName\":\"t\"}"));
         k.add(bad("raw control character in a string", "malformed-json",
@@ -175,7 +175,7 @@ class HostileInputIT {
 
         // hostile but valid: each must be scored once like any reading
         k.add(new Kind("UTF-8 BOM before a reading (RFC 8259 lets parsers skip it)",
-                concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, utf8("{\"iotName\":\"bom\",\"iotValue\":3}")),
+                concat(new byte[]{(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, utf8("{\"iotName\":\"bom\",\"iotValue\":3}")),
                 null, Map.of()));
         k.add(good("numeric sensor id", "{\"iotName\":12345,\"iotValue\":3}"));
         k.add(good("escaped control characters in the sensor id", "{\"iotName\":\"c\\u0000\\n\\u001b[31m\","
@@ -267,9 +267,11 @@ class HostileInputIT {
     }
 
     /** What was sent, by input coordinates: good readings with their expected score, bad ones with their kind. */
-    private record Sent(Map<String, Expected> good, Map<String, Kind> bad) {}
+    private record Sent(Map<String, Expected> good, Map<String, Kind> bad) {
+    }
 
-    private record Expected(String kind, double score) {}
+    private record Expected(String kind, double score) {
+    }
 
     private Sent send(final List<Kind> kinds, final AppConfig config) throws Exception {
         final Properties p = new Properties();
@@ -299,7 +301,8 @@ class HostileInputIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (final Kind k : stream) {
-                final Message parsed = k.value() == null ? null
+                final Message parsed = k.value() == null
+                        ? null
                         : parser.parse(null, k.value(), new RecordHeaders(), Source.UNKNOWN);
                 // keyed by sensor, so each sensor's readings keep their order, as the reference forest needs
                 final byte[] key = parsed instanceof Reading r ? utf8(r.sensorId()) : null;
@@ -348,7 +351,8 @@ class HostileInputIT {
 
     private static void drainToEnd(final KafkaConsumer<byte[], byte[]> consumer,
             final Map<String, ConsumerRecord<byte[], byte[]>> scored, final List<ConsumerRecord<byte[], byte[]>> all,
-            final Map<String, ConsumerRecord<byte[], byte[]>> dead, final List<ConsumerRecord<byte[], byte[]>> allDead) {
+            final Map<String, ConsumerRecord<byte[], byte[]>> dead,
+            final List<ConsumerRecord<byte[], byte[]>> allDead) {
         final Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ZERO).until(() -> {
             poll(consumer, scored, all, dead, allDead);

@@ -54,7 +54,8 @@ class LargeRecordIT {
             settings.put(AppConfig.FOREST_SAMPLE_SIZE_CONFIG, 16);
             // the sample config's limit plus room: a reading this large is valid input
             settings.put(AppConfig.INPUT_MAX_BYTES_CONFIG, 1_100_000);
-            try (App app = new App(new AppConfig(settings)); KafkaProducer<byte[], byte[]> producer = producer(kafka);
+            try (App app = new App(new AppConfig(settings));
+                    KafkaProducer<byte[], byte[]> producer = producer(kafka);
                     KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
                 app.start();
                 send(producer, reading("small-1", 0));

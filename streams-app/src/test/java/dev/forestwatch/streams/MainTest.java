@@ -16,7 +16,7 @@ class MainTest {
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             final int code = Main.run(args);
-            return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
+            return new String[]{Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setErr(saved);
         }

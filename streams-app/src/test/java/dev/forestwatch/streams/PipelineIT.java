@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forestwatch.local.server.EmbeddedKinesis;
 import dev.forestwatch.local.HeadlessChromium;
 import dev.forestwatch.local.check.OrderChecker;
 import dev.forestwatch.local.pipeline.Pipeline;
 import dev.forestwatch.local.pipeline.PipelineOptions;
+import dev.forestwatch.local.server.EmbeddedKinesis;
+import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.score.ModelSettings;
+import dev.forestwatch.streams.score.SensorModel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,15 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import dev.forestwatch.streams.config.AppConfig;
-import dev.forestwatch.streams.score.ModelSettings;
-import dev.forestwatch.streams.score.SensorModel;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./forestwatch up}, bounded: generator -> kinesis-local -> Kinesis source -> Kafka -> the app's shaded jar
@@ -110,7 +110,8 @@ class PipelineIT {
 
             // the Firehose sink delivers at least once: every reading in the local Firehose's files, repeats allowed
             await("every generated reading delivered to Firehose").atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(2)).until(() -> firehoseIds(tmp.resolve("pipeline/firehose")).size() >= generated);
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> firehoseIds(tmp.resolve("pipeline/firehose")).size() >= generated);
             assertThat(firehoseIds(tmp.resolve("pipeline/firehose"))).hasSize((int) generated);
 
             final Map<String, List<JsonNode>> bySecond = new TreeMap<>();
@@ -139,7 +140,8 @@ class PipelineIT {
             final String dom = HeadlessChromium.run(Duration.ofMinutes(2), "--virtual-time-budget=8000", "--dump-dom",
                     pipeline.dashboardUrl());
             assertThat(dom).containsPattern("<canvas[^>]*id=\"chart\"[^>]*data-points=\"[1-9]");
-            assertThat(dom).as("an anomaly among the top rows").containsPattern("data-value=\"1[01][0-9]\"|data-value=\"120\"");
+            assertThat(dom).as("an anomaly among the top rows")
+                    .containsPattern("data-value=\"1[01][0-9]\"|data-value=\"120\"");
             final Path screenshot = Path.of("target", "pipeline-dashboard.png").toAbsolutePath();
             HeadlessChromium.run(Duration.ofMinutes(2), "--virtual-time-budget=8000", "--hide-scrollbars",
                     "--window-size=1280,900", "--screenshot=" + screenshot, pipeline.dashboardUrl());
@@ -155,7 +157,8 @@ class PipelineIT {
     }
 
     /** A reading as Kinesis holds it: its sensor's shard, its sequence number and its value. */
-    private record KinesisReading(String shard, java.math.BigInteger sequence, String sensor, double value) {}
+    private record KinesisReading(String shard, java.math.BigInteger sequence, String sensor, double value) {
+    }
 
     /** Every record of the stream, by the recordId the pipeline gives it ({@code <shard>-<sequence>-0}). */
     private static Map<String, KinesisReading> readKinesis(final URI endpoint) throws IOException {
@@ -219,8 +222,8 @@ class PipelineIT {
                 .forEach(e -> {
                     final KinesisReading r = e.getValue();
                     final SensorModel model = models.computeIfAbsent(r.sensor(),
-                            s -> SensorModel.create(settings, s, new String[] {"iotValue"}));
-                    expected.put(e.getKey(), model.process(new double[] {r.value()},
+                            s -> SensorModel.create(settings, s, new String[]{"iotValue"}));
+                    expected.put(e.getKey(), model.process(new double[]{r.value()},
                             seq.merge(r.sensor(), 1L, Long::sum)).score());
                 });
         return expected;

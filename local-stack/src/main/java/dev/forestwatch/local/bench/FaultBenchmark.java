@@ -62,12 +62,18 @@ public final class FaultBenchmark {
 
     /** The faults, by their command-line names. */
     enum Fault {
-        ELASTICSEARCH_DOWN("elasticsearch-down", "Elasticsearch stopped for the window, then started on its data dir"),
-        KAFKA_BROKER_CRASH("kafka-broker-crash", "the broker stopped without its clean-shutdown marker, restarted on its data dir"),
-        KINESIS_THROTTLING("kinesis-throttling", "GetRecords answered ProvisionedThroughputExceededException for the window"),
-        KINESIS_EXPIRED_ITERATOR("kinesis-expired-iterator", "the next 2 GetRecords calls (2 shards) answered ExpiredIteratorException"),
-        FIREHOSE_PARTIAL_FAILURES("firehose-partial-failures", "30% of the entries of each PutRecordBatch failed (ServiceUnavailableException) for the window"),
-        FIREHOSE_5XX("firehose-5xx", "every Firehose call answered 503, then 500, for the window");
+        ELASTICSEARCH_DOWN("elasticsearch-down",
+                "Elasticsearch stopped for the window, then started on its data dir"), KAFKA_BROKER_CRASH(
+                        "kafka-broker-crash",
+                        "the broker stopped without its clean-shutdown marker, restarted on its data dir"), KINESIS_THROTTLING(
+                                "kinesis-throttling",
+                                "GetRecords answered ProvisionedThroughputExceededException for the window"), KINESIS_EXPIRED_ITERATOR(
+                                        "kinesis-expired-iterator",
+                                        "the next 2 GetRecords calls (2 shards) answered ExpiredIteratorException"), FIREHOSE_PARTIAL_FAILURES(
+                                                "firehose-partial-failures",
+                                                "30% of the entries of each PutRecordBatch failed (ServiceUnavailableException) for the window"), FIREHOSE_5XX(
+                                                        "firehose-5xx",
+                                                        "every Firehose call answered 503, then 500, for the window");
 
         final String flag;
         final String what;
@@ -432,8 +438,10 @@ public final class FaultBenchmark {
     private String send(String es, String method, String path, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + path))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IOException(method + " " + path + " answered " + r.statusCode());
         }
@@ -508,7 +516,8 @@ public final class FaultBenchmark {
                     pendingReadings.add(reading);
                     pending.add(PutRecordsRequestEntry.builder().partitionKey(sensor)
                             .data(SdkBytes.fromUtf8String("{\"iotName\":\"" + sensor + "\",\"iotValue\":"
-                                    + random.nextInt(10, 21) + ",\"reading\":\"" + reading + "\"}")).build());
+                                    + random.nextInt(10, 21) + ",\"reading\":\"" + reading + "\"}"))
+                            .build());
                 }
                 if (!pending.isEmpty()) {
                     try {
@@ -583,7 +592,7 @@ public final class FaultBenchmark {
                     return;
                 }
                 synchronized (samples) {
-                    samples.add(new long[] {System.nanoTime(), count, firehose.deliveredCount(firehose())});
+                    samples.add(new long[]{System.nanoTime(), count, firehose.deliveredCount(firehose())});
                 }
                 next += TimeUnit.SECONDS.toNanos(1);
                 LockSupport.parkNanos(next - System.nanoTime());

@@ -56,7 +56,8 @@ public final class LatencyBenchmark {
     private volatile boolean measuring;
     private volatile boolean stop;
 
-    private LatencyBenchmark() {}
+    private LatencyBenchmark() {
+    }
 
     public static void main(String[] args) throws Exception {
         Flags flags = Flags.parse(args);
@@ -136,7 +137,8 @@ public final class LatencyBenchmark {
                 String sensor = "DemoSensor-" + (1 + seq++ % 3);
                 batch.add(PutRecordsRequestEntry.builder().partitionKey(sensor)
                         .data(SdkBytes.fromUtf8String("{\"iotName\":\"" + sensor + "\",\"iotValue\":"
-                                + random.nextInt(10, 21) + "}")).build());
+                                + random.nextInt(10, 21) + "}"))
+                        .build());
             }
             if (!batch.isEmpty()) {
                 boolean counted = measuring;
@@ -200,9 +202,9 @@ public final class LatencyBenchmark {
                 query.put("size", pending.size()).put("_source", false);
                 try {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + "/" + Pipeline.INDEX
-                                    + "/_search")).header("Content-Type", "application/json")
-                                    .timeout(Duration.ofSeconds(5))
-                                    .POST(HttpRequest.BodyPublishers.ofString(query.toString())).build(),
+                            + "/_search")).header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(5))
+                            .POST(HttpRequest.BodyPublishers.ofString(query.toString())).build(),
                             HttpResponse.BodyHandlers.ofString());
                     long now = System.nanoTime();
                     if (r.statusCode() == 200) {
@@ -239,8 +241,10 @@ public final class LatencyBenchmark {
         double[] latencies = putAt.entrySet().stream().filter(e -> seenAt.containsKey(e.getKey()))
                 .mapToDouble(e -> (seenAt.get(e.getKey()) - e.getValue()) / 1e9).sorted().toArray();
         System.out.printf(Locale.ROOT, "  %-50s %8.2f %8.2f %8.2f %8.2f %8d%n", label, pct(latencies, 50),
-                pct(latencies, 95), pct(latencies, 99), latencies.length == 0 ? Double.NaN
-                        : latencies[latencies.length - 1], latencies.length);
+                pct(latencies, 95), pct(latencies, 99), latencies.length == 0
+                        ? Double.NaN
+                        : latencies[latencies.length - 1],
+                latencies.length);
     }
 
     static double pct(double[] sorted, double p) {

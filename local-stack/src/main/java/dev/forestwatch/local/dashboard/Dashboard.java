@@ -1,5 +1,12 @@
 package dev.forestwatch.local.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.forestwatch.local.Flags;
+import dev.forestwatch.local.dashboard.SearchClient.SearchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,17 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.forestwatch.local.Flags;
-import dev.forestwatch.local.dashboard.SearchClient.SearchException;
 
 /**
  * The live view of the one-command run, in the place the seed pipeline's Kibana had: a page on
@@ -278,7 +276,8 @@ public final class Dashboard implements AutoCloseable {
         try (exchange) {
             StaticFile file = STATIC_FILES.get(exchange.getRequestURI().getPath());
             if (!isRead(exchange)) {
-                send(exchange, 405, "text/plain; charset=utf-8", "Only GET is supported\n".getBytes(StandardCharsets.UTF_8));
+                send(exchange, 405, "text/plain; charset=utf-8",
+                        "Only GET is supported\n".getBytes(StandardCharsets.UTF_8));
             } else if (file == null) {
                 send(exchange, 404, "text/plain; charset=utf-8", "Not found\n".getBytes(StandardCharsets.UTF_8));
             } else {
@@ -316,7 +315,8 @@ public final class Dashboard implements AutoCloseable {
         static StaticFile load(String name, String contentType) {
             try (InputStream in = Dashboard.class.getResourceAsStream(name)) {
                 if (in == null) {
-                    throw new IllegalStateException("Missing resource " + name + " next to " + Dashboard.class.getName());
+                    throw new IllegalStateException(
+                            "Missing resource " + name + " next to " + Dashboard.class.getName());
                 }
                 return new StaticFile(in.readAllBytes(), contentType);
             } catch (IOException e) {

@@ -1,16 +1,15 @@
 package dev.forestwatch.local.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The Elasticsearch searches behind the dashboard's JSON endpoints, and the shaping of their answers
@@ -31,7 +30,8 @@ final class DashboardQueries {
     private static final long SECOND_MS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DashboardQueries() {}
+    private DashboardQueries() {
+    }
 
     /** The last {@code minutes} whole seconds up to and including the current one: [from, to) in epoch ms. */
     record Window(long fromMs, long toMs) {
@@ -149,7 +149,8 @@ final class DashboardQueries {
             JsonNode source = hit.path("_source");
             ObjectNode record = records.addObject();
             // Documents written without a recordId field still have an _id to tell rows apart by.
-            record.put(ID_FIELD, source.hasNonNull(ID_FIELD) ? source.get(ID_FIELD).asText() : hit.path("_id").asText());
+            record.put(ID_FIELD,
+                    source.hasNonNull(ID_FIELD) ? source.get(ID_FIELD).asText() : hit.path("_id").asText());
             for (String field : List.of(SENSOR_FIELD, VALUE_FIELD, SCORE_FIELD, TIME_FIELD)) {
                 record.set(field, source.has(field) ? source.get(field) : JSON.nullNode());
             }

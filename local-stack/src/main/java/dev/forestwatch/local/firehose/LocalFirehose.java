@@ -96,10 +96,10 @@ public final class LocalFirehose implements AutoCloseable {
     private static final String ARN_PREFIX = "arn:aws:firehose:us-east-1:000000000000:deliverystream/";
     /** The service's rule for names; refusing dot-only ones too, no name leads out of the delivery directory. */
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
-    private static final DateTimeFormatter HOUR_DIRS =
-            DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter HOUR_SUFFIX =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR_DIRS = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR_SUFFIX = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH")
+            .withZone(ZoneOffset.UTC);
 
     private final ObjectMapper json = new ObjectMapper();
     private final Path deliveryDir;
@@ -555,7 +555,8 @@ public final class LocalFirehose implements AutoCloseable {
         private int port;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {}
+        private Builder() {
+        }
 
         /** Delivery streams that exist, ACTIVE, from the start; more can be added with {@link #createStream}. */
         public Builder deliveryStreams(String... names) {

@@ -13,7 +13,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -83,7 +82,8 @@ final class KinesisReadingWriter implements ReadingWriter {
         void sleep(long millis) throws InterruptedException;
     }
 
-    private record Pending(PutRecordsRequestEntry entry, int bytes) {}
+    private record Pending(PutRecordsRequestEntry entry, int bytes) {
+    }
 
     private final String stream;
     private final PutRecordsCall api;
@@ -166,7 +166,8 @@ final class KinesisReadingWriter implements ReadingWriter {
                 .build(), bytes);
         lock.lock();
         try {
-            while (!buffer.isEmpty() && (buffer.size() >= MAX_BATCH_ENTRIES || bufferedBytes + bytes > MAX_BATCH_BYTES)) {
+            while (!buffer.isEmpty()
+                    && (buffer.size() >= MAX_BATCH_ENTRIES || bufferedBytes + bytes > MAX_BATCH_BYTES)) {
                 checkSender();
                 writerBlocked = true;
                 changed.signalAll(); // the sender takes a byte-full batch now instead of after the linger
@@ -306,7 +307,7 @@ final class KinesisReadingWriter implements ReadingWriter {
         long deadline = clock.nanoTime() + retryTimeout.toNanos();
         List<Pending> pending = batch;
         String firstProblem = null;
-        for (int attempt = 0; ; attempt++) {
+        for (int attempt = 0;; attempt++) {
             if (attempt > 0) {
                 long delayMs = backoffMillis(attempt);
                 if (clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - deadline > 0) {

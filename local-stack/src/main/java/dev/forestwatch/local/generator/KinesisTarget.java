@@ -17,14 +17,16 @@ import software.amazon.awssdk.regions.Region;
  * @param retryTimeout how long one batch's failed entries are retried before they count as failed
  */
 public record KinesisTarget(
-        String stream, URI endpoint, Region region, AwsCredentialsProvider credentials, Duration linger, Duration retryTimeout) {
+        String stream, URI endpoint, Region region, AwsCredentialsProvider credentials, Duration linger,
+        Duration retryTimeout) {
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(100);
     public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofSeconds(60);
 
     public KinesisTarget {
         Objects.requireNonNull(stream, "stream");
         if (linger.isNegative() || retryTimeout.isNegative()) {
-            throw new IllegalArgumentException("linger and retry timeout must not be negative, got " + linger + ", " + retryTimeout);
+            throw new IllegalArgumentException(
+                    "linger and retry timeout must not be negative, got " + linger + ", " + retryTimeout);
         }
     }
 

@@ -33,7 +33,8 @@ public final class SensorReadingGenerator {
         if (count == 1) {
             return List.of(SENSOR_NAME);
         }
-        return IntStream.rangeClosed(1, count).mapToObj(i -> SENSOR_NAME + "-" + i).collect(Collectors.toUnmodifiableList());
+        return IntStream.rangeClosed(1, count).mapToObj(i -> SENSOR_NAME + "-" + i)
+                .collect(Collectors.toUnmodifiableList());
     }
 
     List<String> sensors() {

@@ -8,11 +8,10 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -115,18 +114,46 @@ public final class SensorSimulator {
             this.kinesis = kinesis;
         }
 
-        public Builder topic(String topic) { this.topic = topic; return this; }
-        public Builder sensors(int sensors) { this.sensors = sensors; return this; }
-        public Builder recordsPerSecond(double recordsPerSecond) { this.recordsPerSecond = recordsPerSecond; return this; }
-        public Builder anomalyRatio(double anomalyRatio) { this.anomalyRatio = anomalyRatio; return this; }
-        public Builder duration(Duration duration) { this.duration = duration; return this; }
-        public Builder maxRecords(long maxRecords) { this.maxRecords = maxRecords; return this; }
-        public Builder seed(long seed) { this.seed = seed; return this; }
-        public Builder progressInterval(Duration progressInterval) { this.progressInterval = progressInterval; return this; }
-        public Builder progressOut(PrintStream progressOut) { this.progressOut = progressOut; return this; }
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+        public Builder sensors(int sensors) {
+            this.sensors = sensors;
+            return this;
+        }
+        public Builder recordsPerSecond(double recordsPerSecond) {
+            this.recordsPerSecond = recordsPerSecond;
+            return this;
+        }
+        public Builder anomalyRatio(double anomalyRatio) {
+            this.anomalyRatio = anomalyRatio;
+            return this;
+        }
+        public Builder duration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+        public Builder maxRecords(long maxRecords) {
+            this.maxRecords = maxRecords;
+            return this;
+        }
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+        public Builder progressInterval(Duration progressInterval) {
+            this.progressInterval = progressInterval;
+            return this;
+        }
+        public Builder progressOut(PrintStream progressOut) {
+            this.progressOut = progressOut;
+            return this;
+        }
 
         public Options build() {
-            return new Options(bootstrapServers, topic, kinesis, sensors, recordsPerSecond, anomalyRatio, duration, maxRecords,
+            return new Options(bootstrapServers, topic, kinesis, sensors, recordsPerSecond, anomalyRatio, duration,
+                    maxRecords,
                     seed, progressInterval, progressOut);
         }
     }
@@ -136,7 +163,8 @@ public final class SensorSimulator {
      * the writer before returning. {@code retried} counts Kinesis entries sent again (0 for Kafka, whose
      * producer retries out of sight).
      */
-    public record Result(long sent, long anomalies, long acknowledged, long failed, long retried, Duration elapsed) {}
+    public record Result(long sent, long anomalies, long acknowledged, long failed, long retried, Duration elapsed) {
+    }
 
     /** Produces until the duration or record count is reached, or {@link #stop()} is called. */
     public Result run() {
@@ -172,7 +200,8 @@ public final class SensorSimulator {
 
     private Result produce(ReadingWriter writer) {
         liveCounts = writer.counts();
-        SensorReadingGenerator generator = new SensorReadingGenerator(options.sensors(), options.anomalyRatio(), options.seed());
+        SensorReadingGenerator generator = new SensorReadingGenerator(options.sensors(), options.anomalyRatio(),
+                options.seed());
         RatePacer pacer = new RatePacer(options.recordsPerSecond());
         Progress progress = new Progress();
         WriteCounts counts = writer.counts();
@@ -312,14 +341,17 @@ public final class SensorSimulator {
         Builder b;
         if (flags.has("kinesis-stream")) {
             if (flags.has("bootstrap") || flags.has("topic")) {
-                throw new IllegalArgumentException("--bootstrap and --topic are for Kafka; --kinesis-stream writes Kinesis instead");
+                throw new IllegalArgumentException(
+                        "--bootstrap and --topic are for Kafka; --kinesis-stream writes Kinesis instead");
             }
             b = Options.builder(kinesisTargetFrom(flags));
         } else {
             if (flags.has("kinesis-endpoint") || flags.has("region") || flags.has("kinesis-retry-seconds")) {
-                throw new IllegalArgumentException("--kinesis-endpoint, --region and --kinesis-retry-seconds need --kinesis-stream");
+                throw new IllegalArgumentException(
+                        "--kinesis-endpoint, --region and --kinesis-retry-seconds need --kinesis-stream");
             }
-            b = Options.builder(flags.string("bootstrap", "127.0.0.1:9092")).topic(flags.string("topic", DEFAULT_TOPIC));
+            b = Options.builder(flags.string("bootstrap", "127.0.0.1:9092"))
+                    .topic(flags.string("topic", DEFAULT_TOPIC));
         }
         b.sensors(flags.intValue("sensors", 1))
                 .recordsPerSecond(flags.doubleValue("rate", 10))
@@ -342,9 +374,11 @@ public final class SensorSimulator {
         if (flags.has("region")) {
             target = target.withRegion(Region.of(flags.string("region", null)));
         }
-        double retrySeconds = flags.doubleValue("kinesis-retry-seconds", KinesisTarget.DEFAULT_RETRY_TIMEOUT.toSeconds());
+        double retrySeconds = flags.doubleValue("kinesis-retry-seconds",
+                KinesisTarget.DEFAULT_RETRY_TIMEOUT.toSeconds());
         if (!(retrySeconds >= 0) || Double.isInfinite(retrySeconds)) {
-            throw new IllegalArgumentException("--kinesis-retry-seconds must be a finite number >= 0, got " + retrySeconds);
+            throw new IllegalArgumentException(
+                    "--kinesis-retry-seconds must be a finite number >= 0, got " + retrySeconds);
         }
         return target.withRetryTimeout(Duration.ofMillis((long) (retrySeconds * 1000)));
     }
@@ -358,7 +392,8 @@ public final class SensorSimulator {
         } catch (URISyntaxException e) {
             // the message below says what a URL looks like; the parser's index would not help more
         }
-        throw new IllegalArgumentException("--kinesis-endpoint expects a URL such as http://127.0.0.1:4567, got '" + url + "'");
+        throw new IllegalArgumentException(
+                "--kinesis-endpoint expects a URL such as http://127.0.0.1:4567, got '" + url + "'");
     }
 
     static void awaitQuietly(CountDownLatch latch, Duration timeout) {

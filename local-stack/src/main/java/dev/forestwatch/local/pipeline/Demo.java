@@ -36,7 +36,8 @@ public final class Demo {
 
     /** What happened, printed at the end and asserted by the smoke test. */
     /** What a run did, for the summary line and for tests. */
-    public record Summary(long sent, long anomaliesSent, long scored, long flagged, long deadLetters, int exitCode) {}
+    public record Summary(long sent, long anomaliesSent, long scored, long flagged, long deadLetters, int exitCode) {
+    }
 
     public Demo(DemoOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -139,7 +140,8 @@ public final class Demo {
             step("started streams app %s (pid %d), log: %s", options.repoDir().relativize(jar), streams.pid(), log);
 
             display = new ScoredRecordConsumer(kafka.bootstrapServers(), OUTPUT_TOPIC, DEAD_LETTER_TOPIC,
-                    new ScoredRecordFormatter(options.scoreThreshold(), nameWidth(), ZoneId.systemDefault(), useColor()),
+                    new ScoredRecordFormatter(options.scoreThreshold(), nameWidth(), ZoneId.systemDefault(),
+                            useColor()),
                     out);
 
             simulator = new SensorSimulator(SensorSimulator.Options.builder(kafka.bootstrapServers())
@@ -169,7 +171,8 @@ public final class Demo {
             long deadline = options.runFor() == null ? Long.MAX_VALUE : System.nanoTime() + options.runFor().toNanos();
             while (!stopRequested && System.nanoTime() - deadline < 0) {
                 if (!streams.isAlive()) {
-                    err.printf("demo: the streams app exited with code %d; last lines of %s:%n", streams.exitCode(), log);
+                    err.printf("demo: the streams app exited with code %d; last lines of %s:%n", streams.exitCode(),
+                            log);
                     streams.logTail(25).forEach(l -> err.println("  | " + l));
                     exitCode = 1;
                     break;
@@ -235,7 +238,8 @@ public final class Demo {
     }
 
     private int nameWidth() {
-        return SensorReadingGenerator.sensorNames(options.sensors()).stream().mapToInt(String::length).max().orElse(10) + 1;
+        return SensorReadingGenerator.sensorNames(options.sensors()).stream().mapToInt(String::length).max().orElse(10)
+                + 1;
     }
 
     /** Colours only on a real terminal, and never when NO_COLOR is set (no-color.org). */

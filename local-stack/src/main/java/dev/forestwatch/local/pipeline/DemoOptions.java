@@ -58,7 +58,8 @@ public record DemoOptions(
         DemoOptions options = new DemoOptions(
                 repo,
                 Path.of(flags.string("work-dir", repo.resolve(".work").resolve("demo").toString())),
-                Path.of(flags.string("streams-config", repo.resolve("config").resolve("streams-app.properties").toString())),
+                Path.of(flags.string("streams-config",
+                        repo.resolve("config").resolve("streams-app.properties").toString())),
                 flags.intValue("sensors", 3),
                 flags.doubleValue("rate", 50),
                 flags.doubleValue("anomaly-ratio", 0.01),

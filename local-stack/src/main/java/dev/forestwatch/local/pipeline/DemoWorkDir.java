@@ -49,12 +49,14 @@ final class DemoWorkDir implements AutoCloseable {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
-                throw new IllegalStateException("Another forestwatch run is using work dir " + absolute + " (lock " + lockFile + ")");
+                throw new IllegalStateException(
+                        "Another forestwatch run is using work dir " + absolute + " (lock " + lockFile + ")");
             }
             if (Files.exists(absolute)) {
                 if (!isEmpty(absolute) && !Files.exists(absolute.resolve(MARKER))) {
                     throw new IllegalStateException("Refusing to use " + absolute
-                            + ": it is not empty and was not created by forestwatch (no " + MARKER + " file). Choose another --work-dir.");
+                            + ": it is not empty and was not created by forestwatch (no " + MARKER
+                            + " file). Choose another --work-dir.");
                 }
                 if (wipe) {
                     Files2.deleteRecursively(absolute);

@@ -86,7 +86,8 @@ public final class Pipeline {
     private final Map<String, Map<String, String>> connectorOverrides = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What a run did: the last status figures and the exit code. */
-    public record Summary(long generated, long anomaliesGenerated, PipelineStatus.Sample last, int exitCode) {}
+    public record Summary(long generated, long anomaliesGenerated, PipelineStatus.Sample last, int exitCode) {
+    }
 
     public Pipeline(PipelineOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -201,7 +202,8 @@ public final class Pipeline {
             kafka.createTopics(3, OUTPUT_TOPIC);
             kafka.createTopics(1, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC, FIREHOSE_DEAD_LETTER_TOPIC);
             kinesis.createStream(STREAM, options.shards());
-            String leaseTable = connectors.get("kinesis-source").getOrDefault("kcl.lease.table", "forestwatch-kinesis-source");
+            String leaseTable = connectors.get("kinesis-source").getOrDefault("kcl.lease.table",
+                    "forestwatch-kinesis-source");
             // dynalite ignores the UpdateTable that adds KCL 3's index: the table is made with it up front
             dynamo.createKclLeaseTable(leaseTable);
             step("created topics %s, %s (3 partitions), %s, %s, %s; Kinesis stream %s (%d shards); lease table %s",
@@ -273,9 +275,9 @@ public final class Pipeline {
             LongSupplier inKinesis = () -> 0;
             if (options.generate()) {
                 generator = new SensorSimulator(SensorSimulator.Options.builder(KinesisTarget.of(STREAM)
-                                .withEndpoint(kinesis.endpoint())
-                                .withRegion(EmbeddedKinesis.REGION)
-                                .withCredentials(EmbeddedKinesis.credentials()))
+                        .withEndpoint(kinesis.endpoint())
+                        .withRegion(EmbeddedKinesis.REGION)
+                        .withCredentials(EmbeddedKinesis.credentials()))
                         .sensors(options.sensors())
                         .recordsPerSecond(options.recordsPerSecond())
                         .anomalyRatio(options.anomalyRatio())
@@ -306,7 +308,8 @@ public final class Pipeline {
             dashboard = track(Dashboard.builder(es.url()).index(INDEX).port(options.dashboardPort())
                     .scoreThreshold(options.scoreThreshold()).health(this::health).start());
             step("dashboard at %s", dashboard.url());
-            step("running (%s); logs in %s", options.runFor() == null ? "Ctrl+C to stop"
+            step("running (%s); logs in %s", options.runFor() == null
+                    ? "Ctrl+C to stop"
                     : "for " + options.runFor().toSeconds() + " s", work);
             running.countDown();
 

@@ -84,7 +84,8 @@ final class PipelineStatus implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        scoredConsumer.partitionsFor(outputTopic).forEach(p -> partitions.add(new TopicPartition(outputTopic, p.partition())));
+        scoredConsumer.partitionsFor(outputTopic)
+                .forEach(p -> partitions.add(new TopicPartition(outputTopic, p.partition())));
         scoredConsumer.assign(partitions);
     }
 

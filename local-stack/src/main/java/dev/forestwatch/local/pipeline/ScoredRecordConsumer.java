@@ -31,7 +31,7 @@ final class ScoredRecordConsumer implements AutoCloseable {
     private long deadLetters;
 
     ScoredRecordConsumer(String bootstrapServers, String outputTopic, String deadLetterTopic,
-                         ScoredRecordFormatter formatter, PrintStream out) {
+            ScoredRecordFormatter formatter, PrintStream out) {
         this.outputTopic = outputTopic;
         this.formatter = formatter;
         this.out = out;

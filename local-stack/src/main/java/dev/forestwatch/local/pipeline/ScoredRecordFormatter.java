@@ -1,14 +1,13 @@
 package dev.forestwatch.local.pipeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Turns one output record of the streams app into one terminal line, e.g.
@@ -38,7 +37,8 @@ final class ScoredRecordFormatter {
     }
 
     /** A formatted line and whether it is an anomaly. */
-    record Line(String text, boolean anomaly) {}
+    record Line(String text, boolean anomaly) {
+    }
 
     /**
      * @param value the record value (JSON); anything unparsable is shown raw rather than dropped

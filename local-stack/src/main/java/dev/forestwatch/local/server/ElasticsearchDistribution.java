@@ -35,7 +35,8 @@ final class ElasticsearchDistribution {
     private static final Pattern SERVER_JAR = Pattern.compile("elasticsearch-(\\d+\\.\\d+\\.\\d+(?:-SNAPSHOT)?)\\.jar");
     private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
 
-    private ElasticsearchDistribution() {}
+    private ElasticsearchDistribution() {
+    }
 
     /** The distribution version the build unpacked, e.g. {@code 8.19.21}. */
     static String version() {
@@ -54,7 +55,8 @@ final class ElasticsearchDistribution {
         if (explicit != null && !explicit.isBlank()) {
             Path home = Path.of(explicit).toAbsolutePath().normalize();
             if (!isHome(home)) {
-                throw new IllegalStateException(HOME_PROPERTY + "=" + explicit + " holds no bin/elasticsearch. Build it with: " + BUILD_COMMAND);
+                throw new IllegalStateException(HOME_PROPERTY + "=" + explicit
+                        + " holds no bin/elasticsearch. Build it with: " + BUILD_COMMAND);
             }
             return home;
         }
@@ -64,8 +66,10 @@ final class ElasticsearchDistribution {
         return candidates.stream()
                 .filter(ElasticsearchDistribution::isHome)
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException("Elasticsearch " + version() + " not found at " + candidates
-                        + ". Build it with: " + BUILD_COMMAND + " (or set -D" + HOME_PROPERTY + "=<unpacked distribution>)"));
+                .orElseThrow(
+                        () -> new IllegalStateException("Elasticsearch " + version() + " not found at " + candidates
+                                + ". Build it with: " + BUILD_COMMAND + " (or set -D" + HOME_PROPERTY
+                                + "=<unpacked distribution>)"));
     }
 
     /** The version of the distribution in {@code home}, from its {@code lib/elasticsearch-<version>.jar}. */
@@ -106,7 +110,8 @@ final class ElasticsearchDistribution {
             try (DirectoryStream<Path> jvms = Files.newDirectoryStream(SYSTEM_JVMS)) {
                 for (Path jvm : jvms) {
                     int v = javaVersion(jvm);
-                    if (v >= MIN_JAVA && v <= MAX_JAVA && v > bestVersion && Files.isExecutable(jvm.resolve("bin").resolve("java"))) {
+                    if (v >= MIN_JAVA && v <= MAX_JAVA && v > bestVersion
+                            && Files.isExecutable(jvm.resolve("bin").resolve("java"))) {
                         best = jvm.toRealPath();
                         bestVersion = v;
                     }
@@ -117,7 +122,8 @@ final class ElasticsearchDistribution {
         }
         if (best == null) {
             throw new IllegalStateException("Elasticsearch " + version() + " needs Java " + MIN_JAVA + " to " + MAX_JAVA
-                    + "; this JVM is " + current + " and none was found in " + SYSTEM_JVMS + ". Set -D" + JAVA_HOME_PROPERTY);
+                    + "; this JVM is " + current + " and none was found in " + SYSTEM_JVMS + ". Set -D"
+                    + JAVA_HOME_PROPERTY);
         }
         return best;
     }
@@ -152,7 +158,8 @@ final class ElasticsearchDistribution {
         Properties props = new Properties();
         try (InputStream in = ElasticsearchDistribution.class.getResourceAsStream("elasticsearch.properties")) {
             if (in == null) {
-                throw new IllegalStateException("elasticsearch.properties missing from the classpath. Build with: " + BUILD_COMMAND);
+                throw new IllegalStateException(
+                        "elasticsearch.properties missing from the classpath. Build with: " + BUILD_COMMAND);
             }
             props.load(in);
         } catch (IOException e) {

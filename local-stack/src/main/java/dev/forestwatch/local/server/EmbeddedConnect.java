@@ -65,7 +65,8 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
     private Connect<?> worker;
     private boolean closed;
 
-    private EmbeddedConnect(Map<String, String> workerProps, String url, Path pluginPath, Path tempWorkDir, Duration startupTimeout) {
+    private EmbeddedConnect(Map<String, String> workerProps, String url, Path pluginPath, Path tempWorkDir,
+            Duration startupTimeout) {
         super(url);
         this.workerProps = Map.copyOf(workerProps);
         this.pluginPath = pluginPath;
@@ -131,7 +132,6 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         return workerProps;
     }
 
-
     /**
      * Stops the worker and starts a new one in its place: same group, storage topics and REST port (so
      * the same worker id), same plugins (discovered again, so newly installed ones appear). Connectors
@@ -155,7 +155,8 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         long started = System.nanoTime();
         stopping.stop();
         stopping.awaitStop();
-        log.info("Embedded Connect worker at {} stopped in {} ms", url, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        log.info("Embedded Connect worker at {} stopped in {} ms", url,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** {@link #stop()}, then deletes the work dir if this instance created it; idempotent. */
@@ -178,7 +179,6 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
     public String toString() {
         return "EmbeddedConnect[" + url + ", group " + groupId() + ", plugins " + pluginPath + "]";
     }
-
 
     /** Options beyond {@link #start(String, Path)}: worker properties, a work dir, a fixed port or group. */
     public static final class Builder {
@@ -256,7 +256,9 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
                 Files2.createDirs(workDir);
             }
             plugins = Files2.createDirs(plugins.toAbsolutePath());
-            String group = groupId != null ? groupId : "embedded-connect-" + UUID.randomUUID().toString().substring(0, 8);
+            String group = groupId != null
+                    ? groupId
+                    : "embedded-connect-" + UUID.randomUUID().toString().substring(0, 8);
             try {
                 return startOnFreePort(plugins, group, tempWorkDir);
             } catch (RuntimeException e) {
@@ -286,7 +288,8 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
                     if (port != 0 || !causedByBindFailure(e)) {
                         break;
                     }
-                    log.warn("Port {} taken while starting Connect (attempt {}/{}), retrying on a new port", restPort, attempt, START_ATTEMPTS);
+                    log.warn("Port {} taken while starting Connect (attempt {}/{}), retrying on a new port", restPort,
+                            attempt, START_ATTEMPTS);
                 }
             }
             throw last;
@@ -337,21 +340,25 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         List<NewTopic> topics = List.of(
                 new NewTopic(props.get("config.storage.topic"), 1, replication(props, "config")).configs(compacted),
-                new NewTopic(props.get("offset.storage.topic"), partitions(props, "offset"), replication(props, "offset")).configs(compacted),
-                new NewTopic(props.get("status.storage.topic"), partitions(props, "status"), replication(props, "status")).configs(compacted));
+                new NewTopic(props.get("offset.storage.topic"), partitions(props, "offset"),
+                        replication(props, "offset")).configs(compacted),
+                new NewTopic(props.get("status.storage.topic"), partitions(props, "status"),
+                        replication(props, "status")).configs(compacted));
         try (Admin admin = Admin.create(adminProps)) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 try {
                     entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Creating Connect storage topic " + entry.getKey() + " failed", e.getCause());
+                        throw new IllegalStateException("Creating Connect storage topic " + entry.getKey() + " failed",
+                                e.getCause());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("Interrupted while creating topic " + entry.getKey(), e);
                 } catch (TimeoutException e) {
-                    throw new IllegalStateException("Creating topic " + entry.getKey() + " timed out after " + ADMIN_TIMEOUT, e);
+                    throw new IllegalStateException(
+                            "Creating topic " + entry.getKey() + " timed out after " + ADMIN_TIMEOUT, e);
                 }
             }
         }
@@ -365,7 +372,8 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         return Short.parseShort(props.get(store + ".storage.replication.factor"));
     }
 
-    private static Connect<?> startWorker(Map<String, String> props, String url, ConnectRestClient rest, Duration timeout) {
+    private static Connect<?> startWorker(Map<String, String> props, String url, ConnectRestClient rest,
+            Duration timeout) {
         long started = System.nanoTime();
         Thread thread = Thread.currentThread();
         ClassLoader callerLoader = thread.getContextClassLoader();

@@ -128,8 +128,10 @@ public final class EmbeddedDynamo implements AutoCloseable {
         client.createTable(r -> r.tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("leaseKey").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("leaseOwner").attributeType(ScalarAttributeType.S).build())
+                        AttributeDefinition.builder().attributeName("leaseKey").attributeType(ScalarAttributeType.S)
+                                .build(),
+                        AttributeDefinition.builder().attributeName("leaseOwner").attributeType(ScalarAttributeType.S)
+                                .build())
                 .keySchema(KeySchemaElement.builder().attributeName("leaseKey").keyType(KeyType.HASH).build())
                 .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
                         .indexName(KCL_LEASE_OWNER_INDEX)

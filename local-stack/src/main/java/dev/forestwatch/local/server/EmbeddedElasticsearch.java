@@ -1,5 +1,6 @@
 package dev.forestwatch.local.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Files2;
 import java.io.IOException;
@@ -23,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +66,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
     private static final int LOG_TAIL_LINES = 40;
     private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
-    private static final Pattern BIND_FAILURE = Pattern.compile("BindHttpException|BindTransportException|Address already in use");
+    private static final Pattern BIND_FAILURE = Pattern
+            .compile("BindHttpException|BindTransportException|Address already in use");
 
     private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "embedded-elasticsearch-spawner");
@@ -97,7 +97,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private volatile Process process;
     private boolean closed;
 
-    private EmbeddedElasticsearch(Builder b, Path home, Path javaHome, boolean dropPrivileges, Path workDir, Path dataDir) {
+    private EmbeddedElasticsearch(Builder b, Path home, Path javaHome, boolean dropPrivileges, Path workDir,
+            Path dataDir) {
         this.home = home;
         this.javaHome = javaHome;
         this.dropPrivileges = dropPrivileges;
@@ -217,7 +218,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         process = null;
         long started = System.nanoTime();
         killTree(p, GRACEFUL_STOP);
-        log.info("Embedded Elasticsearch at {} stopped in {} ms", url, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        log.info("Embedded Elasticsearch at {} stopped in {} ms", url,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** {@link #stop()}, then deletes the work dir (config, logs, temp, and the data if temporary); idempotent. */
@@ -276,7 +278,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         private Path javaHome;
         private final Map<String, String> settings = new LinkedHashMap<>();
 
-        private Builder() {}
+        private Builder() {
+        }
 
         /** A fixed HTTP port (e.g. 9200); 0, the default, picks a free one. */
         public Builder httpPort(int httpPort) {
@@ -342,8 +345,10 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             }
             Path java = javaHome != null ? javaHome : ElasticsearchDistribution.javaHome();
             if (root && !Unprivileged.canReach(java.resolve("bin").resolve("java"))) {
-                throw new IllegalStateException("uid " + Unprivileged.UID + " cannot run " + java.resolve("bin").resolve("java")
-                        + "; choose a Java it can read with javaHome(...) or -D" + ElasticsearchDistribution.JAVA_HOME_PROPERTY);
+                throw new IllegalStateException(
+                        "uid " + Unprivileged.UID + " cannot run " + java.resolve("bin").resolve("java")
+                                + "; choose a Java it can read with javaHome(...) or -D"
+                                + ElasticsearchDistribution.JAVA_HOME_PROPERTY);
             }
             Path work = Files2.createTempDir("embedded-elasticsearch-");
             try {
@@ -356,8 +361,9 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
                     if (dataDir != null) {
                         Unprivileged.chownRecursively(data);
                         if (!Unprivileged.canReach(data)) {
-                            throw new IllegalArgumentException("uid " + Unprivileged.UID + " (ES runs as it, since this JVM is root) cannot reach "
-                                    + data + ": a parent directory is not searchable by others (chmod o+x) ");
+                            throw new IllegalArgumentException(
+                                    "uid " + Unprivileged.UID + " (ES runs as it, since this JVM is root) cannot reach "
+                                            + data + ": a parent directory is not searchable by others (chmod o+x) ");
                         }
                     }
                 }
@@ -408,7 +414,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
                 if (!pickPorts || !BIND_FAILURE.matcher(logSince(logOffset)).find()) {
                     break;
                 }
-                log.warn("Port taken while starting Elasticsearch (attempt {}/{}), retrying on new ports", attempt, START_ATTEMPTS);
+                log.warn("Port taken while starting Elasticsearch (attempt {}/{}), retrying on new ports", attempt,
+                        START_ATTEMPTS);
             }
         }
         throw last;
@@ -440,8 +447,9 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     }
 
     /** The launcher command line: {@code [setpriv ...] bin/elasticsearch -E...}. */
-    static List<String> command(List<String> prefix, Path home, int httpPort, int transportPort, Path dataDir, Path logsDir,
-                                Map<String, String> extraSettings) {
+    static List<String> command(List<String> prefix, Path home, int httpPort, int transportPort, Path dataDir,
+            Path logsDir,
+            Map<String, String> extraSettings) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("discovery.type", "single-node");
         s.put("xpack.security.enabled", "false");
@@ -463,8 +471,9 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         try {
             Await.until("Elasticsearch at " + url + " to be ready", startupTimeout, () -> {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("Elasticsearch exited with code " + p.exitValue() + " while starting; "
-                            + logTail(logOffset));
+                    throw new IllegalStateException(
+                            "Elasticsearch exited with code " + p.exitValue() + " while starting; "
+                                    + logTail(logOffset));
                 }
                 try {
                     return rest.probe(READY_PATH, PROBE_TIMEOUT).status() == 200;
@@ -498,13 +507,15 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         tree.forEach(ProcessHandle::destroyForcibly);
         if (!awaitGone(tree, KILL_WAIT)) {
             throw new IllegalStateException("Elasticsearch processes survived SIGKILL: "
-                    + tree.stream().filter(ProcessHandle::isAlive).map(h -> Long.toString(h.pid())).collect(Collectors.joining(", ")));
+                    + tree.stream().filter(ProcessHandle::isAlive).map(h -> Long.toString(h.pid()))
+                            .collect(Collectors.joining(", ")));
         }
     }
 
     private static boolean awaitGone(List<ProcessHandle> tree, Duration timeout) {
         try {
-            Await.until("Elasticsearch processes to exit", timeout, () -> tree.stream().noneMatch(ProcessHandle::isAlive));
+            Await.until("Elasticsearch processes to exit", timeout,
+                    () -> tree.stream().noneMatch(ProcessHandle::isAlive));
             return true;
         } catch (IllegalStateException e) {
             return false;
@@ -548,7 +559,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
 
     private String logTail(long offset) {
         List<String> lines = logSince(offset).lines().collect(Collectors.toList());
-        return "last lines of " + logFile + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        return "last lines of " + logFile + ":\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     }
 
     private static void copyConfig(Path from, Path to) {

@@ -137,7 +137,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while creating topic " + entry.getKey(), e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("Creating topic " + entry.getKey() + " timed out after " + ADMIN_TIMEOUT, e);
+                throw new IllegalStateException(
+                        "Creating topic " + entry.getKey() + " timed out after " + ADMIN_TIMEOUT, e);
             }
         }
         awaitLeaders(Set.of(names));
@@ -234,7 +235,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         private final Map<String, String> brokerProperties = new HashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
-        private Builder() {}
+        private Builder() {
+        }
 
         /** Keep data in this directory (not deleted on close) instead of a temporary one. */
         public Builder dataDir(Path dataDir) {
@@ -272,7 +274,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (port != 0 || !causedByBindFailure(e)) {
                         break;
                     }
-                    log.warn("Port taken while starting Kafka (attempt {}/{}), retrying on new ports", attempt, START_ATTEMPTS);
+                    log.warn("Port taken while starting Kafka (attempt {}/{}), retrying on new ports", attempt,
+                            START_ATTEMPTS);
                 }
             }
             if (temporary) {
@@ -284,7 +287,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         private EmbeddedKafka startOnce(Path dir, boolean temporary) {
             int brokerPort = port != 0 ? port : FreePort.pick();
             int controllerPort = FreePort.pick();
-            Properties props = SingleNodeKraftConfig.build(dir.resolve("logs"), brokerPort, controllerPort, brokerProperties);
+            Properties props = SingleNodeKraftConfig.build(dir.resolve("logs"), brokerPort, controllerPort,
+                    brokerProperties);
             KafkaConfig config = new KafkaConfig(props, false);
             try {
                 KraftStorage.format(config);

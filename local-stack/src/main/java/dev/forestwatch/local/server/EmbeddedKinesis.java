@@ -133,7 +133,8 @@ public final class EmbeddedKinesis implements AutoCloseable {
         client.createStream(r -> r.streamName(name).shardCount(shards));
         Await.until("Kinesis stream " + name + " to be ACTIVE", STREAM_ACTIVE_TIMEOUT, () -> {
             try {
-                return client.describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE;
+                return client.describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary()
+                        .streamStatus() == StreamStatus.ACTIVE;
             } catch (ResourceNotFoundException e) {
                 return false;
             }

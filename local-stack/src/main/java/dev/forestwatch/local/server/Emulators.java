@@ -26,7 +26,8 @@ final class Emulators {
     static final String NODE_PROPERTY = "forestwatch.node";
     static final String INSTALL_COMMAND = "npm ci --prefix local-stack/emulators";
 
-    private Emulators() {}
+    private Emulators() {
+    }
 
     /**
      * The installed package {@code name} (e.g. {@code kinesis-local}): under the {@value #MODULES_PROPERTY}
@@ -52,7 +53,8 @@ final class Emulators {
                 .filter(dir -> Files.isRegularFile(dir.resolve(marker)))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("npm package " + name + " not found at " + candidates
-                        + ". Install it with: " + INSTALL_COMMAND + " (or set -D" + MODULES_PROPERTY + "=<node_modules dir>)"));
+                        + ". Install it with: " + INSTALL_COMMAND + " (or set -D" + MODULES_PROPERTY
+                        + "=<node_modules dir>)"));
     }
 
     /** The {@value #NODE_PROPERTY} property if set, else {@code node} from the PATH. */
@@ -70,7 +72,8 @@ final class Emulators {
                 }
             }
         }
-        throw new IllegalStateException("node (Node.js 20) not found on the PATH; install it or set -D" + NODE_PROPERTY + "=<path to node>");
+        throw new IllegalStateException(
+                "node (Node.js 20) not found on the PATH; install it or set -D" + NODE_PROPERTY + "=<path to node>");
     }
 
     private static Optional<Path> besideCodeSource() {

@@ -7,7 +7,8 @@ import java.net.ServerSocket;
 
 /** Picks a currently free TCP port on 127.0.0.1. */
 final class FreePort {
-    private FreePort() {}
+    private FreePort() {
+    }
 
     /**
      * Another process may grab the port between this call and the broker binding it; the window is

@@ -11,7 +11,8 @@ import org.apache.kafka.metadata.storage.Formatter;
 
 /** The programmatic equivalent of {@code kafka-storage.sh format} for a static-quorum node. */
 final class KraftStorage {
-    private KraftStorage() {}
+    private KraftStorage() {
+    }
 
     /**
      * Formats the node's log directory with a new cluster id, unless an earlier run formatted it:

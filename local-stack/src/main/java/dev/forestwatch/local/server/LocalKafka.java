@@ -18,7 +18,8 @@ public final class LocalKafka {
             "  --data-dir DIR      keep data here across runs (default: a temporary dir, deleted on exit)",
             "  --topics LIST       topics to create, NAME[:PARTITIONS] comma-separated (default: none)");
 
-    private LocalKafka() {}
+    private LocalKafka() {
+    }
 
     public static void main(String[] args) throws InterruptedException {
         Logging.useBundledConfig(Logging.CONSOLE_CONFIG);

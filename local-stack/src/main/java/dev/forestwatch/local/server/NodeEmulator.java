@@ -90,7 +90,8 @@ final class NodeEmulator {
                 try {
                     emulator.awaitReady(launch.port(), timeout, probe);
                     log.info("{} ready on port {} after {} ms (pid {}, log {})", name, launch.port(),
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), emulator.process.pid(), emulator.logFile);
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), emulator.process.pid(),
+                            emulator.logFile);
                     return emulator;
                 } catch (RuntimeException e) {
                     last = e;
@@ -99,7 +100,8 @@ final class NodeEmulator {
                     if (!emulator.log().contains("EADDRINUSE")) {
                         break;
                     }
-                    log.warn("Port taken while starting {} (attempt {}/{}), retrying on new ports", name, attempt, START_ATTEMPTS);
+                    log.warn("Port taken while starting {} (attempt {}/{}), retrying on new ports", name, attempt,
+                            START_ATTEMPTS);
                 }
             }
         } catch (RuntimeException e) {
@@ -173,7 +175,8 @@ final class NodeEmulator {
         try {
             Await.until(name + " on port " + port + " to answer", timeout, () -> {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException(name + " exited with code " + p.exitValue() + " while starting; " + logTail());
+                    throw new IllegalStateException(
+                            name + " exited with code " + p.exitValue() + " while starting; " + logTail());
                 }
                 if (!accepts(port)) {
                     return false;
@@ -212,7 +215,9 @@ final class NodeEmulator {
             Await.until("emulator processes to exit", KILL_WAIT, () -> tree.stream().noneMatch(ProcessHandle::isAlive));
         } catch (IllegalStateException e) {
             throw new IllegalStateException("Emulator processes survived SIGKILL: "
-                    + tree.stream().filter(ProcessHandle::isAlive).map(h -> Long.toString(h.pid())).collect(Collectors.joining(", ")), e);
+                    + tree.stream().filter(ProcessHandle::isAlive).map(h -> Long.toString(h.pid()))
+                            .collect(Collectors.joining(", ")),
+                    e);
         }
     }
 
@@ -249,7 +254,8 @@ final class NodeEmulator {
 
     private String logTail() {
         List<String> lines = log().lines().collect(Collectors.toList());
-        return "last lines of " + logFile + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        return "last lines of " + logFile + ":\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     }
 
     @Override

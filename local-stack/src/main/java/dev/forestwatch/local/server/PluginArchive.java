@@ -29,7 +29,8 @@ final class PluginArchive {
     private static final Logger log = LoggerFactory.getLogger(PluginArchive.class);
     private static final String MANIFEST_PREFIX = "META-INF/services/org.apache.kafka.";
 
-    private PluginArchive() {}
+    private PluginArchive() {
+    }
 
     static Path install(Path zip, Path pluginPath) {
         Path root = Files2.createDirs(pluginPath.toAbsolutePath().normalize());
@@ -42,7 +43,8 @@ final class PluginArchive {
             }
             for (ZipEntry entry : entries) {
                 if (!root.resolve(entry.getName()).normalize().startsWith(pluginDir)) {
-                    throw new IllegalArgumentException(zip + ": entry '" + entry.getName() + "' points outside the plugin directory");
+                    throw new IllegalArgumentException(
+                            zip + ": entry '" + entry.getName() + "' points outside the plugin directory");
                 }
             }
             // Reinstalling replaces the old version instead of mixing two versions' jars.
@@ -87,7 +89,8 @@ final class PluginArchive {
             tops.add(name.substring(0, slash));
         }
         if (tops.size() != 1) {
-            throw new IllegalArgumentException(zip + ": expected exactly one top-level directory (the plugin directory), found " + tops);
+            throw new IllegalArgumentException(
+                    zip + ": expected exactly one top-level directory (the plugin directory), found " + tops);
         }
         return tops.iterator().next();
     }
@@ -117,7 +120,8 @@ final class PluginArchive {
     private static void requireJars(Path zip, Path pluginDir) throws IOException {
         try (Stream<Path> files = Files.walk(pluginDir)) {
             if (files.noneMatch(p -> p.getFileName().toString().endsWith(".jar"))) {
-                throw new IllegalArgumentException(zip + ": no .jar in the plugin directory; not a Connect plugin archive");
+                throw new IllegalArgumentException(
+                        zip + ": no .jar in the plugin directory; not a Connect plugin archive");
             }
         }
     }

@@ -36,7 +36,8 @@ public final class StreamsAppProcess implements AutoCloseable {
         Optional<Path> newest = Files2.newest(target, JAR_GLOB);
         return newest.orElseThrow(() -> new IllegalStateException(
                 "Streams app jar not found: " + target.resolve(JAR_GLOB) + "\n"
-                        + "Build it with: " + BUILD_COMMAND + "   (or use ./forestwatch demo, which builds what is missing)"));
+                        + "Build it with: " + BUILD_COMMAND
+                        + "   (or use ./forestwatch demo, which builds what is missing)"));
     }
 
     public static List<String> command(Path java, Path jar, Path config, String bootstrapServers, Path stateDir) {

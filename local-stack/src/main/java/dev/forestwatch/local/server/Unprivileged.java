@@ -26,7 +26,8 @@ final class Unprivileged {
     static final int UID = 65534;
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
-    private Unprivileged() {}
+    private Unprivileged() {
+    }
 
     /** True if this JVM runs with effective uid 0 ({@code /proc/self} belongs to the process's euid). */
     static boolean runningAsRoot() {
@@ -47,8 +48,9 @@ final class Unprivileged {
         Path setpriv = Files.isExecutable(SETPRIV) ? SETPRIV : Path.of("/bin/setpriv");
         if (!Files.isExecutable(setpriv)) {
             if (dropPrivileges) {
-                throw new IllegalStateException("Running as root needs setpriv (util-linux) to start Elasticsearch as uid " + UID
-                        + ", and " + SETPRIV + " is missing. Install util-linux or run as a non-root user.");
+                throw new IllegalStateException(
+                        "Running as root needs setpriv (util-linux) to start Elasticsearch as uid " + UID
+                                + ", and " + SETPRIV + " is missing. Install util-linux or run as a non-root user.");
             }
             return List.of();
         }
@@ -68,7 +70,8 @@ final class Unprivileged {
             UserPrincipal user = lookup.lookupPrincipalByName(Integer.toString(UID));
             GroupPrincipal group = lookup.lookupPrincipalByGroupName(Integer.toString(UID));
             for (Path p : (Iterable<Path>) paths::iterator) {
-                PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS);
                 view.setOwner(user);
                 view.setGroup(group);
             }

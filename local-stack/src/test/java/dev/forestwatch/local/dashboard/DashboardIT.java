@@ -3,8 +3,12 @@ package dev.forestwatch.local.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forestwatch.local.HeadlessChromium;
+import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,26 +20,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
-
-import dev.forestwatch.local.server.EmbeddedElasticsearch;
-import dev.forestwatch.local.HeadlessChromium;
 
 /**
  * The dashboard as a user sees it: a real Elasticsearch holding two minutes of scored records of three
@@ -51,8 +45,8 @@ class DashboardIT {
     private static final int RECORDS_PER_SENSOR_SECOND = 3;
     /** Seconds ago, sensor, iotValue, score: the anomalies among the normal records. */
     private static final Object[][] ANOMALIES = {
-        {100, "DemoSensor-1", 113, 3.44}, {77, "DemoSensor-2", 104, 2.71}, {52, "DemoSensor-3", 118, 4.12},
-        {31, "DemoSensor-1", 101, 2.93}, {9, "DemoSensor-2", 120, 3.05},
+            {100, "DemoSensor-1", 113, 3.44}, {77, "DemoSensor-2", 104, 2.71}, {52, "DemoSensor-3", 118, 4.12},
+            {31, "DemoSensor-1", 101, 2.93}, {9, "DemoSensor-2", 120, 3.05},
     };
     /** Mirrors the Elasticsearch sink's index template (connectors/elasticsearch-sink IndexTemplate). */
     private static final String INDEX_BODY = "{\"settings\":{\"number_of_replicas\":0},\"mappings\":{\"properties\":{"
@@ -90,7 +84,8 @@ class DashboardIT {
             try (Dashboard dashboard = Dashboard.builder(es.url()).health(health).scoreThreshold(2.5).start()) {
                 // Before the sink's first document there is no index: empty, not an error.
                 assertThat(getJson(dashboard.url() + "api/series").path("sensors")).isEmpty();
-                assertThat(getJson(dashboard.url() + "api/health").path("elasticsearch").path("docs").asLong()).isZero();
+                assertThat(getJson(dashboard.url() + "api/health").path("elasticsearch").path("docs").asLong())
+                        .isZero();
 
                 Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
                 es.put("/" + INDEX, INDEX_BODY);
@@ -110,15 +105,19 @@ class DashboardIT {
                 assertThat(updates(dom)).as("page refreshes in %s", dom).isGreaterThanOrEqualTo(1);
                 Map<String, String> chart = attributes(find(dom, "<canvas\\b[^>]*id=\"chart\"[^>]*>"));
                 assertThat(Integer.parseInt(chart.get("data-sensors"))).isEqualTo(SENSORS.size());
-                assertThat(Integer.parseInt(chart.get("data-points"))).as("points drawn").isGreaterThan(SENSORS.size() * 60);
+                assertThat(Integer.parseInt(chart.get("data-points"))).as("points drawn")
+                        .isGreaterThan(SENSORS.size() * 60);
                 List<Map<String, String>> rows = topRows(dom);
                 assertThat(rows).hasSize(10);
-                assertThat(rows).anySatisfy(row -> assertThat(Double.parseDouble(row.get("data-value"))).isBetween(100.0, 120.0));
+                assertThat(rows).anySatisfy(
+                        row -> assertThat(Double.parseDouble(row.get("data-value"))).isBetween(100.0, 120.0));
                 assertThat(rows.get(0)).containsEntry("data-value", "118").containsEntry("data-score", "4.12");
-                assertThat(dom.split("class=\"score hot\"", -1)).as("scores from the threshold up marked").hasSize(ANOMALIES.length + 1);
+                assertThat(dom.split("class=\"score hot\"", -1)).as("scores from the threshold up marked")
+                        .hasSize(ANOMALIES.length + 1);
                 assertThat(rows).noneMatch(row -> LATE_ID.equals(row.get("data-record-id")));
                 assertThat(find(dom, "<section[^>]*id=\"health\".*?</section>"))
-                        .contains("records in Kinesis", "end to end lag", "2.4 s", "Elasticsearch", ">up<", "docs in ES");
+                        .contains("records in Kinesis", "end to end lag", "2.4 s", "Elasticsearch", ">up<",
+                                "docs in ES");
 
                 Files.deleteIfExists(SCREENSHOT);
                 chromium("--virtual-time-budget=8000", "--hide-scrollbars", "--window-size=1280,900",
@@ -128,13 +127,15 @@ class DashboardIT {
 
                 // A new anomaly arrives while the page is open: indexed during the page's first refresh, after
                 // it loaded, so the page can only show it by fetching again on its own.
-                onNextHealthCall.set(() -> index(es, List.of(document(LATE_ID, "DemoSensor-3", 116, 9.5, Instant.now()))));
+                onNextHealthCall
+                        .set(() -> index(es, List.of(document(LATE_ID, "DemoSensor-3", 116, 9.5, Instant.now()))));
                 int callsBefore = healthCalls.get();
                 String live = chromium("--virtual-time-budget=8000", "--dump-dom", dashboard.url());
                 assertThat(onNextHealthCall.get()).as("the page called /api/health").isNull();
                 assertThat(healthCalls.get() - callsBefore).as("refreshes of the one page").isGreaterThanOrEqualTo(2);
                 assertThat(updates(live)).isGreaterThanOrEqualTo(2);
-                assertThat(topRows(live).get(0)).containsEntry("data-record-id", LATE_ID).containsEntry("data-value", "116");
+                assertThat(topRows(live).get(0)).containsEntry("data-record-id", LATE_ID).containsEntry("data-value",
+                        "116");
             }
         }
     }
@@ -151,7 +152,8 @@ class DashboardIT {
             }
         }
         for (Object[] a : ANOMALIES) {
-            docs.add(document("anomaly-" + a[0], (String) a[1], (Integer) a[2], (Double) a[3], now.minusSeconds((Integer) a[0])));
+            docs.add(document("anomaly-" + a[0], (String) a[1], (Integer) a[2], (Double) a[3],
+                    now.minusSeconds((Integer) a[0])));
         }
         return docs;
     }
@@ -169,7 +171,8 @@ class DashboardIT {
     private static void index(EmbeddedElasticsearch es, List<ObjectNode> docs) {
         StringBuilder bulk = new StringBuilder();
         for (ObjectNode doc : docs) {
-            bulk.append("{\"index\":{\"_index\":\"").append(INDEX).append("\",\"_id\":\"").append(doc.path("recordId").asText()).append("\"}}\n")
+            bulk.append("{\"index\":{\"_index\":\"").append(INDEX).append("\",\"_id\":\"")
+                    .append(doc.path("recordId").asText()).append("\"}}\n")
                     .append(doc).append('\n');
         }
         JsonNode answer = es.bulk(bulk.toString());
@@ -214,7 +217,8 @@ class DashboardIT {
     }
 
     private static JsonNode getJson(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).as("%s: %s", url, response.body()).isEqualTo(200);
         return JSON.readTree(response.body());

@@ -2,15 +2,13 @@ package dev.forestwatch.local.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forestwatch.local.dashboard.DashboardQueries.Window;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-
-import dev.forestwatch.local.dashboard.DashboardQueries.Window;
 
 class DashboardQueriesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,16 +94,18 @@ class DashboardQueriesTest {
                                         "created":"2026-11-26T05:25:02.000Z","extra":"dropped"}},
                   {"_id":"b","_source":{"iotName":"DemoSensor-2","iotValue":16,"ANOMALY_SCORE":0.75}}]}}
                 """);
-        assertThat(DashboardQueries.shapeTop(answer)).isEqualTo(JSON.readTree("""
-                {"records":[
-                  {"recordId":"s-1-2","iotName":"DemoSensor-1","iotValue":113,"ANOMALY_SCORE":3.44,"created":"2026-11-26T05:25:02.000Z"},
-                  {"recordId":"b","iotName":"DemoSensor-2","iotValue":16,"ANOMALY_SCORE":0.75,"created":null}]}
-                """));
+        assertThat(DashboardQueries.shapeTop(answer)).isEqualTo(JSON.readTree(
+                """
+                        {"records":[
+                          {"recordId":"s-1-2","iotName":"DemoSensor-1","iotValue":113,"ANOMALY_SCORE":3.44,"created":"2026-11-26T05:25:02.000Z"},
+                          {"recordId":"b","iotName":"DemoSensor-2","iotValue":16,"ANOMALY_SCORE":0.75,"created":null}]}
+                        """));
     }
 
     @Test
     void sensorNamesSortNaturally() {
-        List<String> names = new ArrayList<>(List.of("DemoSensor-10", "DemoSensor-2", "DemoSensor-1", "Alpha", "DemoSensor"));
+        List<String> names = new ArrayList<>(
+                List.of("DemoSensor-10", "DemoSensor-2", "DemoSensor-1", "Alpha", "DemoSensor"));
         names.sort(DashboardQueries::naturalOrder);
         assertThat(names).containsExactly("Alpha", "DemoSensor", "DemoSensor-1", "DemoSensor-2", "DemoSensor-10");
     }

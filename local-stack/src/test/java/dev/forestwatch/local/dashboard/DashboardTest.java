@@ -3,6 +3,9 @@ package dev.forestwatch.local.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.forestwatch.local.Flags;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,10 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,12 +52,15 @@ class DashboardTest {
             HttpResponse<String> page = get(dashboard.url());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-            assertThat(page.body()).contains("id=\"chart\"", "id=\"top-anomalies\"", "id=\"health\"", "dashboard.js", "dashboard.css");
+            assertThat(page.body()).contains("id=\"chart\"", "id=\"top-anomalies\"", "id=\"health\"", "dashboard.js",
+                    "dashboard.css");
             assertThat(get(dashboard.url() + "dashboard.js").body()).contains("document.body.dataset.updated");
-            assertThat(get(dashboard.url() + "dashboard.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+            assertThat(get(dashboard.url() + "dashboard.css").headers().firstValue("Content-Type"))
+                    .hasValue("text/css; charset=utf-8");
             assertThat(get(dashboard.url() + "secret.txt").statusCode()).isEqualTo(404);
             assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(dashboard.url() + "api/top"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(405);
             String url = dashboard.url();
             dashboard.close();
             dashboard.close(); // idempotent
@@ -71,10 +73,12 @@ class DashboardTest {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("recordsInKafka", 1200L);
         figures.put("endToEndLagMs", 2300);
-        try (Dashboard dashboard = Dashboard.builder("http://127.0.0.1:" + closedPort()).health(() -> figures).start()) {
+        try (Dashboard dashboard = Dashboard.builder("http://127.0.0.1:" + closedPort()).health(() -> figures)
+                .start()) {
             HttpResponse<String> series = get(dashboard.url() + "api/series?minutes=5");
             assertThat(series.statusCode()).isEqualTo(502);
-            assertThat(JSON.readTree(series.body()).path("error").asText()).startsWith("Elasticsearch: POST http://127.0.0.1:");
+            assertThat(JSON.readTree(series.body()).path("error").asText())
+                    .startsWith("Elasticsearch: POST http://127.0.0.1:");
 
             HttpResponse<String> health = get(dashboard.url() + "api/health");
             assertThat(health.statusCode()).isEqualTo(200);
@@ -110,9 +114,11 @@ class DashboardTest {
     void passesTheWindowAndSizeToElasticsearchAndShapesTheAnswer() throws Exception {
         AtomicReference<String> request = new AtomicReference<>();
         String es = startStub(exchange -> {
-            request.set(exchange.getRequestURI() + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            request.set(exchange.getRequestURI() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             byte[] answer = ("{\"hits\":{\"hits\":[{\"_id\":\"x\",\"_source\":{\"recordId\":\"r1\",\"iotName\":\"DemoSensor-1\","
-                    + "\"iotValue\":113,\"ANOMALY_SCORE\":3.44,\"created\":\"2026-11-26T05:25:02.000Z\"}}]}}").getBytes(StandardCharsets.UTF_8);
+                    + "\"iotValue\":113,\"ANOMALY_SCORE\":3.44,\"created\":\"2026-11-26T05:25:02.000Z\"}}]}}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
@@ -132,26 +138,32 @@ class DashboardTest {
     @Test
     void rejectsParametersOutOfRange() throws Exception {
         try (Dashboard dashboard = Dashboard.builder("http://127.0.0.1:" + closedPort()).start()) {
-            for (String query : new String[] {"api/series?minutes=0", "api/series?minutes=61", "api/top?size=abc", "api/top?size=101"}) {
+            for (String query : new String[]{"api/series?minutes=0", "api/series?minutes=61", "api/top?size=abc",
+                    "api/top?size=101"}) {
                 HttpResponse<String> answer = get(dashboard.url() + query);
                 assertThat(answer.statusCode()).as(query).isEqualTo(400);
-                assertThat(JSON.readTree(answer.body()).path("error").asText()).as(query).contains("must be an integer from 1 to");
+                assertThat(JSON.readTree(answer.body()).path("error").asText()).as(query)
+                        .contains("must be an integer from 1 to");
             }
         }
     }
 
     @Test
     void parsesTheMainsFlags() {
-        Dashboard.Builder b = Dashboard.builderFrom(Flags.parse("--es", "http://es:9200", "--port=8089", "--index", "x"));
+        Dashboard.Builder b = Dashboard
+                .builderFrom(Flags.parse("--es", "http://es:9200", "--port=8089", "--index", "x"));
         assertThat(b.elasticsearchUrl()).isEqualTo("http://es:9200");
         assertThat(b.port()).isEqualTo(8089);
         assertThat(b.index()).isEqualTo("x");
         assertThat(Dashboard.builderFrom(Flags.parse("--threshold", "1.5")).scoreThreshold()).isEqualTo(1.5);
         assertThat(Dashboard.builderFrom(Flags.parse()).port()).isEqualTo(8088);
         assertThat(Flags.parse("--help").has("help")).isTrue();
-        assertThatThrownBy(() -> Dashboard.builderFrom(Flags.parse("--prot", "1"))).hasMessageContaining("Unknown flag --prot");
-        assertThatThrownBy(() -> Dashboard.builderFrom(Flags.parse("--port"))).hasMessageContaining("--port expects an integer");
-        assertThat(Dashboard.queryParams("minutes=5&size=1%30&flag")).containsEntry("minutes", "5").containsEntry("size", "10").containsEntry("flag", "");
+        assertThatThrownBy(() -> Dashboard.builderFrom(Flags.parse("--prot", "1")))
+                .hasMessageContaining("Unknown flag --prot");
+        assertThatThrownBy(() -> Dashboard.builderFrom(Flags.parse("--port")))
+                .hasMessageContaining("--port expects an integer");
+        assertThat(Dashboard.queryParams("minutes=5&size=1%30&flag")).containsEntry("minutes", "5")
+                .containsEntry("size", "10").containsEntry("flag", "");
     }
 
     private String startStub(com.sun.net.httpserver.HttpHandler handler) throws IOException {
@@ -169,6 +181,7 @@ class DashboardTest {
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -47,7 +46,8 @@ class KinesisReadingWriterTest {
             assertThat(kinesis.calls).hasSize(2);
             assertThat(data(kinesis.calls.get(0))).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
             assertThat(data(kinesis.calls.get(1))).containsExactly("2", "7");
-            assertThat(data(kinesis.stream)).containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+            assertThat(data(kinesis.stream)).containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "6", "7", "8",
+                    "9");
             assertCounts(writer, 10, 0, 2);
         }
     }
@@ -77,13 +77,15 @@ class KinesisReadingWriterTest {
             writer.flush();
 
             assertThat(data(kinesis.calls.get(1))).as("the first retry: only sensor-1's entries of the first batch")
-                    .isEqualTo(IntStream.range(0, 500).filter(i -> i % 3 == 1).mapToObj(Integer::toString).collect(Collectors.toList()));
+                    .isEqualTo(IntStream.range(0, 500).filter(i -> i % 3 == 1).mapToObj(Integer::toString)
+                            .collect(Collectors.toList()));
             Map<String, List<Integer>> landed = kinesis.stream.stream().collect(Collectors.groupingBy(
                     PutRecordsRequestEntry::partitionKey,
                     Collectors.mapping(e -> Integer.parseInt(e.data().asUtf8String()), Collectors.toList())));
             assertThat(landed).containsOnlyKeys("sensor-0", "sensor-1", "sensor-2");
             landed.forEach((sensor, numbers) -> assertThat(numbers).as(sensor + " in written order, each once")
-                    .isEqualTo(IntStream.range(0, 1500).filter(i -> sensor.equals("sensor-" + i % 3)).boxed().collect(Collectors.toList())));
+                    .isEqualTo(IntStream.range(0, 1500).filter(i -> sensor.equals("sensor-" + i % 3)).boxed()
+                            .collect(Collectors.toList())));
             assertThat(writer.counts().acknowledged()).isEqualTo(1500);
             assertThat(writer.counts().retried()).isGreaterThan(0);
         }
@@ -121,7 +123,8 @@ class KinesisReadingWriterTest {
                 SdkClientException.builder().message("Unable to execute HTTP request")
                         .cause(new IOException("Connection reset")).build(),
                 serviceError(KinesisException.builder(), 503, "ServiceUnavailable"),
-                serviceError(ProvisionedThroughputExceededException.builder(), 400, "ProvisionedThroughputExceededException")));
+                serviceError(ProvisionedThroughputExceededException.builder(), 400,
+                        "ProvisionedThroughputExceededException")));
         kinesis.policy = (call, entries) -> {
             if (call < errors.size()) {
                 throw errors.get(call);
@@ -132,7 +135,8 @@ class KinesisReadingWriterTest {
             putNumbered(writer, 4, 2);
             writer.flush();
 
-            assertThat(kinesis.calls).hasSize(4).allSatisfy(c -> assertThat(data(c)).containsExactly("0", "1", "2", "3"));
+            assertThat(kinesis.calls).hasSize(4)
+                    .allSatisfy(c -> assertThat(data(c)).containsExactly("0", "1", "2", "3"));
             assertCounts(writer, 4, 0, 12);
         }
     }
@@ -155,10 +159,16 @@ class KinesisReadingWriterTest {
 
     @Test
     void tellsRetryableCallErrorsFromPermanentOnes() {
-        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 500, "InternalFailure"))).isTrue();
-        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "LimitExceededException"))).isTrue();
-        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "ValidationException"))).isFalse();
-        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "AccessDeniedException"))).isFalse();
+        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 500, "InternalFailure")))
+                .isTrue();
+        assertThat(
+                KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "LimitExceededException")))
+                .isTrue();
+        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "ValidationException")))
+                .isFalse();
+        assertThat(
+                KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "AccessDeniedException")))
+                .isFalse();
         assertThat(KinesisReadingWriter.retryable(SdkClientException.builder()
                 .message("Unable to load credentials from any of the providers").build())).isFalse();
         assertThat(KinesisReadingWriter.retryable(new IllegalStateException("bug"))).isFalse();
@@ -200,7 +210,8 @@ class KinesisReadingWriterTest {
     void sendsALoneReadingAfterTheLingerWithoutAFlush() {
         FakeKinesis kinesis = new FakeKinesis();
         Duration linger = Duration.ofMillis(50);
-        try (KinesisReadingWriter writer = new KinesisReadingWriter("readings", kinesis, linger, RETRY_TIMEOUT, new FakeClock(), null)) {
+        try (KinesisReadingWriter writer = new KinesisReadingWriter("readings", kinesis, linger, RETRY_TIMEOUT,
+                new FakeClock(), null)) {
             long t0 = System.nanoTime();
             writer.write(new SensorReading("DemoSensor-2", 15, false));
             Await.until("the lingering reading to be sent", Duration.ofSeconds(5), () -> !kinesis.calls.isEmpty());

@@ -5,6 +5,8 @@ import static java.util.stream.Collectors.mapping;
 import static java.util.stream.Collectors.toList;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -66,7 +65,8 @@ class KinesisSensorSimulatorIT {
             // Shard order is write order, so each sensor's values read back must be exactly what the
             // generator made for it with this seed: nothing lost, nothing twice, nothing swapped.
             Map<String, List<Integer>> read = all.stream()
-                    .collect(groupingBy(Record::partitionKey, LinkedHashMap::new, mapping(KinesisSensorSimulatorIT::value, toList())));
+                    .collect(groupingBy(Record::partitionKey, LinkedHashMap::new,
+                            mapping(KinesisSensorSimulatorIT::value, toList())));
             SensorReadingGenerator generator = new SensorReadingGenerator(SENSORS, ANOMALY_RATIO, SEED);
             Map<String, List<Integer>> generated = Stream.generate(generator::next).limit(RECORDS)
                     .collect(groupingBy(SensorReading::sensor, mapping(SensorReading::value, toList())));

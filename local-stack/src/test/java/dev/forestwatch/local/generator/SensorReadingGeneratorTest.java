@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 
 class SensorReadingGeneratorTest {
@@ -13,7 +12,8 @@ class SensorReadingGeneratorTest {
     @Test
     void oneSensorIsNamedLikeTheSeedSeveralAreNumbered() {
         assertThat(SensorReadingGenerator.sensorNames(1)).containsExactly("DemoSensor");
-        assertThat(SensorReadingGenerator.sensorNames(3)).containsExactly("DemoSensor-1", "DemoSensor-2", "DemoSensor-3");
+        assertThat(SensorReadingGenerator.sensorNames(3)).containsExactly("DemoSensor-1", "DemoSensor-2",
+                "DemoSensor-3");
     }
 
     @Test
@@ -56,7 +56,8 @@ class SensorReadingGeneratorTest {
 
     @Test
     void jsonHasExactlyTheSeedShape() {
-        assertThat(new SensorReading("DemoSensor", 15, false).toJson()).isEqualTo("{\"iotName\":\"DemoSensor\",\"iotValue\":15}");
+        assertThat(new SensorReading("DemoSensor", 15, false).toJson())
+                .isEqualTo("{\"iotName\":\"DemoSensor\",\"iotValue\":15}");
     }
 
     private static List<SensorReading> generate(SensorReadingGenerator generator, int n) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.forestwatch.local.Flags;
 import java.net.URI;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 
@@ -25,7 +24,8 @@ class SensorSimulatorFlagsTest {
     @Test
     void kinesisStreamSelectsKinesisWithEndpointRegionAndRetryBound() {
         SensorSimulator.Options options = options("--kinesis-stream", "RawStreamData",
-                "--kinesis-endpoint", "http://127.0.0.1:4567", "--region", "eu-west-1", "--kinesis-retry-seconds", "2.5",
+                "--kinesis-endpoint", "http://127.0.0.1:4567", "--region", "eu-west-1", "--kinesis-retry-seconds",
+                "2.5",
                 "--records", "100");
 
         assertThat(options.bootstrapServers()).isNull();
@@ -52,7 +52,8 @@ class SensorSimulatorFlagsTest {
 
     @Test
     void optionsTakeExactlyOneDestination() {
-        assertThatThrownBy(() -> new SensorSimulator.Options(null, "t", null, 1, 1, 0, null, 0, 0, Duration.ofSeconds(1), null))
+        assertThatThrownBy(
+                () -> new SensorSimulator.Options(null, "t", null, 1, 1, 0, null, 0, 0, Duration.ofSeconds(1), null))
                 .hasMessageContaining("not neither");
         assertThatThrownBy(() -> new SensorSimulator.Options("b", "t", KinesisTarget.of("s"), 1, 1, 0, null, 0, 0,
                 Duration.ofSeconds(1), null)).hasMessageContaining("not both");

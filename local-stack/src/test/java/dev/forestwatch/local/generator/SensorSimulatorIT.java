@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,11 +36,14 @@ class SensorSimulatorIT {
         assertThat(records).allSatisfy(r -> {
             assertThat(r.value()).matches("\\{\"iotName\":\"" + r.key() + "\",\"iotValue\":\\d+}");
         });
-        Map<String, Long> perSensor = records.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
-        assertThat(perSensor).containsOnlyKeys("DemoSensor-1", "DemoSensor-2", "DemoSensor-3").allSatisfy((k, n) -> assertThat(n).isEqualTo(100));
+        Map<String, Long> perSensor = records.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        assertThat(perSensor).containsOnlyKeys("DemoSensor-1", "DemoSensor-2", "DemoSensor-3")
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(100));
         // Same key, same partition: each sensor's readings stay in order for the per-sensor forest.
         assertThat(records.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                Collectors.mapping(ConsumerRecord::partition, Collectors.toSet()))).values()).allSatisfy(p -> assertThat(p).hasSize(1));
+                Collectors.mapping(ConsumerRecord::partition, Collectors.toSet()))).values())
+                .allSatisfy(p -> assertThat(p).hasSize(1));
         long anomalies = records.stream().filter(r -> r.value().matches(".*:1[0-2]\\d}")).count();
         assertThat(anomalies).isEqualTo(result.anomalies());
     }
@@ -50,7 +52,8 @@ class SensorSimulatorIT {
     void pacesAtTheRequestedRateAndStopsAfterTheDuration(EmbeddedKafka kafka) {
         kafka.createTopics(1, "sim-paced");
         SensorSimulator.Result result = new SensorSimulator(SensorSimulator.Options.builder(kafka.bootstrapServers())
-                .topic("sim-paced").recordsPerSecond(50).duration(Duration.ofSeconds(2)).progressOut(null).build()).run();
+                .topic("sim-paced").recordsPerSecond(50).duration(Duration.ofSeconds(2)).progressOut(null).build())
+                .run();
 
         // 2 s at 50/s is 100 records; allow for the producer's first metadata fetch on a busy machine.
         assertThat(result.sent()).isBetween(80L, 101L);
@@ -81,7 +84,8 @@ class SensorSimulatorIT {
         assertThat(result.acknowledged()).isEqualTo(result.sent());
     }
 
-    private static List<ConsumerRecord<String, String>> readAll(EmbeddedKafka kafka, String topic, int partitions, int expected) {
+    private static List<ConsumerRecord<String, String>> readAll(EmbeddedKafka kafka, String topic, int partitions,
+            int expected) {
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),

@@ -17,7 +17,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,10 +50,12 @@ class DemoIT {
         assertThat(summary.deadLetters()).isZero();
         assertThat(output)
                 .contains("demo: Kafka ready at 127.0.0.1:")
-                .contains("demo: created topics RawStreamData (3 partitions), DESTINATION_SQL_STREAM (3), forestwatch-dlq (1)")
+                .contains(
+                        "demo: created topics RawStreamData (3 partitions), DESTINATION_SQL_STREAM (3), forestwatch-dlq (1)")
                 .contains("demo: stopping streams app")
                 .containsPattern("\\d\\d:\\d\\d:\\d\\d DemoSensor-[123] +iotValue=1\\d +ANOMALY_SCORE=0\\.5000\n")
-                .containsPattern("DemoSensor-[123] +iotValue=1[0-2]\\d +ANOMALY_SCORE=3\\.0000 ANOMALY_GRADE=1\\.00  <-- anomaly");
+                .containsPattern(
+                        "DemoSensor-[123] +iotValue=1[0-2]\\d +ANOMALY_SCORE=3\\.0000 ANOMALY_GRADE=1\\.00  <-- anomaly");
         // The child got the broker address and its state dir, and stopped gracefully on SIGTERM.
         String appLog = Files.readString(work.resolve("streams-app.log"));
         assertThat(appLog).contains("bootstrap 127.0.0.1:").contains("stand-in streams app: stopped");
@@ -78,7 +79,8 @@ class DemoIT {
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, StandInStreamsApp.class.getName());
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream content = new JarOutputStream(out, manifest)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream content = new JarOutputStream(out, manifest)) {
             content.finish(); // the manifest is the whole content
         }
         return jar;

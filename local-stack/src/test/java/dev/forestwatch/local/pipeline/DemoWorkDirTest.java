@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,8 @@ class DemoWorkDirTest {
         Path dir = tmp.resolve("demo");
         try (DemoWorkDir first = DemoWorkDir.wipeAndLock(dir)) {
             assertThat(first.path()).isDirectory();
-            assertThatThrownBy(() -> DemoWorkDir.wipeAndLock(dir)).hasMessageContaining("Another forestwatch run is using");
+            assertThatThrownBy(() -> DemoWorkDir.wipeAndLock(dir))
+                    .hasMessageContaining("Another forestwatch run is using");
         }
     }
 }

@@ -33,7 +33,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class StandInStreamsApp {
     private static final Pattern READING = Pattern.compile("\\{\"iotName\":\"([^\"]+)\",\"iotValue\":(\\d+)}");
 
-    private StandInStreamsApp() {}
+    private StandInStreamsApp() {
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> sets = new HashMap<>();
@@ -94,11 +95,13 @@ public final class StandInStreamsApp {
                     if (m.matches()) {
                         int value = Integer.parseInt(m.group(2));
                         double score = value >= 100 ? 3.0 : 0.5;
-                        producer.send(new ProducerRecord<>(Demo.OUTPUT_TOPIC, r.key(), String.format(java.util.Locale.ROOT,
-                                "{\"iotName\":\"%s\",\"iotValue\":%d,\"ANOMALY_SCORE\":%.1f,\"created\":\"%s\","
-                                        + "\"ANOMALY_GRADE\":%.1f,\"isAnomaly\":%b,\"recordId\":\"%s-%d-%d\"}",
-                                m.group(1), value, score, Instant.ofEpochMilli(r.timestamp()), score > 2 ? 1.0 : 0.0,
-                                score > 2, r.topic(), r.partition(), r.offset())));
+                        producer.send(new ProducerRecord<>(Demo.OUTPUT_TOPIC, r.key(),
+                                String.format(java.util.Locale.ROOT,
+                                        "{\"iotName\":\"%s\",\"iotValue\":%d,\"ANOMALY_SCORE\":%.1f,\"created\":\"%s\","
+                                                + "\"ANOMALY_GRADE\":%.1f,\"isAnomaly\":%b,\"recordId\":\"%s-%d-%d\"}",
+                                        m.group(1), value, score, Instant.ofEpochMilli(r.timestamp()),
+                                        score > 2 ? 1.0 : 0.0,
+                                        score > 2, r.topic(), r.partition(), r.offset())));
                     } else {
                         producer.send(new ProducerRecord<>(Demo.DEAD_LETTER_TOPIC, r.key(), r.value()));
                     }

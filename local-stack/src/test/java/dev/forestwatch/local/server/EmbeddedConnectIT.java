@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -89,7 +88,7 @@ class EmbeddedConnectIT {
         kafka.createTopics(1, topic);
         Path input = tmp.resolve("lines.txt");
         Files.write(input, lines(1, 5));
-        String name = "file source";  // a space, to exercise path encoding
+        String name = "file source"; // a space, to exercise path encoding
         connect.createOrUpdateConnector(name, Map.of(
                 "connector.class", FILE_SOURCE,
                 "tasks.max", "1",
@@ -150,7 +149,8 @@ class EmbeddedConnectIT {
                     assertThat(e.body()).contains("no-such-connector");
                 })
                 .hasMessageContaining("DELETE /connectors/no-such-connector answered HTTP 404");
-        assertThatThrownBy(() -> connect.createOrUpdateConnector("bogus", Map.of("connector.class", "com.example.NoSuchConnector")))
+        assertThatThrownBy(() -> connect.createOrUpdateConnector("bogus",
+                Map.of("connector.class", "com.example.NoSuchConnector")))
                 .isInstanceOfSatisfying(HttpStatusException.class, e -> assertThat(e.status()).isEqualTo(400))
                 .hasMessageContaining("com.example.NoSuchConnector");
     }
@@ -185,7 +185,8 @@ class EmbeddedConnectIT {
         Path zip = tmp.resolve("apache-connect-file.zip");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
             out.putNextEntry(new ZipEntry("apache-connect-file/manifest.json"));
-            out.write("{\"name\":\"connect-file\",\"component_types\":[\"source\",\"sink\"]}".getBytes(StandardCharsets.UTF_8));
+            out.write("{\"name\":\"connect-file\",\"component_types\":[\"source\",\"sink\"]}"
+                    .getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
             out.putNextEntry(new ZipEntry("apache-connect-file/lib/" + jarPath.getFileName()));
             Files.copy(jarPath, out);

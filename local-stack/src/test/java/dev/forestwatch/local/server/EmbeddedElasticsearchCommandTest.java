@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +32,8 @@ class EmbeddedElasticsearchCommandTest {
 
     @Test
     void commandRunsUnderTheGivenPrefixAndExtraSettingsCannotMoveThePortsOrPaths() {
-        List<String> command = EmbeddedElasticsearch.command(List.of("/usr/bin/setpriv", "--reuid=65534"), HOME, 9201, 9301,
+        List<String> command = EmbeddedElasticsearch.command(List.of("/usr/bin/setpriv", "--reuid=65534"), HOME, 9201,
+                9301,
                 Path.of("/d"), Path.of("/l"), Map.of("http.port", "1", "cluster.name", "fw"));
 
         assertThat(command).startsWith("/usr/bin/setpriv", "--reuid=65534", "/opt/es/bin/elasticsearch")
@@ -43,8 +43,10 @@ class EmbeddedElasticsearchCommandTest {
 
     @Test
     void builderRejectsBadHeapSizesAndPorts() {
-        assertThatThrownBy(() -> EmbeddedElasticsearch.builder().heap("512 MB")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EmbeddedElasticsearch.builder().httpPort(70000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmbeddedElasticsearch.builder().heap("512 MB"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmbeddedElasticsearch.builder().httpPort(70000))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.forestwatch.local.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -10,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,12 +40,14 @@ class EmbeddedElasticsearchIT {
             es.refresh(INDEX);
             assertThat(es.count(INDEX)).isEqualTo(3);
 
-            JsonNode search = es.post("/" + INDEX + "/_search", "{\"size\":0,\"aggs\":{\"per_hour\":{\"date_histogram\":"
-                    + "{\"field\":\"@timestamp\",\"fixed_interval\":\"1h\",\"min_doc_count\":1},"
-                    + "\"aggs\":{\"max_value\":{\"max\":{\"field\":\"value\"}}}}}}");
+            JsonNode search = es.post("/" + INDEX + "/_search",
+                    "{\"size\":0,\"aggs\":{\"per_hour\":{\"date_histogram\":"
+                            + "{\"field\":\"@timestamp\",\"fixed_interval\":\"1h\",\"min_doc_count\":1},"
+                            + "\"aggs\":{\"max_value\":{\"max\":{\"field\":\"value\"}}}}}}");
             List<String> buckets = new ArrayList<>();
             search.path("aggregations").path("per_hour").path("buckets").forEach(b -> buckets.add(
-                    b.path("key_as_string").asText() + "=" + b.path("doc_count").asLong() + "/" + b.path("max_value").path("value").asDouble()));
+                    b.path("key_as_string").asText() + "=" + b.path("doc_count").asLong() + "/"
+                            + b.path("max_value").path("value").asDouble()));
             assertThat(buckets).containsExactly("2024-05-01T10:00:00.000Z=2/2.5", "2024-05-01T12:00:00.000Z=1/9.0");
 
             assertThatThrownBy(() -> es.get("/missing-index/_count"))

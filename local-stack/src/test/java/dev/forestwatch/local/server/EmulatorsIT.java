@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
@@ -63,7 +62,8 @@ class EmulatorsIT {
                     .collect(Collectors.toList());
             PutRecordsResponse put = client.putRecords(r -> r.streamName(STREAM).records(entries));
             assertThat(put.failedRecordCount()).isZero();
-            assertThat(put.records().stream().map(e -> e.shardId()).distinct()).as("records spread over both shards").hasSize(2);
+            assertThat(put.records().stream().map(e -> e.shardId()).distinct()).as("records spread over both shards")
+                    .hasSize(2);
 
             Set<String> read = new HashSet<>();
             for (Shard shard : shards) {
@@ -74,7 +74,9 @@ class EmulatorsIT {
                     GetRecordsResponse got = client.getRecords(r -> r.shardIterator(current).limit(1000));
                     got.records().forEach(rec -> read.add(rec.data().asString(StandardCharsets.UTF_8)));
                     // Caught up with an empty page: nothing more was written.
-                    iterator = got.records().isEmpty() && got.millisBehindLatest() == 0 ? null : got.nextShardIterator();
+                    iterator = got.records().isEmpty() && got.millisBehindLatest() == 0
+                            ? null
+                            : got.nextShardIterator();
                 }
             }
             assertThat(read).containsExactlyInAnyOrderElementsOf(
@@ -83,7 +85,8 @@ class EmulatorsIT {
             dynamo.createKclLeaseTable(LEASE_TABLE);
             TableDescription table = dynamo.client().describeTable(r -> r.tableName(LEASE_TABLE)).table();
             assertThat(table.keySchema()).singleElement()
-                    .satisfies(k -> assertThat(k.attributeName() + "/" + k.keyTypeAsString()).isEqualTo("leaseKey/HASH"));
+                    .satisfies(
+                            k -> assertThat(k.attributeName() + "/" + k.keyTypeAsString()).isEqualTo("leaseKey/HASH"));
             assertThat(table.billingModeSummary().billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
             assertThat(table.globalSecondaryIndexes()).extracting(GlobalSecondaryIndexDescription::indexName)
                     .containsExactly(EmbeddedDynamo.KCL_LEASE_OWNER_INDEX);

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +47,8 @@ class InstallPluginFromZipTest {
         byte[] connectorJar = jar(SOURCE_MANIFEST);
         EmbeddedConnect.installPluginFromZip(zip("v1.zip", Map.of("acme/lib/acme-1.jar", connectorJar)), plugins);
 
-        Path dir = EmbeddedConnect.installPluginFromZip(zip("v2.zip", Map.of("acme/lib/acme-2.jar", connectorJar)), plugins);
+        Path dir = EmbeddedConnect.installPluginFromZip(zip("v2.zip", Map.of("acme/lib/acme-2.jar", connectorJar)),
+                plugins);
 
         assertThat(dir.resolve("lib/acme-2.jar")).exists();
         assertThat(dir.resolve("lib/acme-1.jar")).doesNotExist();

@@ -149,16 +149,24 @@ public final class AppConfig extends AbstractConfig {
                 Width.SHORT, "Max sensors per task");
     }
 
-    public int inputMaxFields() { return getInt(INPUT_MAX_FIELDS_CONFIG); }
-    public long forestIdleTtlMs() { return getLong(FOREST_IDLE_TTL_MS_CONFIG); }
-    public int forestMaxSensorsPerTask() { return getInt(FOREST_MAX_SENSORS_PER_TASK_CONFIG); }
+    public int inputMaxFields() {
+        return getInt(INPUT_MAX_FIELDS_CONFIG);
+    }
+    public long forestIdleTtlMs() {
+        return getLong(FOREST_IDLE_TTL_MS_CONFIG);
+    }
+    public int forestMaxSensorsPerTask() {
+        return getInt(FOREST_MAX_SENSORS_PER_TASK_CONFIG);
+    }
 
     private static ConfigDef configDef() {
         final ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(INPUT_TOPIC_CONFIG, Type.STRING, INPUT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+        def.define(INPUT_TOPIC_CONFIG, Type.STRING, INPUT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
                 INPUT_TOPIC_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Input topic");
-        def.define(OUTPUT_TOPIC_CONFIG, Type.STRING, OUTPUT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+        def.define(OUTPUT_TOPIC_CONFIG, Type.STRING, OUTPUT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
                 OUTPUT_TOPIC_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Output topic");
         def.define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, DEAD_LETTER_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.HIGH, DEAD_LETTER_TOPIC_DOC, GROUP_TOPICS, ++order, Width.MEDIUM, "Dead-letter topic");
@@ -167,7 +175,8 @@ public final class AppConfig extends AbstractConfig {
         def.define(OUTPUT_MAX_MESSAGE_BYTES_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW,
                 OUTPUT_MAX_MESSAGE_BYTES_DOC, GROUP_TOPICS, ++order, Width.SHORT, "Output topic max message bytes");
         def.define(DEAD_LETTER_MAX_MESSAGE_BYTES_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW,
-                DEAD_LETTER_MAX_MESSAGE_BYTES_DOC, GROUP_TOPICS, ++order, Width.SHORT, "Dead-letter topic max message bytes");
+                DEAD_LETTER_MAX_MESSAGE_BYTES_DOC, GROUP_TOPICS, ++order, Width.SHORT,
+                "Dead-letter topic max message bytes");
         order = 0;
         def.define(SENSOR_ID_FIELD_CONFIG, Type.STRING, SENSOR_ID_FIELD_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.HIGH, SENSOR_ID_FIELD_DOC, GROUP_INPUT, ++order, Width.MEDIUM, "Sensor id field");
@@ -291,32 +300,78 @@ public final class AppConfig extends AbstractConfig {
         }
     }
 
-    public String inputTopic() { return getString(INPUT_TOPIC_CONFIG); }
-    public String outputTopic() { return getString(OUTPUT_TOPIC_CONFIG); }
-    public String deadLetterTopic() { return getString(DEAD_LETTER_TOPIC_CONFIG); }
-    public boolean inputPartitionedBySensor() { return getBoolean(INPUT_PARTITIONED_BY_SENSOR_CONFIG); }
-    public String sensorIdField() { return getString(SENSOR_ID_FIELD_CONFIG); }
-    public List<String> valueFields() { return getList(VALUE_FIELDS_CONFIG); }
-    public int inputMaxBytes() { return getInt(INPUT_MAX_BYTES_CONFIG); }
-    public List<String> recordIdHeaders() { return getList(RECORD_ID_HEADERS_CONFIG); }
-    public boolean dropReplays() { return getBoolean(DROP_REPLAYS_CONFIG); }
+    public String inputTopic() {
+        return getString(INPUT_TOPIC_CONFIG);
+    }
+    public String outputTopic() {
+        return getString(OUTPUT_TOPIC_CONFIG);
+    }
+    public String deadLetterTopic() {
+        return getString(DEAD_LETTER_TOPIC_CONFIG);
+    }
+    public boolean inputPartitionedBySensor() {
+        return getBoolean(INPUT_PARTITIONED_BY_SENSOR_CONFIG);
+    }
+    public String sensorIdField() {
+        return getString(SENSOR_ID_FIELD_CONFIG);
+    }
+    public List<String> valueFields() {
+        return getList(VALUE_FIELDS_CONFIG);
+    }
+    public int inputMaxBytes() {
+        return getInt(INPUT_MAX_BYTES_CONFIG);
+    }
+    public List<String> recordIdHeaders() {
+        return getList(RECORD_ID_HEADERS_CONFIG);
+    }
+    public boolean dropReplays() {
+        return getBoolean(DROP_REPLAYS_CONFIG);
+    }
     public Detector detector() {
         return Detector.fromConfig(getString(DETECTOR_CONFIG));
     }
-    public int forestTrees() { return getInt(FOREST_TREES_CONFIG); }
-    public double forestBoundingBoxCacheFraction() { return getDouble(FOREST_BOUNDING_BOX_CACHE_FRACTION_CONFIG); }
-    public int forestSampleSize() { return getInt(FOREST_SAMPLE_SIZE_CONFIG); }
-    public long forestTimeDecay() { return getLong(FOREST_TIME_DECAY_CONFIG); }
-    public int forestShingleSize() { return getInt(FOREST_SHINGLE_SIZE_CONFIG); }
-    public long forestSeed() { return getLong(FOREST_SEED_CONFIG); }
-    public double anomalyLowerThreshold() { return getDouble(ANOMALY_LOWER_THRESHOLD_CONFIG); }
-    public double anomalyZFactor() { return getDouble(ANOMALY_Z_FACTOR_CONFIG); }
-    public boolean explanationEnabled() { return getBoolean(EXPLANATION_ENABLED_CONFIG); }
-    public int cacheMaxSensors() { return getInt(CACHE_MAX_SENSORS_CONFIG); }
-    public int snapshotIntervalRecords() { return getInt(SNAPSHOT_INTERVAL_CONFIG); }
-    public boolean inMemoryStores() { return STORE_TYPE_IN_MEMORY.equals(getString(STORE_TYPE_CONFIG)); }
-    public boolean orderByIngestTime() { return ORDER_TIME_INGEST.equals(getString(ORDER_TIME_CONFIG)); }
-    public String arrivalTimeHeader() { return getString(INPUT_ARRIVAL_TIME_HEADER_CONFIG); }
+    public int forestTrees() {
+        return getInt(FOREST_TREES_CONFIG);
+    }
+    public double forestBoundingBoxCacheFraction() {
+        return getDouble(FOREST_BOUNDING_BOX_CACHE_FRACTION_CONFIG);
+    }
+    public int forestSampleSize() {
+        return getInt(FOREST_SAMPLE_SIZE_CONFIG);
+    }
+    public long forestTimeDecay() {
+        return getLong(FOREST_TIME_DECAY_CONFIG);
+    }
+    public int forestShingleSize() {
+        return getInt(FOREST_SHINGLE_SIZE_CONFIG);
+    }
+    public long forestSeed() {
+        return getLong(FOREST_SEED_CONFIG);
+    }
+    public double anomalyLowerThreshold() {
+        return getDouble(ANOMALY_LOWER_THRESHOLD_CONFIG);
+    }
+    public double anomalyZFactor() {
+        return getDouble(ANOMALY_Z_FACTOR_CONFIG);
+    }
+    public boolean explanationEnabled() {
+        return getBoolean(EXPLANATION_ENABLED_CONFIG);
+    }
+    public int cacheMaxSensors() {
+        return getInt(CACHE_MAX_SENSORS_CONFIG);
+    }
+    public int snapshotIntervalRecords() {
+        return getInt(SNAPSHOT_INTERVAL_CONFIG);
+    }
+    public boolean inMemoryStores() {
+        return STORE_TYPE_IN_MEMORY.equals(getString(STORE_TYPE_CONFIG));
+    }
+    public boolean orderByIngestTime() {
+        return ORDER_TIME_INGEST.equals(getString(ORDER_TIME_CONFIG));
+    }
+    public String arrivalTimeHeader() {
+        return getString(INPUT_ARRIVAL_TIME_HEADER_CONFIG);
+    }
 
     public long orderGraceMs() {
         final Long configured = getLong(ORDER_GRACE_MS_CONFIG);
@@ -325,14 +380,30 @@ public final class AppConfig extends AbstractConfig {
         }
         return orderByIngestTime() ? 0L : 1000L;
     }
-    public long orderIdleFlushMs() { return getLong(ORDER_IDLE_FLUSH_MS_CONFIG); }
-    public long orderWatermarkIntervalMs() { return getLong(ORDER_WATERMARK_INTERVAL_MS_CONFIG); }
-    public long orderMaxWaitMs() { return getLong(ORDER_MAX_WAIT_MS_CONFIG); }
-    public int inputPartitions() { return getInt(INPUT_PARTITIONS_CONFIG); }
-    public int outputMaxMessageBytes() { return getInt(OUTPUT_MAX_MESSAGE_BYTES_CONFIG); }
-    public int deadLetterMaxMessageBytes() { return getInt(DEAD_LETTER_MAX_MESSAGE_BYTES_CONFIG); }
-    public int orderPartitions() { return getInt(ORDER_PARTITIONS_CONFIG); }
-    public int threadReplacementsMax() { return getInt(THREAD_REPLACEMENTS_MAX_CONFIG); }
+    public long orderIdleFlushMs() {
+        return getLong(ORDER_IDLE_FLUSH_MS_CONFIG);
+    }
+    public long orderWatermarkIntervalMs() {
+        return getLong(ORDER_WATERMARK_INTERVAL_MS_CONFIG);
+    }
+    public long orderMaxWaitMs() {
+        return getLong(ORDER_MAX_WAIT_MS_CONFIG);
+    }
+    public int inputPartitions() {
+        return getInt(INPUT_PARTITIONS_CONFIG);
+    }
+    public int outputMaxMessageBytes() {
+        return getInt(OUTPUT_MAX_MESSAGE_BYTES_CONFIG);
+    }
+    public int deadLetterMaxMessageBytes() {
+        return getInt(DEAD_LETTER_MAX_MESSAGE_BYTES_CONFIG);
+    }
+    public int orderPartitions() {
+        return getInt(ORDER_PARTITIONS_CONFIG);
+    }
+    public int threadReplacementsMax() {
+        return getInt(THREAD_REPLACEMENTS_MAX_CONFIG);
+    }
 
     public int forestOutputAfter() {
         final int configured = getInt(FOREST_OUTPUT_AFTER_CONFIG);

@@ -26,5 +26,6 @@ public final class InternalTopicDeserializationHandler implements Deserializatio
     }
 
     @Override
-    public void configure(final Map<String, ?> configs) {}
+    public void configure(final Map<String, ?> configs) {
+    }
 }

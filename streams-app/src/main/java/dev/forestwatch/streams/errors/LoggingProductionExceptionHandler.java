@@ -31,5 +31,6 @@ public final class LoggingProductionExceptionHandler implements ProductionExcept
     }
 
     @Override
-    public void configure(final Map<String, ?> configs) {}
+    public void configure(final Map<String, ?> configs) {
+    }
 }

@@ -5,4 +5,5 @@ package dev.forestwatch.streams.model;
  * {@link Rejected} and bound for the dead-letter topic. One sealed type lets a single stream carry both, so each
  * processor forwards to one place and the topology splits them.
  */
-public sealed interface Message permits Reading, Scored, Rejected, Watermark {}
+public sealed interface Message permits Reading, Scored, Rejected, Watermark {
+}

@@ -6,4 +6,5 @@ package dev.forestwatch.streams.model;
  * these the ordering step knows when a second is complete across all partitions and instances, even when one of
  * them lags far behind (a backlog, a restore after failover).
  */
-public record Watermark(String upstream, long streamTime, boolean idle) implements Message {}
+public record Watermark(String upstream, long streamTime, boolean idle) implements Message {
+}

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 public final class NabCorpus {
 
     /** One series: its path relative to {@code data/}, row timestamps and anomaly windows as row indexes. */
-    public record Series(String name, Path csv, LocalDateTime[] timestamps, List<int[]> windows) {}
+    public record Series(String name, Path csv, LocalDateTime[] timestamps, List<int[]> windows) {
+    }
 
     private final Path root;
     private final List<Series> series;
@@ -33,8 +34,8 @@ public final class NabCorpus {
 
     public static NabCorpus load(final Path root) throws IOException {
         final Path data = root.resolve("data");
-        final JsonNode windows =
-                ReadingParser.MAPPER.readTree(root.resolve("labels").resolve("combined_windows.json").toFile());
+        final JsonNode windows = ReadingParser.MAPPER
+                .readTree(root.resolve("labels").resolve("combined_windows.json").toFile());
         final List<Path> files;
         try (Stream<Path> s = Files.walk(data)) {
             files = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
@@ -51,7 +52,7 @@ public final class NabCorpus {
             }
             final LocalDateTime[] ts = timestamps(csv);
             final List<int[]> rows = new ArrayList<>();
-            for (final Iterator<JsonNode> it = w.elements(); it.hasNext(); ) {
+            for (final Iterator<JsonNode> it = w.elements(); it.hasNext();) {
                 final JsonNode pair = it.next();
                 rows.add(rowsOf(ts, parseTime(pair.get(0).asText()), parseTime(pair.get(1).asText()), name));
             }
@@ -127,7 +128,7 @@ public final class NabCorpus {
         if (left < 0 || right < left) {
             throw new IllegalArgumentException("window " + start + " - " + end + " holds no row of " + name);
         }
-        return new int[] {left, right};
+        return new int[]{left, right};
     }
 
     /** For tests and tools: a map view, name to series. */

@@ -26,7 +26,8 @@ public final class NabEvaluation {
         }
     }
 
-    private NabEvaluation() {}
+    private NabEvaluation() {
+    }
 
     /** Scores stored outputs, e.g. NAB's published results: {@code dir/<category>/<prefix><series>.csv}. */
     public static List<NabScorer.Result> scoreStored(final NabCorpus corpus, final Path dir, final String prefix,
@@ -93,7 +94,8 @@ public final class NabEvaluation {
                     r.results().get(2).normalized(), r.results().get(0).threshold(),
                     r.records() == 0 ? "-" : String.format("%.1f", r.cpuMicrosPerRecord())));
         }
-        b.append("\nPer file (raw NAB score; windows detected / windows, false positives), standard / low FP / low FN:\n\n");
+        b.append(
+                "\nPer file (raw NAB score; windows detected / windows, false positives), standard / low FP / low FN:\n\n");
         b.append("| series |");
         for (final Run r : runs) {
             b.append(' ').append(r.label()).append(" |");

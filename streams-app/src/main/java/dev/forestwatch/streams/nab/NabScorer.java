@@ -16,7 +16,8 @@ import java.util.List;
 public final class NabScorer {
 
     /** A NAB cost profile. */
-    public record Profile(String name, double tpWeight, double fpWeight, double fnWeight) {}
+    public record Profile(String name, double tpWeight, double fpWeight, double fnWeight) {
+    }
 
     public static final List<Profile> PROFILES = List.of(new Profile("standard", 1.0, 0.11, 1.0),
             new Profile("reward_low_FP_rate", 1.0, 0.22, 1.0), new Profile("reward_low_FN_rate", 1.0, 0.11, 2.0));
@@ -24,14 +25,17 @@ public final class NabScorer {
     private static final double PROBATIONARY_PERCENT = 0.15;
 
     /** One file's result at the chosen threshold. */
-    public record FileScore(String name, int windows, int detectedWindows, int falsePositives, double raw) {}
+    public record FileScore(String name, int windows, int detectedWindows, int falsePositives, double raw) {
+    }
 
     /** A profile's result over the corpus. */
     public record Result(Profile profile, double threshold, double raw, double nullScore, double perfect,
-            double normalized, List<FileScore> files) {}
+            double normalized, List<FileScore> files) {
+    }
 
     /** Per row: -2 probationary, -1 outside windows, else the corpus-wide window number. */
-    private record Prepared(String name, double[] scores, int[] window, double[] unweighted, int windows) {}
+    private record Prepared(String name, double[] scores, int[] window, double[] unweighted, int windows) {
+    }
 
     private final List<Prepared> files = new ArrayList<>();
     private int windowCount;

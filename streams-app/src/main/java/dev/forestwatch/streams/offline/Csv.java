@@ -6,7 +6,8 @@ import java.util.List;
 /** RFC 4180 lines: commas, and double quotes around cells that hold commas or quotes. */
 final class Csv {
 
-    private Csv() {}
+    private Csv() {
+    }
 
     static List<String> split(final String line) {
         final List<String> cells = new ArrayList<>();

@@ -18,11 +18,11 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -43,7 +43,8 @@ import java.util.Map;
 public final class OfflineScorer {
 
     /** What a run did. */
-    public record Summary(long records, long rejected, int sensors, double seconds) {}
+    public record Summary(long records, long rejected, int sensors, double seconds) {
+    }
 
     private final AppConfig config;
     private final ModelSettings settings;

@@ -16,10 +16,12 @@ import org.apache.kafka.common.utils.Bytes;
  */
 final class OrderBuffer {
 
-    private OrderBuffer() {}
+    private OrderBuffer() {
+    }
 
     /** A buffered record: what the ordering step needs to forward it later, exactly as it came in. */
-    record Entry(long second, long timestamp, Headers headers, Scored scored) {}
+    record Entry(long second, long timestamp, Headers headers, Scored scored) {
+    }
 
     static Bytes key(final long second, final double score, final String recordId) {
         final byte[] id = recordId.getBytes(StandardCharsets.UTF_8);

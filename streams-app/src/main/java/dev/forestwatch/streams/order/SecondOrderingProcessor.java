@@ -57,7 +57,8 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
      * @param partitions partitions of the by-second topic (0 if unknown: the test driver's one)
      */
     public record Settings(long graceMs, long maxWaitMs, long checkIntervalMs, int scoringTasks,
-            boolean keepSecondsWhole, int partitions) {}
+            boolean keepSecondsWhole, int partitions) {
+    }
 
     private final Settings settings;
     private ProcessorContext<String, Emitted> context;

@@ -28,12 +28,14 @@ public final class WatermarkTracker {
         IDLE
     }
 
-    public record Progress(State state, long slowest) {}
+    public record Progress(State state, long slowest) {
+    }
 
     /** Keys of the store that are not upstream tasks: the owner keeps its own bookkeeping beside them. */
     public static final String RESERVED_PREFIX = "\u0000";
 
-    private record Upstream(long streamTime, boolean idle, long heardMs) {}
+    private record Upstream(long streamTime, boolean idle, long heardMs) {
+    }
 
     private final KeyValueStore<String, byte[]> store;
     private final int expected;

@@ -26,7 +26,8 @@ public final class OutputRecord {
     public static final String RECORD_ID = "recordId";
     public static final String ANOMALY_EXPLANATION = "ANOMALY_EXPLANATION";
 
-    private OutputRecord() {}
+    private OutputRecord() {
+    }
 
     /** The second a record belongs to, as the service's FLOOR(ROWTIME TO SECOND). */
     public static long secondOf(final long timestampMs) {

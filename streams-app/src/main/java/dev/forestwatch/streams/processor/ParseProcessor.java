@@ -1,12 +1,12 @@
 package dev.forestwatch.streams.processor;
 
 import dev.forestwatch.streams.metrics.TaskMetrics;
-import dev.forestwatch.streams.order.WatermarkEmitter;
-import dev.forestwatch.streams.order.Rowtime;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.Source;
 import dev.forestwatch.streams.model.Watermark;
+import dev.forestwatch.streams.order.Rowtime;
+import dev.forestwatch.streams.order.WatermarkEmitter;
 import dev.forestwatch.streams.parse.ReadingParser;
 import java.time.Duration;
 import java.util.List;

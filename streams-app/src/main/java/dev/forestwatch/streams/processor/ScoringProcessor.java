@@ -1,15 +1,15 @@
 package dev.forestwatch.streams.processor;
 
-import dev.forestwatch.streams.metrics.TaskMetrics;
-import dev.forestwatch.streams.order.WatermarkTracker;
-import dev.forestwatch.streams.order.WatermarkEmitter;
 import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.metrics.TaskMetrics;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.RejectReason;
 import dev.forestwatch.streams.model.Rejected;
 import dev.forestwatch.streams.model.Scored;
 import dev.forestwatch.streams.model.Watermark;
+import dev.forestwatch.streams.order.WatermarkEmitter;
+import dev.forestwatch.streams.order.WatermarkTracker;
 import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
@@ -56,7 +56,8 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
      * @param outputMaxBytes the output topic's max.message.bytes (0: no limit known)
      */
     public record Settings(ModelSettings model, int maxLive, int snapshotInterval, long watermarkIntervalMs,
-            long idleMs, long maxWaitMs, int parseTasks, ForestCache.Retention retention, int outputMaxBytes) {}
+            long idleMs, long maxWaitMs, int parseTasks, ForestCache.Retention retention, int outputMaxBytes) {
+    }
 
     /** Room left in an output record batch for the key, the headers and the batch framing. */
     private static final int OUTPUT_OVERHEAD_BYTES = 16 * 1024;
@@ -85,28 +86,29 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         context.schedule(Duration.ofMillis(s.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::watermark);
         // a fresh cache on every init: after a revive the stores, not memory, hold the truth
         final KeyValueStore<String, byte[]> activity = context.getStateStore(ACTIVITY_STORE);
-        this.cache = new ForestCache(s.model(), s.maxLive(), s.snapshotInterval(), snapshots, log, activity, s.retention(),
+        this.cache = new ForestCache(s.model(), s.maxLive(), s.snapshotInterval(), snapshots, log, activity,
+                s.retention(),
                 new ForestCache.Listener() {
-            @Override
-            public void restored(final String sensorId, final int replayed) {
-                metrics.record("forest-restores");
-            }
+                    @Override
+                    public void restored(final String sensorId, final int replayed) {
+                        metrics.record("forest-restores");
+                    }
 
-            @Override
-            public void evicted(final String sensorId) {
-                metrics.record("forest-evictions");
-            }
+                    @Override
+                    public void evicted(final String sensorId) {
+                        metrics.record("forest-evictions");
+                    }
 
-            @Override
-            public void snapshotted(final String sensorId, final int bytes) {
-                metrics.record("forest-snapshots");
-            }
+                    @Override
+                    public void snapshotted(final String sensorId, final int bytes) {
+                        metrics.record("forest-snapshots");
+                    }
 
-            @Override
-            public void expired(final String sensorId) {
-                metrics.record("forest-expirations");
-            }
-        });
+                    @Override
+                    public void expired(final String sensorId) {
+                        metrics.record("forest-expirations");
+                    }
+                });
         if (s.retention().idleTtlMs() > 0) {
             // record time, not wall time: which sensors expire must not depend on when a restore runs
             final long every = Math.max(1000L, Math.min(60_000L, s.retention().idleTtlMs() / 10));
@@ -142,11 +144,11 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     /** While some parse task has not spoken, promise nothing: a stream time no second is complete at. */
     private long progressOf(final WatermarkTracker.Progress p) {
         switch (p.state()) {
-            case ACTIVE:
+            case ACTIVE :
                 return p.slowest();
-            case IDLE:
+            case IDLE :
                 return context.currentStreamTimeMs();
-            default:
+            default :
                 return -1L;
         }
     }
@@ -184,7 +186,8 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
             return;
         }
         if (score == null) {
-            final String detail = "sensor '" + r.sensorId() + "' is scored on " + Arrays.toString(entry.model().fields())
+            final String detail = "sensor '" + r.sensorId() + "' is scored on "
+                    + Arrays.toString(entry.model().fields())
                     + " but this record has " + Arrays.toString(r.fields()) + " (value.fields)";
             context.forward(record.withKey((Long) null).withValue(new Rejected(RejectReason.DIMENSION_MISMATCH, detail,
                     r.source(), r.sensorId().getBytes(StandardCharsets.UTF_8), r.json())));

@@ -36,13 +36,17 @@ public final class ForestCache {
 
     /** Counters for the app's metrics; all no-ops by default. */
     public interface Listener {
-        default void restored(final String sensorId, final int replayed) {}
+        default void restored(final String sensorId, final int replayed) {
+        }
 
-        default void evicted(final String sensorId) {}
+        default void evicted(final String sensorId) {
+        }
 
-        default void snapshotted(final String sensorId, final int bytes) {}
+        default void snapshotted(final String sensorId, final int bytes) {
+        }
 
-        default void expired(final String sensorId) {}
+        default void expired(final String sensorId) {
+        }
     }
 
     /**
@@ -200,8 +204,9 @@ public final class ForestCache {
         final List<String> idle = new ArrayList<>();
         int scanned = 0;
         String last = null;
-        try (KeyValueIterator<String, byte[]> it =
-                sweepCursor == null ? activity.all() : activity.range(sweepCursor, null)) {
+        try (KeyValueIterator<String, byte[]> it = sweepCursor == null
+                ? activity.all()
+                : activity.range(sweepCursor, null)) {
             while (scanned < maxScan && it.hasNext()) {
                 final KeyValue<String, byte[]> kv = it.next();
                 if (kv.key.equals(sweepCursor)) {
@@ -302,8 +307,8 @@ public final class ForestCache {
     /** Entries of the ring-of-slots format this cache wrote before, as key and value. */
     private List<KeyValue<Bytes, byte[]>> legacyLog(final String sensorId) {
         final List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it =
-                log.range(legacyLogKey(sensorId, 0), legacyLogKey(sensorId, Integer.MAX_VALUE))) {
+        try (KeyValueIterator<Bytes, byte[]> it = log.range(legacyLogKey(sensorId, 0),
+                legacyLogKey(sensorId, Integer.MAX_VALUE))) {
             it.forEachRemaining(entries::add);
         }
         return entries;
@@ -333,8 +338,8 @@ public final class ForestCache {
         final Entry e = new Entry(snap.model(), snap.sequence(), snap.sequence(), lastSeen);
         migrateLegacyLog(sensorId, e.sequence);
         int replayed = 0;
-        try (KeyValueIterator<Bytes, byte[]> it =
-                log.range(logKey(sensorId, e.sequence + 1), logKey(sensorId, Long.MAX_VALUE))) {
+        try (KeyValueIterator<Bytes, byte[]> it = log.range(logKey(sensorId, e.sequence + 1),
+                logKey(sensorId, Long.MAX_VALUE))) {
             while (it.hasNext()) {
                 final ByteBuffer buf = ByteBuffer.wrap(it.next().value);
                 final long seq = buf.getLong();

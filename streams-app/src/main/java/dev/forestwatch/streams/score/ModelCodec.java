@@ -29,16 +29,18 @@ public final class ModelCodec {
     public static final int MAX_FIELDS = 100;
     /** Longest field name a snapshot holds, in UTF-8 bytes (the parser's limit). */
     public static final int MAX_FIELD_NAME_BYTES = 256;
-    private static final Schema<ThresholdedRandomCutForestState> SCHEMA =
-            RuntimeSchema.getSchema(ThresholdedRandomCutForestState.class);
+    private static final Schema<ThresholdedRandomCutForestState> SCHEMA = RuntimeSchema
+            .getSchema(ThresholdedRandomCutForestState.class);
 
-    private ModelCodec() {}
+    private ModelCodec() {
+    }
 
     /**
      * A decoded snapshot: the model and the sequence number of the last record it learned. The model is null for a
      * snapshot of a detector layout this version no longer continues (the sensor starts a new model).
      */
-    public record Snapshot(SensorModel model, long sequence) {}
+    public record Snapshot(SensorModel model, long sequence) {
+    }
 
     /**
      * @throws IllegalArgumentException for more than {@link #MAX_FIELDS} fields or a name over
@@ -46,8 +48,9 @@ public final class ModelCodec {
      */
     public static byte[] encode(final SensorModel model, final long sequence) {
         if (model.fields().length > MAX_FIELDS) {
-            throw new IllegalArgumentException("a forest snapshot holds at most " + MAX_FIELDS + " fields, this model has "
-                    + model.fields().length);
+            throw new IllegalArgumentException(
+                    "a forest snapshot holds at most " + MAX_FIELDS + " fields, this model has "
+                            + model.fields().length);
         }
         final ThresholdedRandomCutForestState state = new ThresholdedRandomCutForestMapper().toState(model.forest());
         final byte[] body = ProtostuffIOUtil.toByteArray(state, SCHEMA, LinkedBuffer.allocate(64 * 1024));

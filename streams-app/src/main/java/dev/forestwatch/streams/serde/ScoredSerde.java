@@ -22,7 +22,8 @@ public final class ScoredSerde implements Serde<Scored> {
     public static byte[] encode(final Scored s) {
         final byte[] id = Wire.utf8(s.sensorId());
         final byte[] recordId = Wire.utf8(s.recordId());
-        final ByteBuffer buf = ByteBuffer.allocate(8 + Wire.sizeOf(id) + Wire.sizeOf(recordId) + Wire.sizeOf(s.output()));
+        final ByteBuffer buf = ByteBuffer
+                .allocate(8 + Wire.sizeOf(id) + Wire.sizeOf(recordId) + Wire.sizeOf(s.output()));
         buf.putDouble(s.score());
         Wire.put(buf, id);
         Wire.put(buf, recordId);

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 /** Length-prefixed fields for the app's internal topics and stores (small, fast, no schema registry needed). */
 final class Wire {
 
-    private Wire() {}
+    private Wire() {
+    }
 
     static int sizeOf(final byte[] b) {
         return 4 + b.length;

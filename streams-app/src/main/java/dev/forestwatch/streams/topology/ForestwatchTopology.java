@@ -4,12 +4,12 @@ import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.model.Emitted;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Rejected;
+import dev.forestwatch.streams.order.SecondOrderingProcessor;
+import dev.forestwatch.streams.order.SecondPartitioner;
 import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.processor.ParseProcessor;
 import dev.forestwatch.streams.processor.ScoringProcessor;
-import dev.forestwatch.streams.order.SecondOrderingProcessor;
-import dev.forestwatch.streams.order.SecondPartitioner;
 import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.serde.MessageSerde;
@@ -48,7 +48,8 @@ public final class ForestwatchTopology {
     /** Forest snapshots are ~0.4-0.6 MB, above the broker's default 1 MB only with little headroom. */
     private static final Map<String, String> CHANGELOG_CONFIG = Map.of("max.message.bytes", "16777216");
 
-    private ForestwatchTopology() {}
+    private ForestwatchTopology() {
+    }
 
     public static Topology build(final AppConfig config) {
         final StreamsBuilder builder = new StreamsBuilder();
@@ -96,7 +97,8 @@ public final class ForestwatchTopology {
                 .process(() -> new ScoringProcessor(new ScoringProcessor.Settings(settings, config.cacheMaxSensors(),
                         config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs(),
                         parseTasksPerScoringTask, new ForestCache.Retention(config.forestIdleTtlMs(),
-                                config.forestMaxSensorsPerTask()), config.outputMaxMessageBytes())),
+                                config.forestMaxSensorsPerTask()),
+                        config.outputMaxMessageBytes())),
                         Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
                         ScoringProcessor.WATERMARK_STORE, ScoringProcessor.ACTIVITY_STORE)
                 .split(Named.as("scored-"))
@@ -119,8 +121,8 @@ public final class ForestwatchTopology {
                 .to(config.outputTopic(), Produced.with(Serdes.String(), emittedSerde())
                         .withStreamPartitioner(new SecondPartitioner()).withName("output"));
 
-        final Produced<byte[], byte[]> deadLetters =
-                Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters");
+        final Produced<byte[], byte[]> deadLetters = Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withName("dead-letters");
         parsed.get("parsed-rejected")
                 .process(() -> new DeadLetterProcessor<String>(config.deadLetterMaxMessageBytes()),
                         Named.as("dead-letter-parse"))
@@ -139,8 +141,9 @@ public final class ForestwatchTopology {
 
     private static <K> StoreBuilder<KeyValueStore<K, byte[]>> store(final String name, final Serde<K> keySerde,
             final boolean inMemory) {
-        final KeyValueBytesStoreSupplier supplier =
-                inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+        final KeyValueBytesStoreSupplier supplier = inMemory
+                ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
         return Stores.keyValueStoreBuilder(supplier, keySerde, Serdes.ByteArray())
                 .withCachingDisabled()
                 .withLoggingEnabled(CHANGELOG_CONFIG);

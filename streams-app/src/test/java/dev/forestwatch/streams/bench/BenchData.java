@@ -19,9 +19,11 @@ final class BenchData {
     static final double ANOMALY_RATIO = 0.01;
 
     /** One input record: its sensor, value, event time and the JSON the app reads. */
-    record Rec(String sensor, double value, long timestampMs, byte[] json) {}
+    record Rec(String sensor, double value, long timestampMs, byte[] json) {
+    }
 
-    private BenchData() {}
+    private BenchData() {
+    }
 
     static List<Rec> generate(final int count, final int sensors, final int perSecond, final long seed,
             final long startMs) {

@@ -1,7 +1,7 @@
 package dev.forestwatch.streams.bench;
 
-import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.check.OrderChecker;
+import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.streams.App;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.bench.ScoringBenchmark.Run;
@@ -38,7 +38,8 @@ final class BrokerBenchmark {
 
     /** The timed run, plus what the table prints beside it. */
     record Result(Run run, double fromStartRate, double runningSeconds, double firstOutputSeconds, long late,
-            double threadBusy, boolean complete, OrderChecker.Report order) {}
+            double threadBusy, boolean complete, OrderChecker.Report order) {
+    }
 
     /**
      * Clock records: sent once all but the last few seconds of output are out, with later timestamps, so those
@@ -253,8 +254,8 @@ final class BrokerBenchmark {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        final KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         final List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(topic, info.partition()))
                 .collect(Collectors.toList());

@@ -50,7 +50,8 @@ public final class ScoringBenchmark {
     /** Keeps results alive so the JIT cannot drop the scoring as dead code. */
     static volatile double sink;
 
-    private ScoringBenchmark() {}
+    private ScoringBenchmark() {
+    }
 
     /** A timed run of one mode. */
     record Run(String mode, int records, double seconds) {
@@ -62,7 +63,8 @@ public final class ScoringBenchmark {
     /** Command-line settings; see {@link #USAGE}. */
     record Options(int records, int brokerRecords, int sensors, int perSecond, int warmup, int rounds,
             int heapSensors, int heapRecords, long seed, boolean skipBroker, int brokerPartitions,
-            int brokerTimeoutSeconds, Map<String, String> appSettings) {}
+            int brokerTimeoutSeconds, Map<String, String> appSettings) {
+    }
 
     static final String USAGE = """
             Usage: ./forestwatch bench [flags]
@@ -280,7 +282,7 @@ public final class ScoringBenchmark {
             final Rec r = data.get(i);
             final SensorModel model = models.computeIfAbsent(r.sensor(), id -> SensorModel.create(s, id, fields));
             final long[] seq = sequences.computeIfAbsent(r.sensor(), id -> new long[1]);
-            sum += model.process(new double[] {r.value()}, ++seq[0]).score();
+            sum += model.process(new double[]{r.value()}, ++seq[0]).score();
         }
         final double seconds = (System.nanoTime() - t0) / 1e9;
         sink = sum;
@@ -368,7 +370,7 @@ public final class ScoringBenchmark {
 
     private static SensorModel warmModel(final SensorModel m, final int records, final SplittableRandom random) {
         for (int i = 1; i <= records; i++) {
-            m.process(new double[] {BenchData.nextValue(random)}, i);
+            m.process(new double[]{BenchData.nextValue(random)}, i);
         }
         return m;
     }
@@ -393,7 +395,8 @@ public final class ScoringBenchmark {
             for (final String kv : flag.split(",")) {
                 final int eq = kv.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("--app-settings takes key=value[,key=value...], got '" + kv + "'");
+                    throw new IllegalArgumentException(
+                            "--app-settings takes key=value[,key=value...], got '" + kv + "'");
                 }
                 m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
             }

@@ -35,7 +35,8 @@ class DockerComposeIT {
     @BeforeAll
     static void composeUp() throws Exception {
         // Without Docker or Compose, the test reports the skip and why.
-        composeAvailable = DockerPipelineChecks.dockerAvailable() && run(List.of("docker", "compose", "version"), 1) == 0;
+        composeAvailable = DockerPipelineChecks.dockerAvailable()
+                && run(List.of("docker", "compose", "version"), 1) == 0;
         if (!composeAvailable) {
             return;
         }

@@ -69,7 +69,8 @@ final class DockerPipelineChecks {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private DockerPipelineChecks() {}
+    private DockerPipelineChecks() {
+    }
 
     static final String NO_DOCKER = "no Docker engine reachable (Testcontainers found none): skipped; the Docker-free "
             + "ITs (PipelineIT and the modules' ITs) cover the same pipeline";
@@ -134,7 +135,8 @@ final class DockerPipelineChecks {
         final Properties parsed = new Properties();
         parsed.load(new StringReader(text));
         assertThat(parsed.getProperty("bootstrap.servers")).as("worker bootstrap.servers").isNotBlank();
-        return text.replaceAll("(?m)^bootstrap\\.servers=.*$", "bootstrap.servers=" + Matcher.quoteReplacement(bootstrap));
+        return text.replaceAll("(?m)^bootstrap\\.servers=.*$",
+                "bootstrap.servers=" + Matcher.quoteReplacement(bootstrap));
     }
 
     static KinesisClient kinesis(URI endpoint) {
@@ -152,7 +154,7 @@ final class DockerPipelineChecks {
         final SplittableRandom random = new SplittableRandom(7);
         final String run = UUID.randomUUID().toString().substring(0, 8);
         try (KinesisClient kinesis = kinesis(kinesisEndpoint)) {
-            for (int sent = 0; sent < count; ) {
+            for (int sent = 0; sent < count;) {
                 final List<PutRecordsRequestEntry> batch = new ArrayList<>();
                 for (int i = 0; i < 100 && sent + batch.size() < count; i++) {
                     final String sensor = "DockerItSensor-" + run + "-" + (1 + (sent + i) % 3);
@@ -250,8 +252,9 @@ final class DockerPipelineChecks {
         ids.forEach(query.putObject("query").putObject("ids").putArray("values")::add);
         query.put("size", 0).put("track_total_hits", true);
         final HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(elasticsearch + "/" + INDEX
-                        + "/_search")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(query.toString())).build(), HttpResponse.BodyHandlers.ofString());
+                + "/_search")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(query.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? JSON.readTree(r.body()).path("hits").path("total").path("value").asInt() : -1;
     }
 

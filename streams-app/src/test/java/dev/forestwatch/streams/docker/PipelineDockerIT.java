@@ -69,7 +69,8 @@ class PipelineDockerIT {
                         .withStartupTimeout(Duration.ofMinutes(3)));
         Startables.deepStart(Stream.of(kafka, localstack, elasticsearch)).join();
 
-        GenericContainer<?> connect = new GenericContainer<>(DockerImageName.parse(DockerPipelineChecks.image("connect")))
+        GenericContainer<?> connect = new GenericContainer<>(
+                DockerImageName.parse(DockerPipelineChecks.image("connect")))
                 .withNetwork(network).withNetworkAliases("connect").withExposedPorts(8083)
                 .withEnv("KAFKA_HEAP_OPTS", DockerPipelineChecks.environment("connect", "KAFKA_HEAP_OPTS"))
                 .withCopyToContainer(org.testcontainers.images.builder.Transferable.of(
@@ -79,7 +80,8 @@ class PipelineDockerIT {
                 .waitingFor(Wait.forHttp("/health").forPort(8083).forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(3)));
         for (String module : List.of("kinesis-source", "elasticsearch-sink", "firehose-sink")) {
-            connect.withFileSystemBind(DockerPipelineChecks.pluginDir(module).toString(), "/plugins/forestwatch-" + module,
+            connect.withFileSystemBind(DockerPipelineChecks.pluginDir(module).toString(),
+                    "/plugins/forestwatch-" + module,
                     BindMode.READ_ONLY);
         }
         start(connect, "connect");
@@ -104,7 +106,8 @@ class PipelineDockerIT {
                 DockerPipelineChecks.heap(DockerPipelineChecks.composeCommand("streams-app")), "-jar", "/app/app.jar",
                 "run", "--config", "/config/streams-app.properties", "--set", "bootstrap.servers=" + KAFKA_IN_NETWORK,
                 "--set", "state.dir=/tmp/forestwatch"));
-        GenericContainer<?> app = new GenericContainer<>(DockerImageName.parse(DockerPipelineChecks.image("streams-app")))
+        GenericContainer<?> app = new GenericContainer<>(
+                DockerImageName.parse(DockerPipelineChecks.image("streams-app")))
                 .withNetwork(network)
                 .withCopyFileToContainer(MountableFile.forHostPath(DockerPipelineChecks.streamsJar()), "/app/app.jar")
                 .withCopyFileToContainer(MountableFile.forHostPath(REPO.resolve("config/streams-app.properties")),
@@ -125,7 +128,8 @@ class PipelineDockerIT {
         for (int i = STARTED.size() - 1; i >= 0; i--) {
             STARTED.get(i).stop();
         }
-        Stream.of(elasticsearch, localstack, kafka).filter(c -> c != null && c.isRunning()).forEach(GenericContainer::stop);
+        Stream.of(elasticsearch, localstack, kafka).filter(c -> c != null && c.isRunning())
+                .forEach(GenericContainer::stop);
         if (network != null) {
             network.close();
         }

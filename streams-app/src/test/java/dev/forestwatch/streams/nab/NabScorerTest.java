@@ -29,7 +29,7 @@ class NabScorerTest {
         for (int i = 0; i < ts.length; i++) {
             ts[i] = t0.plusMinutes(5L * i);
         }
-        final NabCorpus.Series s = new NabCorpus.Series("a.csv", Path.of("a.csv"), ts, List.of(new int[] {500, 599}));
+        final NabCorpus.Series s = new NabCorpus.Series("a.csv", Path.of("a.csv"), ts, List.of(new int[]{500, 599}));
         final double[] perfect = new double[1000];
         perfect[500] = 1.0;
         final NabScorer scorer = new NabScorer();

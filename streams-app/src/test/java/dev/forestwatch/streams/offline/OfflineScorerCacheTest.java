@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The offline scorer keeps at most forest.cache.max.sensors forests in memory; a sensor evicted and restored
@@ -43,7 +43,8 @@ class OfflineScorerCacheTest {
         assertThat(small.records()).isEqualTo((long) SENSORS * PER_SENSOR).isEqualTo(large.records());
         assertThat(small.sensors()).isEqualTo(SENSORS).isEqualTo(large.sensors());
         final List<String> expected = Files.readAllLines(unbounded, StandardCharsets.UTF_8);
-        assertThat(expected.stream().filter(l -> !l.contains("\"ANOMALY_SCORE\":0.0"))).hasSizeGreaterThanOrEqualTo(SENSORS * (PER_SENSOR - 256));
+        assertThat(expected.stream().filter(l -> !l.contains("\"ANOMALY_SCORE\":0.0")))
+                .hasSizeGreaterThanOrEqualTo(SENSORS * (PER_SENSOR - 256));
         assertThat(Files.readAllLines(bounded, StandardCharsets.UTF_8)).containsExactlyElementsOf(expected);
     }
 

@@ -38,7 +38,8 @@ class ScoringProcessorTest {
             store(ScoringProcessor.WATERMARK_STORE, Serdes.String());
             store(ScoringProcessor.ACTIVITY_STORE, Serdes.String());
             processor = new ScoringProcessor(new ScoringProcessor.Settings(ModelSettings.serviceDefaults(), 10,
-                    snapshotInterval, 500, 2000, 30_000, 1, dev.forestwatch.streams.score.ForestCache.Retention.NONE, 0));
+                    snapshotInterval, 500, 2000, 30_000, 1, dev.forestwatch.streams.score.ForestCache.Retention.NONE,
+                    0));
             context.setCurrentSystemTimeMs(0L);
             processor.init(context);
         }
@@ -104,7 +105,7 @@ class ScoringProcessorTest {
         }
         hit.context.resetForwards();
         reference.context.resetForwards();
-        final double[] bad = input.equals("1e39") ? new double[] {1e39} : new double[] {15, 16};
+        final double[] bad = input.equals("1e39") ? new double[]{1e39} : new double[]{15, 16};
         hit.send("Good", bad);
         hit.send("Good", bad);
         for (int i = 300; i < 350; i++) {

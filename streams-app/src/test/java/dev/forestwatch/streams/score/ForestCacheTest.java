@@ -23,7 +23,8 @@ class ForestCacheTest {
     private final KeyValueStore<String, byte[]> snapshots = store("snapshots", Serdes.String());
     private final KeyValueStore<Bytes, byte[]> log = store("log", Serdes.Bytes());
 
-    private <K> KeyValueStore<K, byte[]> store(final String name, final org.apache.kafka.common.serialization.Serde<K> keys) {
+    private <K> KeyValueStore<K, byte[]> store(final String name,
+            final org.apache.kafka.common.serialization.Serde<K> keys) {
         final KeyValueStore<K, byte[]> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys,
                 Serdes.ByteArray()).withLoggingDisabled().build();
         s.init(context.getStateStoreContext(), s);
@@ -38,7 +39,8 @@ class ForestCacheTest {
     @ParameterizedTest
     @ValueSource(ints = {300, 400, 401, 999})
     void aRestartedCacheScoresExactlyLikeTheUninterruptedOne(final int recordsBeforeCrash) {
-        final ForestCache before = new ForestCache(SETTINGS, 10, 100, snapshots, log, new ForestCache.Listener() {});
+        final ForestCache before = new ForestCache(SETTINGS, 10, 100, snapshots, log, new ForestCache.Listener() {
+        });
         final double[][] data = seedData(recordsBeforeCrash + 300, 99);
         for (int i = 0; i < recordsBeforeCrash; i++) {
             process(before, data[i]);
@@ -51,7 +53,8 @@ class ForestCacheTest {
             }
         });
         final ForestCache reference = new ForestCache(SETTINGS, 10, 100, store("s2", Serdes.String()),
-                store("l2", Serdes.Bytes()), new ForestCache.Listener() {});
+                store("l2", Serdes.Bytes()), new ForestCache.Listener() {
+                });
         for (int i = 0; i < recordsBeforeCrash; i++) {
             process(reference, data[i]);
         }
@@ -103,7 +106,8 @@ class ForestCacheTest {
 
     @Test
     void theLogStaysBoundedPerSensor() {
-        final ForestCache cache = new ForestCache(SETTINGS, 10, 50, snapshots, log, new ForestCache.Listener() {});
+        final ForestCache cache = new ForestCache(SETTINGS, 10, 50, snapshots, log, new ForestCache.Listener() {
+        });
         for (final double[] v : seedData(1000, 1)) {
             process(cache, v);
         }
@@ -138,7 +142,7 @@ class ForestCacheTest {
         final Random rnd = new Random(seed);
         final double[][] d = new double[n][];
         for (int i = 0; i < n; i++) {
-            d[i] = new double[] {rnd.nextDouble() < 0.01 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11)};
+            d[i] = new double[]{rnd.nextDouble() < 0.01 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11)};
         }
         return d;
     }

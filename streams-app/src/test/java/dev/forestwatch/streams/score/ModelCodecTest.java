@@ -57,7 +57,7 @@ class ModelCodecTest {
         final byte[] truncated = Arrays.copyOf(good, 12);
         final byte[] negativeName = good.clone();
         negativeName[11] = (byte) 0x90; // first name length's high byte
-        for (final byte[] bad : new byte[][] {negativeCount, truncated, negativeName, new byte[0]}) {
+        for (final byte[] bad : new byte[][]{negativeCount, truncated, negativeName, new byte[0]}) {
             assertThatThrownBy(() -> ModelCodec.decode(bad, false)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("snapshot");
         }
@@ -70,11 +70,11 @@ class ModelCodecTest {
     @Test
     void aForestwatchModelWithFullHistoriesRoundTripsExactly() {
         final ModelSettings fw = ModelSettings.serviceDefaults().withDetector(Detector.FORESTWATCH);
-        final SensorModel original = SensorModel.create(fw, "S", new String[] {"v"});
+        final SensorModel original = SensorModel.create(fw, "S", new String[]{"v"});
         final Random rnd = new Random(3);
         final int before = SensorModel.FW_OUTPUT_AFTER + ScoreLikelihood.HISTORY + 700;
         for (int i = 1; i <= before; i++) {
-            original.process(new double[] {next(rnd)}, i);
+            original.process(new double[]{next(rnd)}, i);
         }
         final SensorModel restored = ModelCodec.decode(ModelCodec.encode(original, before), false).model();
         assertThat(restored.detector()).isEqualTo(Detector.FORESTWATCH);

@@ -3,8 +3,9 @@ package dev.forestwatch.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.streams.config.AppConfig;
-import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.order.SecondOrderingProcessor;
+import dev.forestwatch.streams.processor.DeadLetterProcessor;
+import dev.forestwatch.streams.processor.ScoringProcessor;
 import dev.forestwatch.streams.topology.Harness.Out;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,11 +26,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
-import dev.forestwatch.streams.processor.ScoringProcessor;
 import org.junit.jupiter.api.Test;
 
 class ForestwatchTopologyTest {
-
 
     @Test
     void ordersEachSecondByDescendingScoreAcrossSensors() {
@@ -264,7 +263,8 @@ class ForestwatchTopologyTest {
 
     /** What restoration does: the changelog's last value per key into the store (null deletes). */
     static void restore(final Harness h, final String changelog, final Map<Bytes, byte[]> latest) {
-        final String store = changelog.substring("forestwatch-test-".length(), changelog.length() - "-changelog".length());
+        final String store = changelog.substring("forestwatch-test-".length(),
+                changelog.length() - "-changelog".length());
         final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks")
                 || store.equals(ScoringProcessor.ACTIVITY_STORE)
                 || store.equals(dev.forestwatch.streams.processor.ParseProcessor.REPLAY_STORE);
@@ -480,7 +480,8 @@ class ForestwatchTopologyTest {
             h.send("S", 16, Harness.T0.plusMillis(800));
             h.send("S", 16, Harness.T0.plusMillis(900));
             h.idle();
-            assertThat(h.drain()).extracting(Out::iotValue).containsExactlyInAnyOrder(11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 16.0);
+            assertThat(h.drain()).extracting(Out::iotValue).containsExactlyInAnyOrder(11.0, 12.0, 13.0, 14.0, 15.0,
+                    16.0, 16.0);
         }
         try (Harness h = new Harness(Map.of(AppConfig.DROP_REPLAYS_CONFIG, false))) {
             h.sendRaw(Harness.reading("S", 12), kinesisHeaders(a, "100", 0), Harness.T0.plusMillis(200));

@@ -79,9 +79,10 @@ class RowtimeOrderingTest {
     @Test
     void eventTimeOrdersByTheKinesisArrivalHeaderAndIngestTimeByTheTopicTimestamp() {
         final long arrival = Harness.T0.minusSeconds(30).toEpochMilli();
-        for (final boolean event : new boolean[] {true, false}) {
+        for (final boolean event : new boolean[]{true, false}) {
             final Map<String, Object> cfg = event
-                    ? Map.of(AppConfig.ORDER_TIME_CONFIG, AppConfig.ORDER_TIME_EVENT) : Map.of();
+                    ? Map.of(AppConfig.ORDER_TIME_CONFIG, AppConfig.ORDER_TIME_EVENT)
+                    : Map.of();
             try (Harness h = new Harness(cfg)) {
                 final RecordHeaders headers = new RecordHeaders();
                 headers.add("kinesis.approximate.arrival.timestamp",
@@ -94,7 +95,8 @@ class RowtimeOrderingTest {
                 assertThat(kinesis.value().get("APPROXIMATE_ARRIVAL_TIME").asText())
                         .isEqualTo(Instant.ofEpochMilli(arrival).toString());
                 assertThat(kinesis.created()).isEqualTo(event
-                        ? Instant.ofEpochSecond(arrival / 1000).toString() : Harness.T0.toString());
+                        ? Instant.ofEpochSecond(arrival / 1000).toString()
+                        : Harness.T0.toString());
                 final Out plain = out.stream().filter(o -> o.iotValue() == 13).findFirst().orElseThrow();
                 // without the header, the arrival is the input record's timestamp
                 assertThat(plain.value().get("APPROXIMATE_ARRIVAL_TIME").asText())

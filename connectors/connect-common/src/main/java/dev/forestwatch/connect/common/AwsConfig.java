@@ -136,7 +136,8 @@ public final class AwsConfig {
         }
         final String session = config.getString(ROLE_SESSION_NAME_CONFIG);
         final AssumeRoleRequest.Builder request = AssumeRoleRequest.builder().roleArn(arn)
-                .roleSessionName(session.isEmpty() ? "forestwatch-" + UUID.randomUUID().toString().substring(0, 8)
+                .roleSessionName(session.isEmpty()
+                        ? "forestwatch-" + UUID.randomUUID().toString().substring(0, 8)
                         : session);
         if (!secret(ROLE_EXTERNAL_ID_CONFIG).isEmpty()) {
             request.externalId(secret(ROLE_EXTERNAL_ID_CONFIG));

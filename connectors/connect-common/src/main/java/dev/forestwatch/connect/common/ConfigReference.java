@@ -8,7 +8,8 @@ import org.apache.kafka.common.config.ConfigDef;
 /** Markdown reference generated from a ConfigDef, so the docs cannot drift from the code (a test checks). */
 public final class ConfigReference {
 
-    private ConfigReference() {}
+    private ConfigReference() {
+    }
 
     public static String markdown(final String title, final String intro, final ConfigDef def) {
         final StringBuilder md = new StringBuilder();
@@ -30,7 +31,8 @@ public final class ConfigReference {
             md.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(Locale.ROOT))
                     .append(" | ").append(defaultOf(key)).append(" | ")
                     .append(key.validator == null ? "" : escape(key.validator.toString())).append(" | ")
-                    .append(key.importance.name().toLowerCase(Locale.ROOT)).append(" | ").append(escape(key.documentation))
+                    .append(key.importance.name().toLowerCase(Locale.ROOT)).append(" | ")
+                    .append(escape(key.documentation))
                     .append(" |\n");
         }
         return md.toString();
@@ -40,8 +42,10 @@ public final class ConfigReference {
         if (!key.hasDefault()) {
             return "(required)";
         }
-        final String v = key.defaultValue instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf)
-                .toList()) : String.valueOf(key.defaultValue);
+        final String v = key.defaultValue instanceof List<?> l
+                ? String.join(",", l.stream().map(String::valueOf)
+                        .toList())
+                : String.valueOf(key.defaultValue);
         return v.isEmpty() ? "\"\"" : "`" + v + "`";
     }
 

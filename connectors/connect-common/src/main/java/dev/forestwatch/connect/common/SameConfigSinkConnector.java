@@ -33,7 +33,8 @@ public abstract class SameConfigSinkConnector extends SinkConnector {
     }
 
     @Override
-    public final void stop() {}
+    public final void stop() {
+    }
 
     @Override
     public final String version() {

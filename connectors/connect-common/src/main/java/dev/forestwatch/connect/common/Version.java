@@ -9,7 +9,8 @@ public final class Version {
 
     private static final String VERSION = load();
 
-    private Version() {}
+    private Version() {
+    }
 
     public static String get() {
         return VERSION;

@@ -7,16 +7,23 @@ import org.apache.kafka.common.config.ConfigDef;
 /** The connector's enumerated options, lower-case in configs, with validators listing the valid values. */
 public final class Choices {
 
-    private Choices() {}
+    private Choices() {
+    }
 
     /** A document Elasticsearch refuses (mapping conflict, malformed JSON). */
-    public enum OnMalformed { FAIL, WARN, IGNORE, REPORT }
+    public enum OnMalformed {
+        FAIL, WARN, IGNORE, REPORT
+    }
 
     /** A record with a null value. */
-    public enum OnNull { IGNORE, DELETE, FAIL }
+    public enum OnNull {
+        IGNORE, DELETE, FAIL
+    }
 
     /** Index per period of the record's time, named like Firehose's rotation. */
-    public enum Rotation { NONE, HOURLY, DAILY, WEEKLY, MONTHLY }
+    public enum Rotation {
+        NONE, HOURLY, DAILY, WEEKLY, MONTHLY
+    }
 
     /** Lower-case name, as configs spell it. */
     public static String name(final Enum<?> e) {

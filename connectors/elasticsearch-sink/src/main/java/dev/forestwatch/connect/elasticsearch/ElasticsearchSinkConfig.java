@@ -88,36 +88,61 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         def.define(URLS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new UrlsValidator(), Importance.HIGH, URLS_DOC,
                 GROUP_CONNECTION, ++o, Width.LONG, "URLs");
         o = 0;
-        def.define(USERNAME_CONFIG, Type.STRING, "", Importance.MEDIUM, USERNAME_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Username");
-        def.define(PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, PASSWORD_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Password");
-        def.define(API_KEY_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, API_KEY_DOC, GROUP_SECURITY, ++o, Width.MEDIUM, "API key");
-        def.define(TRUSTSTORE_CONFIG, Type.STRING, "", Importance.MEDIUM, TRUSTSTORE_DOC, GROUP_SECURITY, ++o, Width.LONG, "Truststore");
-        def.define(TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, TRUSTSTORE_PASSWORD_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Truststore password");
-        def.define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), Importance.LOW, TRUSTSTORE_TYPE_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Truststore type");
+        def.define(USERNAME_CONFIG, Type.STRING, "", Importance.MEDIUM, USERNAME_DOC, GROUP_SECURITY, ++o, Width.SHORT,
+                "Username");
+        def.define(PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, PASSWORD_DOC, GROUP_SECURITY, ++o,
+                Width.SHORT, "Password");
+        def.define(API_KEY_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, API_KEY_DOC, GROUP_SECURITY, ++o, Width.MEDIUM,
+                "API key");
+        def.define(TRUSTSTORE_CONFIG, Type.STRING, "", Importance.MEDIUM, TRUSTSTORE_DOC, GROUP_SECURITY, ++o,
+                Width.LONG, "Truststore");
+        def.define(TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, TRUSTSTORE_PASSWORD_DOC,
+                GROUP_SECURITY, ++o, Width.SHORT, "Truststore password");
+        def.define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"),
+                Importance.LOW, TRUSTSTORE_TYPE_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Truststore type");
         o = 0;
-        def.define(INDEX_CONFIG, Type.STRING, "anomalydata", new ConfigDef.NonEmptyString(), Importance.HIGH, INDEX_DOC, GROUP_DOCUMENTS, ++o, Width.MEDIUM, "Index");
-        def.define(ROTATION_CONFIG, Type.STRING, "none", Choices.validator(Choices.Rotation.class), Importance.MEDIUM, ROTATION_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Rotation");
-        def.define(DATA_STREAM_CONFIG, Type.BOOLEAN, false, Importance.LOW, DATA_STREAM_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Data stream");
-        def.define(TEMPLATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TEMPLATE_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Install template");
-        def.define(REPLICAS_CONFIG, Type.INT, 1, Range.between(0, 10), Importance.MEDIUM, REPLICAS_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Replicas");
+        def.define(INDEX_CONFIG, Type.STRING, "anomalydata", new ConfigDef.NonEmptyString(), Importance.HIGH, INDEX_DOC,
+                GROUP_DOCUMENTS, ++o, Width.MEDIUM, "Index");
+        def.define(ROTATION_CONFIG, Type.STRING, "none", Choices.validator(Choices.Rotation.class), Importance.MEDIUM,
+                ROTATION_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Rotation");
+        def.define(DATA_STREAM_CONFIG, Type.BOOLEAN, false, Importance.LOW, DATA_STREAM_DOC, GROUP_DOCUMENTS, ++o,
+                Width.SHORT, "Data stream");
+        def.define(TEMPLATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TEMPLATE_DOC, GROUP_DOCUMENTS, ++o,
+                Width.SHORT, "Install template");
+        def.define(REPLICAS_CONFIG, Type.INT, 1, Range.between(0, 10), Importance.MEDIUM, REPLICAS_DOC, GROUP_DOCUMENTS,
+                ++o, Width.SHORT, "Replicas");
         def.define(REFRESH_INTERVAL_CONFIG, Type.STRING, "", new TimeValueValidator(), Importance.LOW,
                 REFRESH_INTERVAL_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Refresh interval");
-        def.define(ID_FIELD_CONFIG, Type.STRING, "recordId", Importance.MEDIUM, ID_FIELD_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Id field");
-        def.define(ID_HEADER_CONFIG, Type.STRING, "", Importance.LOW, ID_HEADER_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Id header");
-        def.define(ID_FROM_KEY_CONFIG, Type.BOOLEAN, false, Importance.LOW, ID_FROM_KEY_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Id from key");
+        def.define(ID_FIELD_CONFIG, Type.STRING, "recordId", Importance.MEDIUM, ID_FIELD_DOC, GROUP_DOCUMENTS, ++o,
+                Width.SHORT, "Id field");
+        def.define(ID_HEADER_CONFIG, Type.STRING, "", Importance.LOW, ID_HEADER_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT,
+                "Id header");
+        def.define(ID_FROM_KEY_CONFIG, Type.BOOLEAN, false, Importance.LOW, ID_FROM_KEY_DOC, GROUP_DOCUMENTS, ++o,
+                Width.SHORT, "Id from key");
         o = 0;
-        def.define(BATCH_MAX_RECORDS_CONFIG, Type.INT, 2000, Range.between(1, 100_000), Importance.MEDIUM, BATCH_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max documents per request");
-        def.define(BATCH_MAX_BYTES_CONFIG, Type.INT, 5 * 1024 * 1024, Range.between(1024, 100 * 1024 * 1024), Importance.LOW, BATCH_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max bytes per request");
-        def.define(LINGER_MS_CONFIG, Type.LONG, 1000L, Range.between(0, 600_000), Importance.MEDIUM, LINGER_MS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Linger (ms)");
-        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.LOW, MAX_IN_FLIGHT_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Requests in flight");
-        def.define(BUFFER_MAX_RECORDS_CONFIG, Type.INT, 20_000, Range.atLeast(1), Importance.LOW, BUFFER_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered documents");
-        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024), Importance.LOW, BUFFER_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered bytes");
+        def.define(BATCH_MAX_RECORDS_CONFIG, Type.INT, 2000, Range.between(1, 100_000), Importance.MEDIUM,
+                BATCH_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max documents per request");
+        def.define(BATCH_MAX_BYTES_CONFIG, Type.INT, 5 * 1024 * 1024, Range.between(1024, 100 * 1024 * 1024),
+                Importance.LOW, BATCH_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max bytes per request");
+        def.define(LINGER_MS_CONFIG, Type.LONG, 1000L, Range.between(0, 600_000), Importance.MEDIUM, LINGER_MS_DOC,
+                GROUP_BATCHING, ++o, Width.SHORT, "Linger (ms)");
+        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.LOW, MAX_IN_FLIGHT_DOC,
+                GROUP_BATCHING, ++o, Width.SHORT, "Requests in flight");
+        def.define(BUFFER_MAX_RECORDS_CONFIG, Type.INT, 20_000, Range.atLeast(1), Importance.LOW,
+                BUFFER_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered documents");
+        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
+                BUFFER_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered bytes");
         o = 0;
-        def.define(RETRY_MAX_DURATION_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 7_200_000), Importance.MEDIUM, RETRY_MAX_DURATION_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Retry duration (ms)");
-        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Retry backoff (ms)");
-        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MAX_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Max retry backoff (ms)");
-        def.define(ON_MALFORMED_CONFIG, Type.STRING, "fail", Choices.validator(Choices.OnMalformed.class), Importance.MEDIUM, ON_MALFORMED_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on malformed documents");
-        def.define(ON_NULL_CONFIG, Type.STRING, "ignore", Choices.validator(Choices.OnNull.class), Importance.LOW, ON_NULL_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on null values");
+        def.define(RETRY_MAX_DURATION_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 7_200_000), Importance.MEDIUM,
+                RETRY_MAX_DURATION_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Retry duration (ms)");
+        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MS_DOC,
+                GROUP_ERRORS, ++o, Width.SHORT, "Retry backoff (ms)");
+        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                RETRY_BACKOFF_MAX_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Max retry backoff (ms)");
+        def.define(ON_MALFORMED_CONFIG, Type.STRING, "fail", Choices.validator(Choices.OnMalformed.class),
+                Importance.MEDIUM, ON_MALFORMED_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on malformed documents");
+        def.define(ON_NULL_CONFIG, Type.STRING, "ignore", Choices.validator(Choices.OnNull.class), Importance.LOW,
+                ON_NULL_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on null values");
         return def;
     }
 
@@ -141,33 +166,87 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         }
     }
 
-    public List<URI> urls() { return getList(URLS_CONFIG).stream().map(URI::create).toList(); }
-    public String username() { return getString(USERNAME_CONFIG); }
-    public String password() { return secret(PASSWORD_CONFIG); }
-    public String apiKey() { return secret(API_KEY_CONFIG); }
-    public String truststore() { return getString(TRUSTSTORE_CONFIG); }
-    public String truststorePassword() { return secret(TRUSTSTORE_PASSWORD_CONFIG); }
-    public String truststoreType() { return getString(TRUSTSTORE_TYPE_CONFIG); }
-    public String index() { return getString(INDEX_CONFIG); }
-    public Choices.Rotation rotation() { return Choices.parse(Choices.Rotation.class, getString(ROTATION_CONFIG)); }
-    public boolean dataStream() { return getBoolean(DATA_STREAM_CONFIG); }
-    public boolean templateEnabled() { return getBoolean(TEMPLATE_CONFIG); }
-    public int replicas() { return getInt(REPLICAS_CONFIG); }
-    public String refreshInterval() { return getString(REFRESH_INTERVAL_CONFIG).trim(); }
-    public String idField() { return getString(ID_FIELD_CONFIG); }
-    public String idHeader() { return getString(ID_HEADER_CONFIG); }
-    public boolean idFromKey() { return getBoolean(ID_FROM_KEY_CONFIG); }
-    public int batchMaxRecords() { return getInt(BATCH_MAX_RECORDS_CONFIG); }
-    public int batchMaxBytes() { return getInt(BATCH_MAX_BYTES_CONFIG); }
-    public Duration linger() { return Duration.ofMillis(getLong(LINGER_MS_CONFIG)); }
-    public int maxInFlight() { return getInt(MAX_IN_FLIGHT_CONFIG); }
-    public int bufferMaxRecords() { return getInt(BUFFER_MAX_RECORDS_CONFIG); }
-    public long bufferMaxBytes() { return getLong(BUFFER_MAX_BYTES_CONFIG); }
-    public long retryMaxDurationMs() { return getLong(RETRY_MAX_DURATION_MS_CONFIG); }
-    public long retryBackoffMs() { return getLong(RETRY_BACKOFF_MS_CONFIG); }
-    public long retryBackoffMaxMs() { return getLong(RETRY_BACKOFF_MAX_MS_CONFIG); }
-    public Choices.OnMalformed onMalformed() { return Choices.parse(Choices.OnMalformed.class, getString(ON_MALFORMED_CONFIG)); }
-    public Choices.OnNull onNull() { return Choices.parse(Choices.OnNull.class, getString(ON_NULL_CONFIG)); }
+    public List<URI> urls() {
+        return getList(URLS_CONFIG).stream().map(URI::create).toList();
+    }
+    public String username() {
+        return getString(USERNAME_CONFIG);
+    }
+    public String password() {
+        return secret(PASSWORD_CONFIG);
+    }
+    public String apiKey() {
+        return secret(API_KEY_CONFIG);
+    }
+    public String truststore() {
+        return getString(TRUSTSTORE_CONFIG);
+    }
+    public String truststorePassword() {
+        return secret(TRUSTSTORE_PASSWORD_CONFIG);
+    }
+    public String truststoreType() {
+        return getString(TRUSTSTORE_TYPE_CONFIG);
+    }
+    public String index() {
+        return getString(INDEX_CONFIG);
+    }
+    public Choices.Rotation rotation() {
+        return Choices.parse(Choices.Rotation.class, getString(ROTATION_CONFIG));
+    }
+    public boolean dataStream() {
+        return getBoolean(DATA_STREAM_CONFIG);
+    }
+    public boolean templateEnabled() {
+        return getBoolean(TEMPLATE_CONFIG);
+    }
+    public int replicas() {
+        return getInt(REPLICAS_CONFIG);
+    }
+    public String refreshInterval() {
+        return getString(REFRESH_INTERVAL_CONFIG).trim();
+    }
+    public String idField() {
+        return getString(ID_FIELD_CONFIG);
+    }
+    public String idHeader() {
+        return getString(ID_HEADER_CONFIG);
+    }
+    public boolean idFromKey() {
+        return getBoolean(ID_FROM_KEY_CONFIG);
+    }
+    public int batchMaxRecords() {
+        return getInt(BATCH_MAX_RECORDS_CONFIG);
+    }
+    public int batchMaxBytes() {
+        return getInt(BATCH_MAX_BYTES_CONFIG);
+    }
+    public Duration linger() {
+        return Duration.ofMillis(getLong(LINGER_MS_CONFIG));
+    }
+    public int maxInFlight() {
+        return getInt(MAX_IN_FLIGHT_CONFIG);
+    }
+    public int bufferMaxRecords() {
+        return getInt(BUFFER_MAX_RECORDS_CONFIG);
+    }
+    public long bufferMaxBytes() {
+        return getLong(BUFFER_MAX_BYTES_CONFIG);
+    }
+    public long retryMaxDurationMs() {
+        return getLong(RETRY_MAX_DURATION_MS_CONFIG);
+    }
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS_CONFIG);
+    }
+    public long retryBackoffMaxMs() {
+        return getLong(RETRY_BACKOFF_MAX_MS_CONFIG);
+    }
+    public Choices.OnMalformed onMalformed() {
+        return Choices.parse(Choices.OnMalformed.class, getString(ON_MALFORMED_CONFIG));
+    }
+    public Choices.OnNull onNull() {
+        return Choices.parse(Choices.OnNull.class, getString(ON_NULL_CONFIG));
+    }
 
     private String secret(final String key) {
         final Password p = getPassword(key);
@@ -204,8 +283,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
 
     /** An Elasticsearch time value (e.g. 250ms, 1s, -1 for never) or empty. */
     static final class TimeValueValidator implements ConfigDef.Validator {
-        private static final java.util.regex.Pattern TIME_VALUE =
-                java.util.regex.Pattern.compile("-1|\\d+(nanos|micros|ms|s|m|h|d)");
+        private static final java.util.regex.Pattern TIME_VALUE = java.util.regex.Pattern
+                .compile("-1|\\d+(nanos|micros|ms|s|m|h|d)");
 
         @Override
         public void ensureValid(final String name, final Object value) {

@@ -50,7 +50,8 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
                 config.idField(), config.idHeader(), config.idFromKey());
         final IndexTemplate template = config.templateEnabled()
                 ? new IndexTemplate(transport, config.index(), config.replicas(), config.refreshInterval(),
-                        config.dataStream()) : null;
+                        config.dataStream())
+                : null;
         startWriting(new BatchingWriter.Limits(config.batchMaxRecords(), config.batchMaxBytes(), config.linger(),
                 config.maxInFlight(), config.bufferMaxRecords(), config.bufferMaxBytes()),
                 new BulkSender(transport, template, new Backoff(config.retryBackoffMs(), config.retryBackoffMaxMs()),
@@ -64,12 +65,12 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
             return documents.indexItem(r);
         }
         switch (onNull) {
-            case DELETE:
+            case DELETE :
                 return documents.deleteItem(r);
-            case FAIL:
+            case FAIL :
                 throw new ConnectException("record " + r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset()
                         + " has a null value; set behavior.on.null.values=ignore or delete to accept such records");
-            default:
+            default :
                 return null;
         }
     }

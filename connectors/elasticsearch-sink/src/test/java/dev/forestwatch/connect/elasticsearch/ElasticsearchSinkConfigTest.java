@@ -75,7 +75,7 @@ class ElasticsearchSinkConfigTest {
 
     @Test
     void theRefreshIntervalIsAnElasticsearchTimeValueAndGoesIntoTheTemplate() {
-        for (final String ok : new String[] {"", "250ms", "1s", "-1"}) {
+        for (final String ok : new String[]{"", "250ms", "1s", "-1"}) {
             final Map<String, String> m = minimal();
             m.put(ElasticsearchSinkConfig.REFRESH_INTERVAL_CONFIG, ok);
             assertThat(new ElasticsearchSinkConfig(m).refreshInterval()).isEqualTo(ok);
@@ -85,7 +85,8 @@ class ElasticsearchSinkConfigTest {
         assertThat(catchThrowable(() -> new ElasticsearchSinkConfig(bad))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("index.refresh.interval");
         assertThat(new dev.forestwatch.connect.elasticsearch.bulk.IndexTemplate(null, "a", 0, "250ms", false).body())
-                .contains("\"refresh_interval\":\"250ms\"").contains("\"APPROXIMATE_ARRIVAL_TIME\":{\"type\":\"date\"}");
+                .contains("\"refresh_interval\":\"250ms\"")
+                .contains("\"APPROXIMATE_ARRIVAL_TIME\":{\"type\":\"date\"}");
         assertThat(new dev.forestwatch.connect.elasticsearch.bulk.IndexTemplate(null, "a", 0, "", false).body())
                 .doesNotContain("refresh_interval");
     }

@@ -142,9 +142,12 @@ class ElasticsearchSinkIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new StringSerializer())) {
-            producer.send(new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.5,\"recordId\":\"b1\"}"));
-            producer.send(new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":\"high\",\"recordId\":\"b2\"}"));
-            producer.send(new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.7,\"recordId\":\"b3\"}")).get();
+            producer.send(
+                    new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.5,\"recordId\":\"b1\"}"));
+            producer.send(
+                    new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":\"high\",\"recordId\":\"b2\"}"));
+            producer.send(new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.7,\"recordId\":\"b3\"}"))
+                    .get();
         }
         final Map<String, String> c = connector("es-b", "anomalydata-b");
         c.put("tasks.max", "1");

@@ -64,7 +64,8 @@ class ElasticsearchSinkTaskTest {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+        }
     }
 
     private final FakeTransport transport = new FakeTransport();
@@ -150,7 +151,8 @@ class ElasticsearchSinkTaskTest {
 
     /** Elasticsearch's reason for a mapping refusal quotes the value ("Preview of field's value"). */
     private void refuseTheSecondItemQuotingIt() {
-        transport.item = action -> !action.contains("\"_id\":\"r-1\"") ? "{\"index\":{\"status\":201}}"
+        transport.item = action -> !action.contains("\"_id\":\"r-1\"")
+                ? "{\"index\":{\"status\":201}}"
                 : "{\"index\":{\"status\":400,\"error\":{\"type\":\"document_parsing_exception\",\"reason\":"
                         + "\"[1:42] failed to parse field [note] of type [long] in document with id 'r-1'. "
                         + "Preview of field's value: '" + SECRET + "'\"}}}";
@@ -194,7 +196,9 @@ class ElasticsearchSinkTaskTest {
     static List<String> logged(final Collection<ILoggingEvent> events) {
         final List<String> out = new ArrayList<>();
         for (final ILoggingEvent e : List.copyOf(events)) {
-            final String thrown = e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy());
+            final String thrown = e.getThrowableProxy() == null
+                    ? ""
+                    : ThrowableProxyUtil.asString(e.getThrowableProxy());
             out.add(e.getFormattedMessage() + "\n" + thrown);
         }
         return out;

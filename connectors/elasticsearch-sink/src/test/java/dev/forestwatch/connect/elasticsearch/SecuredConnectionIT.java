@@ -113,7 +113,8 @@ class SecuredConnectionIT {
             }
             final byte[] body = exchange.getRequestBody().readAllBytes();
             final HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(es.url() + exchange.getRequestURI()))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                    .method(exchange.getRequestMethod(), body.length == 0
+                            ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
             final String type = exchange.getRequestHeaders().getFirst("Content-Type");
             if (type != null) {
@@ -186,7 +187,8 @@ class SecuredConnectionIT {
         final List<SinkRecord> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             records.add(new SinkRecord(TP.topic(), TP.partition(), null, null, null,
-                    "{\"iotName\":\"S\",\"iotValue\":" + i + ",\"ANOMALY_SCORE\":0.5,\"recordId\":\"r-" + i + "\"}", i));
+                    "{\"iotName\":\"S\",\"iotValue\":" + i + ",\"ANOMALY_SCORE\":0.5,\"recordId\":\"r-" + i + "\"}",
+                    i));
         }
         task.put(records);
     }

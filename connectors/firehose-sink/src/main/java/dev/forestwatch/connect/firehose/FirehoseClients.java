@@ -10,7 +10,8 @@ import software.amazon.awssdk.services.firehose.FirehoseClientBuilder;
 /** Builds the Firehose client from the connector's settings. */
 final class FirehoseClients {
 
-    private FirehoseClients() {}
+    private FirehoseClients() {
+    }
 
     static FirehoseClient create(final FirehoseSinkConfig config) {
         final FirehoseClientBuilder b = FirehoseClient.builder()

@@ -113,19 +113,45 @@ public final class FirehoseSinkConfig extends AbstractConfig {
         }
     }
 
-    public String deliveryStream() { return getString(DELIVERY_STREAM_CONFIG); }
-    public AwsConfig aws() { return aws; }
-    public URI endpoint() { return aws.endpoint(ENDPOINT_CONFIG); }
-    public int batchMaxRecords() { return getInt(BATCH_MAX_RECORDS_CONFIG); }
-    public int batchMaxBytes() { return getInt(BATCH_MAX_BYTES_CONFIG); }
-    public Duration linger() { return Duration.ofMillis(getLong(LINGER_MS_CONFIG)); }
-    public int maxInFlight() { return getInt(MAX_IN_FLIGHT_CONFIG); }
-    public int bufferMaxRecords() { return getInt(BUFFER_MAX_RECORDS_CONFIG); }
-    public long bufferMaxBytes() { return getLong(BUFFER_MAX_BYTES_CONFIG); }
-    public long retryMaxDurationMs() { return getLong(RETRY_MAX_DURATION_MS_CONFIG); }
-    public long retryBackoffMs() { return getLong(RETRY_BACKOFF_MS_CONFIG); }
-    public long retryBackoffMaxMs() { return getLong(RETRY_BACKOFF_MAX_MS_CONFIG); }
-    public BehaviorOnError behaviorOnError() { return BehaviorOnError.of(getString(BEHAVIOR_ON_ERROR_CONFIG)); }
+    public String deliveryStream() {
+        return getString(DELIVERY_STREAM_CONFIG);
+    }
+    public AwsConfig aws() {
+        return aws;
+    }
+    public URI endpoint() {
+        return aws.endpoint(ENDPOINT_CONFIG);
+    }
+    public int batchMaxRecords() {
+        return getInt(BATCH_MAX_RECORDS_CONFIG);
+    }
+    public int batchMaxBytes() {
+        return getInt(BATCH_MAX_BYTES_CONFIG);
+    }
+    public Duration linger() {
+        return Duration.ofMillis(getLong(LINGER_MS_CONFIG));
+    }
+    public int maxInFlight() {
+        return getInt(MAX_IN_FLIGHT_CONFIG);
+    }
+    public int bufferMaxRecords() {
+        return getInt(BUFFER_MAX_RECORDS_CONFIG);
+    }
+    public long bufferMaxBytes() {
+        return getLong(BUFFER_MAX_BYTES_CONFIG);
+    }
+    public long retryMaxDurationMs() {
+        return getLong(RETRY_MAX_DURATION_MS_CONFIG);
+    }
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS_CONFIG);
+    }
+    public long retryBackoffMaxMs() {
+        return getLong(RETRY_BACKOFF_MAX_MS_CONFIG);
+    }
+    public BehaviorOnError behaviorOnError() {
+        return BehaviorOnError.of(getString(BEHAVIOR_ON_ERROR_CONFIG));
+    }
 
     public byte[] delimiter() {
         return getString(RECORD_DELIMITER_CONFIG).replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t")

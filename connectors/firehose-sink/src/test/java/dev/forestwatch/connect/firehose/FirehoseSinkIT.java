@@ -3,9 +3,9 @@ package dev.forestwatch.connect.firehose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
-import dev.forestwatch.local.firehose.LocalFirehose;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,10 +18,14 @@ import org.apache.kafka.common.config.ConfigException;
 public final class KinesisSourceConfig extends AbstractConfig {
 
     /** Where a shard without a checkpoint starts. */
-    public enum StartPosition { TRIM_HORIZON, LATEST, AT_TIMESTAMP }
+    public enum StartPosition {
+        TRIM_HORIZON, LATEST, AT_TIMESTAMP
+    }
 
     /** How records are fetched. */
-    public enum Retrieval { POLLING, FANOUT }
+    public enum Retrieval {
+        POLLING, FANOUT
+    }
 
     /** The HTTP version the Kinesis client speaks. */
     public enum HttpProtocol {
@@ -156,25 +160,63 @@ public final class KinesisSourceConfig extends AbstractConfig {
         }
     }
 
-    public String stream() { return getString(STREAM_CONFIG); }
-    public String topic() { return getString(TOPIC_CONFIG); }
-    public AwsConfig aws() { return aws; }
-    public StartPosition startPosition() { return parse(StartPosition.class, getString(START_POSITION_CONFIG)); }
-    public Instant startTimestamp() { return Instant.parse(getString(START_TIMESTAMP_CONFIG)); }
-    public Retrieval retrieval() { return parse(Retrieval.class, getString(RETRIEVAL_CONFIG)); }
-    public int maxRecords() { return getInt(MAX_RECORDS_CONFIG); }
-    public long idleBetweenReadsMs() { return getLong(IDLE_MS_CONFIG); }
-    public int queueCapacity() { return getInt(QUEUE_CAPACITY_CONFIG); }
-    public int queueMaxBytes() { return getInt(QUEUE_MAX_BYTES_CONFIG); }
-    public String metricsLevel() { return getString(METRICS_LEVEL_CONFIG); }
-    public long failoverTimeMs() { return getLong(FAILOVER_MS_CONFIG); }
-    public long shardSyncIntervalMs() { return getLong(SHARD_SYNC_MS_CONFIG); }
-    public long parentShardPollIntervalMs() { return getLong(PARENT_POLL_MS_CONFIG); }
-    public long leaderLeaseDurationMs() { return getLong(LEADER_LEASE_MS_CONFIG); }
-    public URI kinesisEndpoint() { return aws.endpoint(KINESIS_ENDPOINT_CONFIG); }
-    public HttpProtocol kinesisHttpProtocol() { return HttpProtocol.of(getString(KINESIS_HTTP_PROTOCOL_CONFIG)); }
-    public URI dynamoDbEndpoint() { return aws.endpoint(DYNAMODB_ENDPOINT_CONFIG); }
-    public URI cloudWatchEndpoint() { return aws.endpoint(CLOUDWATCH_ENDPOINT_CONFIG); }
+    public String stream() {
+        return getString(STREAM_CONFIG);
+    }
+    public String topic() {
+        return getString(TOPIC_CONFIG);
+    }
+    public AwsConfig aws() {
+        return aws;
+    }
+    public StartPosition startPosition() {
+        return parse(StartPosition.class, getString(START_POSITION_CONFIG));
+    }
+    public Instant startTimestamp() {
+        return Instant.parse(getString(START_TIMESTAMP_CONFIG));
+    }
+    public Retrieval retrieval() {
+        return parse(Retrieval.class, getString(RETRIEVAL_CONFIG));
+    }
+    public int maxRecords() {
+        return getInt(MAX_RECORDS_CONFIG);
+    }
+    public long idleBetweenReadsMs() {
+        return getLong(IDLE_MS_CONFIG);
+    }
+    public int queueCapacity() {
+        return getInt(QUEUE_CAPACITY_CONFIG);
+    }
+    public int queueMaxBytes() {
+        return getInt(QUEUE_MAX_BYTES_CONFIG);
+    }
+    public String metricsLevel() {
+        return getString(METRICS_LEVEL_CONFIG);
+    }
+    public long failoverTimeMs() {
+        return getLong(FAILOVER_MS_CONFIG);
+    }
+    public long shardSyncIntervalMs() {
+        return getLong(SHARD_SYNC_MS_CONFIG);
+    }
+    public long parentShardPollIntervalMs() {
+        return getLong(PARENT_POLL_MS_CONFIG);
+    }
+    public long leaderLeaseDurationMs() {
+        return getLong(LEADER_LEASE_MS_CONFIG);
+    }
+    public URI kinesisEndpoint() {
+        return aws.endpoint(KINESIS_ENDPOINT_CONFIG);
+    }
+    public HttpProtocol kinesisHttpProtocol() {
+        return HttpProtocol.of(getString(KINESIS_HTTP_PROTOCOL_CONFIG));
+    }
+    public URI dynamoDbEndpoint() {
+        return aws.endpoint(DYNAMODB_ENDPOINT_CONFIG);
+    }
+    public URI cloudWatchEndpoint() {
+        return aws.endpoint(CLOUDWATCH_ENDPOINT_CONFIG);
+    }
 
     /** The connector's name, which Connect passes in every connector and task config. */
     public String connectorName() {

@@ -32,8 +32,8 @@ public final class KinesisSourceConnector extends SourceConnector {
     public Config validate(final Map<String, String> props) {
         final List<ConfigValue> values = new ArrayList<>(super.validate(props).configValues());
         // Connect settings, not ours: reported on their own names so the REST validation points at them
-        DeliveryGuard.problems(props).forEach((name, problem) ->
-                values.add(new ConfigValue(name, props.get(name), List.of(), List.of(problem))));
+        DeliveryGuard.problems(props).forEach(
+                (name, problem) -> values.add(new ConfigValue(name, props.get(name), List.of(), List.of(problem))));
         return new Config(values);
     }
 
@@ -60,7 +60,8 @@ public final class KinesisSourceConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {}
+    public void stop() {
+    }
 
     @Override
     public ConfigDef config() {

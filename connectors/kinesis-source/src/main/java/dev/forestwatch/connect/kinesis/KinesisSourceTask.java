@@ -26,7 +26,8 @@ public final class KinesisSourceTask extends SourceTask {
     private DeliveryGuard guard;
     private KclWorker worker;
 
-    public KinesisSourceTask() {}
+    public KinesisSourceTask() {
+    }
 
     /** Visible for testing: acknowledgements against {@code queue}, without a KCL worker. */
     KinesisSourceTask(final RecordQueue<PendingRecord> queue, final Map<String, String> props) {

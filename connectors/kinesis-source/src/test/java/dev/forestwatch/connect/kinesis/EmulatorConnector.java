@@ -8,7 +8,8 @@ import java.util.Map;
 /** The connector's config against the npm emulators, with KCL timings short enough for tests and benchmarks. */
 public final class EmulatorConnector {
 
-    private EmulatorConnector() {}
+    private EmulatorConnector() {
+    }
 
     /**
      * Reads {@code stream} into {@code topic} with a fresh lease table, which this creates first: dynalite ignores

@@ -91,12 +91,14 @@ class KinesisSourceConfigTest {
                 .isEqualTo(KinesisSourceConfig.HttpProtocol.HTTP2);
         final Map<String, String> m = minimal();
         m.put(KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http1.1");
-        assertThat(new KinesisSourceConfig(m).kinesisHttpProtocol()).isEqualTo(KinesisSourceConfig.HttpProtocol.HTTP1_1);
+        assertThat(new KinesisSourceConfig(m).kinesisHttpProtocol())
+                .isEqualTo(KinesisSourceConfig.HttpProtocol.HTTP1_1);
         m.put(KinesisSourceConfig.RETRIEVAL_CONFIG, "fanout");
         assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("aws.kinesis.http.protocol").hasMessageContaining("polling");
         final Map<String, String> bad = minimal();
         bad.put(KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http3");
-        assertThat(catchThrowable(() -> new KinesisSourceConfig(bad))).hasMessageContaining("aws.kinesis.http.protocol");
+        assertThat(catchThrowable(() -> new KinesisSourceConfig(bad)))
+                .hasMessageContaining("aws.kinesis.http.protocol");
     }
 }

@@ -32,11 +32,11 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.kpl.Messages;
@@ -65,7 +65,7 @@ class KinesisSourceIT {
 
     @AfterAll
     static void stop() {
-        for (final AutoCloseable c : new AutoCloseable[] {connect, kafka, dynamo, kinesis}) {
+        for (final AutoCloseable c : new AutoCloseable[]{connect, kafka, dynamo, kinesis}) {
             if (c != null) {
                 try {
                     c.close();
@@ -81,9 +81,11 @@ class KinesisSourceIT {
         return EmulatorConnector.config(kinesis, dynamo, stream, topic, "fw-it-" + stream, tasks);
     }
 
-    private record Sent(String key, byte[] data) {}
+    private record Sent(String key, byte[] data) {
+    }
 
-    private record Put(String key, byte[] data, String shardId, String sequenceNumber) {}
+    private record Put(String key, byte[] data, String shardId, String sequenceNumber) {
+    }
 
     /** PutRecords, retrying only entries the emulator refused. */
     private static List<Put> put(final String stream, final List<Sent> records) {
@@ -158,7 +160,8 @@ class KinesisSourceIT {
             while (iterator != null) {
                 final String current = iterator;
                 final GetRecordsResponse page = client.getRecords(g -> g.shardIterator(current));
-                page.records().forEach(r -> out.put(r.sequenceNumber(), r.approximateArrivalTimestamp().toEpochMilli()));
+                page.records()
+                        .forEach(r -> out.put(r.sequenceNumber(), r.approximateArrivalTimestamp().toEpochMilli()));
                 final Long behind = page.millisBehindLatest();
                 iterator = page.records().isEmpty() || behind == null || behind == 0 ? null : page.nextShardIterator();
             }
@@ -205,7 +208,7 @@ class KinesisSourceIT {
         kafka.createTopics(3, stream);
 
         final List<Sent> sent = new ArrayList<>(json("DemoSensor", 10, 0, 300));
-        sent.add(new Sent("bad-bytes", new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, 'x'}));
+        sent.add(new Sent("bad-bytes", new byte[]{(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, 'x'}));
         final long putFrom = System.currentTimeMillis();
         final List<Put> puts = new ArrayList<>(put(stream, sent));
         // a KPL aggregate: one Kinesis record holding three user records, which the KCL de-aggregates
@@ -284,8 +287,8 @@ class KinesisSourceIT {
         kinesis.client().splitShard(r -> r.streamName(stream).shardToSplit(parent)
                 .newStartingHashKey(BigInteger.TWO.pow(127).toString()));
         await("the split to finish").atMost(Duration.ofSeconds(30)).until(() -> kinesis.client()
-                .describeStreamSummary(r -> r.streamName(stream)).streamDescriptionSummary().streamStatus()
-                == StreamStatus.ACTIVE);
+                .describeStreamSummary(r -> r.streamName(stream)).streamDescriptionSummary()
+                .streamStatus() == StreamStatus.ACTIVE);
         final List<Shard> shards = kinesis.client().listShards(r -> r.streamName(stream)).shards();
         assertThat(shards).hasSize(3);
         final List<Put> second = put(stream, ordered(keys, perKey / 2, perKey / 2));
@@ -326,7 +329,8 @@ class KinesisSourceIT {
     private static byte[] kplAggregate(final String prefix, final int n) throws Exception {
         final String hashKey = new BigInteger(1, MessageDigest.getInstance("MD5")
                 .digest(prefix.getBytes(StandardCharsets.UTF_8))).toString();
-        final Messages.AggregatedRecord.Builder b = Messages.AggregatedRecord.newBuilder().addExplicitHashKeyTable(hashKey);
+        final Messages.AggregatedRecord.Builder b = Messages.AggregatedRecord.newBuilder()
+                .addExplicitHashKeyTable(hashKey);
         for (int i = 0; i < n; i++) {
             b.addPartitionKeyTable(prefix + "-" + i);
             b.addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(i).setExplicitHashKeyIndex(0)

@@ -25,7 +25,7 @@ class KinesisSourceTaskTest {
 
     private PendingRecord delivered() {
         return new RecordConverter("RawStreamData", "raw").convert("shardId-000000000001", "DemoSensor",
-                ByteBuffer.wrap(new byte[] {1}), Instant.EPOCH, position, progress, progress.delivered(position));
+                ByteBuffer.wrap(new byte[]{1}), Instant.EPOCH, position, progress, progress.delivered(position));
     }
 
     private KinesisSourceTask task(final String errorsTolerance) {

@@ -44,7 +44,7 @@ class RecordConverterTest {
         final ShardProgress progress = new ShardProgress();
         final SequencePosition position = new SequencePosition("49590338271", 0);
         final PendingRecord r = new RecordConverter("RawStreamData", "raw", created).convert("shardId-000000000001",
-                "DemoSensor", ByteBuffer.wrap(new byte[] {1}), arrival, position, progress,
+                "DemoSensor", ByteBuffer.wrap(new byte[]{1}), arrival, position, progress,
                 progress.delivered(position));
         assertThat(r.headers().lastWithName(RecordConverter.HEADER_ARRIVAL).value()).isEqualTo("1795668379123");
         assertThat(r.headers().lastWithName(RecordConverter.HEADER_STREAM_CREATED).value())
@@ -62,7 +62,7 @@ class RecordConverterTest {
         final ShardProgress progress = new ShardProgress();
         final SequencePosition position = new SequencePosition("49590338271", 0);
         final PendingRecord r = new RecordConverter("RawStreamData", "raw").convert("shardId-000000000001",
-                "DemoSensor", ByteBuffer.wrap(new byte[] {1}), null, position, progress, progress.delivered(position));
+                "DemoSensor", ByteBuffer.wrap(new byte[]{1}), null, position, progress, progress.delivered(position));
         assertThat(r.headers().lastWithName(RecordConverter.HEADER_ARRIVAL)).isNull();
         assertThat(r.headers().lastWithName(RecordConverter.HEADER_STREAM_CREATED)).isNull();
         assertThat(r.headers().lastWithName(RecordConverter.HEADER_SEQUENCE).value()).isEqualTo("49590338271");

@@ -32,7 +32,8 @@ public final class BatchingWriter implements AutoCloseable {
 
     /** Batch limits. */
     public record Limits(int maxRecords, int maxBytes, Duration linger, int maxInFlight, int bufferMaxRecords,
-            long bufferMaxBytes) {}
+            long bufferMaxBytes) {
+    }
 
     private final Limits limits;
     private final Sender sender;
@@ -58,7 +59,8 @@ public final class BatchingWriter implements AutoCloseable {
          * retry loop must give up before its next attempt (e.g. by throwing InterruptedException). The interrupt
          * alone is not enough, as the AWS SDK clears the flag of a thread interrupted during a call.
          */
-        default void stop() {}
+        default void stop() {
+        }
     }
 
     public BatchingWriter(final Limits limits, final Sender sender, final OffsetTracker offsets) {
@@ -190,7 +192,8 @@ public final class BatchingWriter implements AutoCloseable {
     }
 
     /** A call's records, and the assignment epoch each partition's records were added in. */
-    private record Batch(List<Entry> entries, Map<TopicPartition, Long> epochs) {}
+    private record Batch(List<Entry> entries, Map<TopicPartition, Long> epochs) {
+    }
 
     /** The next batch to send now, or null; called holding the lock. */
     private Batch nextBatch() {

@@ -61,7 +61,8 @@ public final class BulkSender implements BatchingWriter.Sender {
     /** @param template installed before the first request, or null */
     public BulkSender(final BulkTransport transport, final IndexTemplate template, final Backoff backoff,
             final long retryMaxMs,
-            final Choices.OnMalformed onMalformed, final ErrantRecordReporter reporter, final RetryBudget.Sleeper sleeper,
+            final Choices.OnMalformed onMalformed, final ErrantRecordReporter reporter,
+            final RetryBudget.Sleeper sleeper,
             final Stats stats) {
         this.transport = transport;
         this.template = template;
@@ -274,11 +275,11 @@ public final class BulkSender implements BatchingWriter.Sender {
         stats.malformed.incrementAndGet();
         final String reason = withoutContent(fullReason);
         switch (onMalformed) {
-            case FAIL:
+            case FAIL :
                 throw new ConnectException("Elasticsearch refused document " + e + ": " + reason + ". Set "
                         + "behavior.on.malformed.documents=report (with a dead-letter topic), warn or ignore to go on "
                         + "without it.");
-            case REPORT:
+            case REPORT :
                 try {
                     // waited for, so the offset is committed only once the dead-letter copy is written
                     reporter.report(e.record(), new ConnectException(fullReason)).get(60, TimeUnit.SECONDS);
@@ -287,10 +288,10 @@ public final class BulkSender implements BatchingWriter.Sender {
                 }
                 LOG.warn("Reported document {} to the dead-letter topic: {}", e, reason);
                 break;
-            case WARN:
+            case WARN :
                 LOG.warn("Skipped document {} (behavior.on.malformed.documents=warn): {}", e, reason);
                 break;
-            default:
+            default :
                 break;
         }
     }

@@ -6,7 +6,8 @@ import java.io.IOException;
 public interface BulkTransport extends AutoCloseable {
 
     /** An HTTP answer: status and body. */
-    record Response(int status, byte[] body) {}
+    record Response(int status, byte[] body) {
+    }
 
     /** POSTs an NDJSON body to /_bulk; throws only when there was no answer at all. */
     Response bulk(byte[] body) throws IOException;

@@ -75,7 +75,8 @@ public final class DocumentBuilder {
         if (rotation == Choices.Rotation.NONE) {
             return index;
         }
-        final ZonedDateTime t = Instant.ofEpochMilli(record.timestamp() == null ? System.currentTimeMillis()
+        final ZonedDateTime t = Instant.ofEpochMilli(record.timestamp() == null
+                ? System.currentTimeMillis()
                 : record.timestamp()).atZone(ZoneOffset.UTC);
         return switch (rotation) {
             case HOURLY -> index + "-" + HOUR.format(t);

@@ -45,7 +45,7 @@ public final class RestClientTransport implements BulkTransport {
         final RestClientBuilder b = RestClient.builder(hosts)
                 .setRequestConfigCallback(r -> r.setConnectTimeout(10_000).setSocketTimeout(120_000));
         if (!config.apiKey().isEmpty()) {
-            b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
+            b.setDefaultHeaders(new Header[]{new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
         }
         final SSLContext ssl = config.truststore().isEmpty() ? null : sslContext(config);
         b.setHttpClientConfigCallback(h -> {

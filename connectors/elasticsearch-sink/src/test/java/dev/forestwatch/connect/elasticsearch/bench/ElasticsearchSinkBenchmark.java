@@ -3,10 +3,10 @@ package dev.forestwatch.connect.elasticsearch.bench;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector;
 import dev.forestwatch.local.BenchExit;
-import dev.forestwatch.local.server.HttpStatusException;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
+import dev.forestwatch.local.server.HttpStatusException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,9 +44,11 @@ public final class ElasticsearchSinkBenchmark {
      * Docs/s from the first documents indexed to the last, and from the mode's start (the loader's first request,
      * the connector's creation) to the last.
      */
-    record Rates(double fromFirst, double fromStart) {}
+    record Rates(double fromFirst, double fromStart) {
+    }
 
-    private ElasticsearchSinkBenchmark() {}
+    private ElasticsearchSinkBenchmark() {
+    }
 
     /** Exits 0 once the table is printed, 1 if a run failed, 2 for a bad flag; never waits on lingering threads. */
     public static void main(final String[] args) {
@@ -89,7 +91,8 @@ public final class ElasticsearchSinkBenchmark {
         System.out.println("warm-up: a plain load of 20,000 documents");
         plainLoad(es, docs.subList(0, Math.min(20_000, docs.size())), "bench-warmup");
         final Rates plain = plainLoad(es, docs, "bench-plain");
-        System.out.printf(Locale.ROOT, "plain _bulk loader: %,.0f docs/s from its first documents%n", plain.fromFirst());
+        System.out.printf(Locale.ROOT, "plain _bulk loader: %,.0f docs/s from its first documents%n",
+                plain.fromFirst());
         final Rates sink = connector(es, kafka, connect, docs, "bench-sink", 1);
         final Rates sink2 = connector(es, kafka, connect, docs, "bench-sink2", 2);
         final Runtime rt = Runtime.getRuntime();
@@ -202,7 +205,8 @@ public final class ElasticsearchSinkBenchmark {
         }
         final long end = System.nanoTime();
         System.out.printf(Locale.ROOT, "connector: %.1f s from creation to the first documents (task start, first "
-                + "poll), then %,.0f docs/s%n", (firstNanos - t0) / 1e9, (docs.size() - firstCount) / ((end - firstNanos) / 1e9));
+                + "poll), then %,.0f docs/s%n", (firstNanos - t0) / 1e9,
+                (docs.size() - firstCount) / ((end - firstNanos) / 1e9));
         connect.deleteConnector(index);
         return new Rates((docs.size() - firstCount) / (Math.max(1, end - firstNanos) / 1e9),
                 docs.size() / ((end - t0) / 1e9));

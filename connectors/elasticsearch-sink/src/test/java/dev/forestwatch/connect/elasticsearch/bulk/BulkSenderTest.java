@@ -64,7 +64,8 @@ class BulkSenderTest {
     void elasticsearchDownOrOverloadedIsRetriedWithBackoffUntilItAnswers() throws Exception {
         final ScriptedTransport t = new ScriptedTransport().then(new IOException("Connection refused"))
                 .then(new IOException("Connection refused")).then(503).then(429);
-        sender(t, Choices.OnMalformed.FAIL, 60_000).send(entries(3), e -> { });
+        sender(t, Choices.OnMalformed.FAIL, 60_000).send(entries(3), e -> {
+        });
         assertThat(sleeps).hasSize(4);
         assertThat(stats.retriedRequests.get()).isEqualTo(4);
         assertThat(stats.indexed.get()).isEqualTo(3);
@@ -77,7 +78,8 @@ class BulkSenderTest {
             t.then(503);
         }
         final Throwable thrown = catchThrowable(() -> new BulkSender(t, null, new Backoff(10, 20), 100,
-                Choices.OnMalformed.FAIL, null, Thread::sleep, stats).send(entries(1), e -> { }));
+                Choices.OnMalformed.FAIL, null, Thread::sleep, stats).send(entries(1), e -> {
+                }));
         assertThat(thrown).isInstanceOf(ConnectException.class).hasMessageContaining("retry.max.duration.ms=100");
     }
 
@@ -91,7 +93,8 @@ class BulkSenderTest {
         assertThat(stats.malformed.get()).isEqualTo(1);
 
         final Throwable thrown = catchThrowable(() -> sender(new ScriptedTransport().then(secondRefused),
-                Choices.OnMalformed.FAIL, 60_000).send(entries(3), e -> { }));
+                Choices.OnMalformed.FAIL, 60_000).send(entries(3), e -> {
+                }));
         assertThat(thrown).hasMessageContaining("mapper_parsing_exception")
                 .hasMessageContaining("behavior.on.malformed.documents");
     }
@@ -106,7 +109,8 @@ class BulkSenderTest {
         // the stop arrives during the backoff, without an interrupt (one swallowed by a client, say)
         sender[0] = new BulkSender(t, null, new Backoff(10, 100), 3_600_000, Choices.OnMalformed.FAIL, null,
                 ms -> sender[0].stop(), stats);
-        final Throwable thrown = catchThrowable(() -> sender[0].send(entries(2), e -> { }));
+        final Throwable thrown = catchThrowable(() -> sender[0].send(entries(2), e -> {
+        }));
         assertThat(thrown).isInstanceOf(InterruptedException.class);
         assertThat(t.bodies).hasSize(1);
     }
@@ -141,12 +145,14 @@ class BulkSenderTest {
             return CompletableFuture.completedFuture(null);
         };
         new BulkSender(new ScriptedTransport().maxBodyBytes(1), null, new Backoff(10, 100), 60_000,
-                Choices.OnMalformed.REPORT, dlq, sleeps::add, stats).send(entries(1), e -> { });
+                Choices.OnMalformed.REPORT, dlq, sleeps::add, stats).send(entries(1), e -> {
+                });
         assertThat(reported).singleElement().asString().contains("413").contains("http.max_content_length")
                 .doesNotContain("iotValue");
 
         final Throwable thrown = catchThrowable(() -> sender(new ScriptedTransport().maxBodyBytes(1),
-                Choices.OnMalformed.FAIL, 60_000).send(entries(1), e -> { }));
+                Choices.OnMalformed.FAIL, 60_000).send(entries(1), e -> {
+                }));
         assertThat(thrown).isInstanceOf(ConnectException.class).hasMessageContaining("http.max_content_length")
                 .hasMessageContaining("behavior.on.malformed.documents").hasMessageNotContaining("iotValue");
     }
@@ -165,7 +171,8 @@ class BulkSenderTest {
     void aDeleteAfterARetriedIndexOfTheSameDocumentStaysDeleted() throws Exception {
         final ScriptedTransport t = new ScriptedTransport().then((Function<Integer, Integer>) i -> i == 0 ? 503 : 200);
         sender(t, Choices.OnMalformed.FAIL, 60_000).send(List.of(keyed("A", "{\"v\":1}", 0), keyed("A", null, 1)),
-                e -> { });
+                e -> {
+                });
         assertThat(t.documents).doesNotContainKey("A");
         // the held-back delete went in a request of its own, after the index it must follow
         assertThat(t.bodies.get(t.bodies.size() - 1)).startsWith("{\"delete\"");
@@ -174,7 +181,8 @@ class BulkSenderTest {
     @Test
     void badCredentialsFailAtOnceWithAHint() {
         final Throwable thrown = catchThrowable(() -> sender(new ScriptedTransport().then(401),
-                Choices.OnMalformed.FAIL, 60_000).send(entries(1), e -> { }));
+                Choices.OnMalformed.FAIL, 60_000).send(entries(1), e -> {
+                }));
         assertThat(thrown).hasMessageContaining("connection.api.key");
         assertThat(sleeps).isEmpty();
     }

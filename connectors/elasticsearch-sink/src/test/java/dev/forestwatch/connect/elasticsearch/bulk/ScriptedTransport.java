@@ -76,7 +76,8 @@ final class ScriptedTransport implements BulkTransport {
             }
             items.append("{\"").append(op).append("\":{\"status\":").append(s);
             if (s >= 300) {
-                items.append(",\"error\":{\"type\":\"").append(s == 400 ? "mapper_parsing_exception"
+                items.append(",\"error\":{\"type\":\"").append(s == 400
+                        ? "mapper_parsing_exception"
                         : "es_rejected_execution_exception").append("\",\"reason\":\"scripted\"}");
             }
             items.append("}}");
@@ -92,5 +93,6 @@ final class ScriptedTransport implements BulkTransport {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+    }
 }

@@ -1,10 +1,9 @@
 package dev.forestwatch.connect.firehose.batch;
 
-import dev.forestwatch.connect.common.batch.BatchingWriter;
-import dev.forestwatch.connect.common.batch.Entry;
-
 import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.common.RetryBudget;
+import dev.forestwatch.connect.common.batch.BatchingWriter;
+import dev.forestwatch.connect.common.batch.Entry;
 import dev.forestwatch.connect.firehose.BehaviorOnError;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,10 +146,10 @@ public final class BatchSender implements BatchingWriter.Sender {
     /** A record Firehose will never take, by the behavior.on.error policy. */
     public void refused(final Entry e, final String reason) throws InterruptedException {
         switch (onError) {
-            case FAIL:
+            case FAIL :
                 throw new ConnectException("Firehose stream '" + stream + "' refused record " + e + ": " + reason
                         + ". Set behavior.on.error=report (with a dead-letter topic) or ignore to go on without it.");
-            case REPORT:
+            case REPORT :
                 try {
                     // waited for, so the offset is only committed once the dead-letter copy is safely written
                     reporter.report(e.record(), new ConnectException(reason)).get(60, TimeUnit.SECONDS);
@@ -160,7 +159,7 @@ public final class BatchSender implements BatchingWriter.Sender {
                 stats.reported.incrementAndGet();
                 LOG.warn("Reported record {} to the dead-letter topic: {}", e, reason);
                 break;
-            default:
+            default :
                 stats.ignored.incrementAndGet();
                 LOG.warn("Ignored record {} (behavior.on.error=ignore): {}", e, reason);
         }

@@ -1,11 +1,10 @@
 package dev.forestwatch.connect.firehose.batch;
 
-import dev.forestwatch.connect.common.batch.Entry;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.forestwatch.connect.common.Backoff;
+import dev.forestwatch.connect.common.batch.Entry;
 import dev.forestwatch.connect.firehose.BehaviorOnError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,7 +61,8 @@ class BatchSenderTest {
             }
             return ok.putRecordBatch(req);
         });
-        sender(stub, 60_000, BehaviorOnError.FAIL).send(entries(3), e -> { });
+        sender(stub, 60_000, BehaviorOnError.FAIL).send(entries(3), e -> {
+        });
         assertThat(ok.delivered).containsExactly("r0", "r1", "r2");
         assertThat(sleeps).hasSize(4);
         assertThat(stats.retriedCalls.get()).isEqualTo(4);
@@ -72,7 +72,8 @@ class BatchSenderTest {
     void givesUpAfterTheRetryDurationNamingTheSetting() {
         final StubFirehose stub = StubFirehose.failing(d -> true, "ServiceUnavailableException");
         final Throwable t = catchThrowable(() -> new BatchSender(stub, "S", new Backoff(100, 1000), 150,
-                BehaviorOnError.FAIL, null, ms -> Thread.sleep(ms), stats).send(entries(2), e -> { }));
+                BehaviorOnError.FAIL, null, ms -> Thread.sleep(ms), stats).send(entries(2), e -> {
+                }));
         assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("retry.max.duration.ms=150");
         assertThat(stub.delivered).isEmpty();
     }
@@ -82,9 +83,11 @@ class BatchSenderTest {
         final StubFirehose stub = new StubFirehose(req -> {
             throw (ResourceNotFoundException) ResourceNotFoundException.builder().statusCode(400)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException")
-                            .errorMessage("no such stream").build()).build();
+                            .errorMessage("no such stream").build())
+                    .build();
         });
-        final Throwable t = catchThrowable(() -> sender(stub, 60_000, BehaviorOnError.FAIL).send(entries(1), e -> { }));
+        final Throwable t = catchThrowable(() -> sender(stub, 60_000, BehaviorOnError.FAIL).send(entries(1), e -> {
+        }));
         assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("delivery.stream");
         assertThat(sleeps).isEmpty();
     }
@@ -99,7 +102,8 @@ class BatchSenderTest {
         assertThat(stub.requests).hasSize(1);
 
         final Throwable t = catchThrowable(() -> sender(StubFirehose.failing("r1"::equals, "KMS.AccessDeniedException"),
-                60_000, BehaviorOnError.FAIL).send(entries(3), e -> { }));
+                60_000, BehaviorOnError.FAIL).send(entries(3), e -> {
+                }));
         assertThat(t).hasMessageContaining("behavior.on.error");
     }
 
@@ -113,7 +117,8 @@ class BatchSenderTest {
             }
             return ok.putRecordBatch(req);
         });
-        sender(flaky, 60_000, BehaviorOnError.FAIL).send(entries(2), e -> { });
+        sender(flaky, 60_000, BehaviorOnError.FAIL).send(entries(2), e -> {
+        });
         assertThat(ok.delivered).containsExactly("r0", "r1");
         assertThat(stats.retriedCalls.get()).isEqualTo(1);
 
@@ -121,7 +126,8 @@ class BatchSenderTest {
             throw (FirehoseException) FirehoseException.builder().statusCode(400).build();
         });
         final Throwable t = catchThrowable(() -> sender(refusing, 60_000, BehaviorOnError.FAIL).send(entries(1),
-                e -> { }));
+                e -> {
+                }));
         assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("HTTP 400")
                 .hasMessageContaining("delivery.stream").hasMessageNotContaining("r0");
     }

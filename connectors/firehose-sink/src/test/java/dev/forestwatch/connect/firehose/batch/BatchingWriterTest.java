@@ -1,15 +1,12 @@
 package dev.forestwatch.connect.firehose.batch;
 
-import dev.forestwatch.connect.common.batch.BatchingWriter;
-
-import dev.forestwatch.connect.common.batch.OffsetTracker;
-
-import dev.forestwatch.connect.common.batch.Entry;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.forestwatch.connect.common.Backoff;
+import dev.forestwatch.connect.common.batch.BatchingWriter;
+import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OffsetTracker;
 import dev.forestwatch.connect.firehose.BehaviorOnError;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class BatchingWriterTest {
 
-    private static final BatchingWriter.Limits LIMITS =
-            new BatchingWriter.Limits(500, 4 * 1024 * 1024, Duration.ofMillis(20), 4, 100_000, 1L << 30);
+    private static final BatchingWriter.Limits LIMITS = new BatchingWriter.Limits(500, 4 * 1024 * 1024,
+            Duration.ofMillis(20), 4, 100_000, 1L << 30);
 
     @Test
     void batchesNeverExceedTheServiceLimitsAndEveryRecordArrivesOnceInPartitionOrder() throws Exception {
@@ -113,11 +110,13 @@ class BatchingWriterTest {
         try (BatchingWriter w = new BatchingWriter(small, hanging, new OffsetTracker())) {
             int offset = 0;
             for (; offset < 500; offset++) {
-                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10], System.nanoTime()));
+                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10],
+                        System.nanoTime()));
             }
             assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // a full batch leaves
             for (; offset < 1499; offset++) {
-                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10], System.nanoTime()));
+                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10],
+                        System.nanoTime()));
             }
             assertThat(w.full()).isFalse();
             w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10], System.nanoTime()));
@@ -134,8 +133,7 @@ class BatchingWriterTest {
         final StubFirehose unavailable = StubFirehose.failing(d -> true, "ServiceUnavailableException");
         final java.util.concurrent.CountDownLatch inSlowCall = new java.util.concurrent.CountDownLatch(1);
         final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.atomic.AtomicReference<Thread> caller =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<Thread> caller = new java.util.concurrent.atomic.AtomicReference<>();
         final int[] calls = {0};
         final StubFirehose stub = new StubFirehose(req -> {
             caller.set(Thread.currentThread());

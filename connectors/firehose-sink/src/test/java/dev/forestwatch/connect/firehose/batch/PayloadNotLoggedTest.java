@@ -50,14 +50,16 @@ class PayloadNotLoggedTest {
     }
 
     private static BatchSender sender(final StubFirehose stub, final BehaviorOnError onError) {
-        return new BatchSender(stub, "ProcessedStreamData", new Backoff(1, 1), 60_000, onError, null, ms -> { },
+        return new BatchSender(stub, "ProcessedStreamData", new Backoff(1, 1), 60_000, onError, null, ms -> {
+        },
                 new BatchSender.Stats());
     }
 
     private List<String> logged() {
         final List<String> out = new ArrayList<>();
         for (final ILoggingEvent e : List.copyOf(logs.list)) {
-            out.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+            out.add(e.getFormattedMessage() + (e.getThrowableProxy() == null
+                    ? ""
                     : ThrowableProxyUtil.asString(e.getThrowableProxy())));
         }
         return out;
@@ -66,7 +68,8 @@ class PayloadNotLoggedTest {
     @Test
     void ignoredRefusalsAreLoggedByCoordinatesOnly() throws Exception {
         final StubFirehose stub = StubFirehose.failing(d -> d.contains("\"n\":1"), "InvalidArgumentException");
-        sender(stub, BehaviorOnError.IGNORE).send(secrets(), e -> { });
+        sender(stub, BehaviorOnError.IGNORE).send(secrets(), e -> {
+        });
         assertThat(logged()).anyMatch(l -> l.contains("scored-0@1") && l.contains("InvalidArgumentException"));
         assertThat(logged()).noneMatch(l -> l.contains(SECRET));
     }
@@ -74,7 +77,8 @@ class PayloadNotLoggedTest {
     @Test
     void aRefusalThatFailsTheTaskDoesNotQuoteTheRecord() {
         final StubFirehose stub = StubFirehose.failing(d -> d.contains("\"n\":2"), "InvalidArgumentException");
-        final Throwable t = catchThrowable(() -> sender(stub, BehaviorOnError.FAIL).send(secrets(), e -> { }));
+        final Throwable t = catchThrowable(() -> sender(stub, BehaviorOnError.FAIL).send(secrets(), e -> {
+        }));
         assertThat(t).hasMessageContaining("scored-0@2").hasMessageContaining("behavior.on.error");
         assertThat(ThrowableProxyUtil.asString(new ThrowableProxy(t))).doesNotContain(SECRET);
         assertThat(logged()).noneMatch(l -> l.contains(SECRET));

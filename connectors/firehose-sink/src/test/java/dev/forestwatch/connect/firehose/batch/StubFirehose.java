@@ -52,5 +52,6 @@ final class StubFirehose implements FirehoseClient {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+    }
 }

@@ -3,9 +3,9 @@ package dev.forestwatch.connect.firehose.bench;
 import dev.forestwatch.connect.firehose.FirehoseSinkConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConnector;
 import dev.forestwatch.local.BenchExit;
+import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
-import dev.forestwatch.local.firehose.LocalFirehose;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +46,11 @@ public final class FirehoseSinkBenchmark {
      * Records/s from the first record delivered to the last, and from the mode's start (the loop's first call, the
      * connector's creation) to the last.
      */
-    record Rates(double fromFirst, double fromStart) {}
+    record Rates(double fromFirst, double fromStart) {
+    }
 
-    private FirehoseSinkBenchmark() {}
+    private FirehoseSinkBenchmark() {
+    }
 
     /** Exits 0 once the table is printed, 1 if a run failed, 2 for a bad flag; never waits on lingering threads. */
     public static void main(final String[] args) {
@@ -85,7 +87,8 @@ public final class FirehoseSinkBenchmark {
         final List<byte[]> data = scoredRecords(records);
         final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Firehose sink benchmark: %,d records of ~%d bytes, batches of 500, %d "
-                + "rounds; %d cores%n", records, data.get(0).length, rounds, Runtime.getRuntime().availableProcessors());
+                + "rounds; %d cores%n", records, data.get(0).length, rounds,
+                Runtime.getRuntime().availableProcessors());
         final EmbeddedKafka kafka = EmbeddedKafka.start();
         open.push(kafka);
         final LocalFirehose firehose = new LocalFirehose();
@@ -151,7 +154,8 @@ public final class FirehoseSinkBenchmark {
                 for (int j = i; j < Math.min(i + 500, data.size()); j++) {
                     batch.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(data.get(j))).build());
                 }
-                client.putRecordBatch(PutRecordBatchRequest.builder().deliveryStreamName(stream).records(batch).build());
+                client.putRecordBatch(
+                        PutRecordBatchRequest.builder().deliveryStreamName(stream).records(batch).build());
                 if (first == 0) {
                     first = System.nanoTime();
                 }
@@ -213,7 +217,8 @@ public final class FirehoseSinkBenchmark {
             firstCount = data.size();
         }
         connect.deleteConnector(stream);
-        return new Rates((data.size() - firstCount) / (Math.max(1, end - first) / 1e9), data.size() / ((end - t0) / 1e9));
+        return new Rates((data.size() - firstCount) / (Math.max(1, end - first) / 1e9),
+                data.size() / ((end - t0) / 1e9));
     }
 
     /** Output records of the streams app: about 200 bytes of JSON each. */
@@ -228,7 +233,6 @@ public final class FirehoseSinkBenchmark {
         }
         return out;
     }
-
 
     private static double median(final List<Double> xs) {
         final List<Double> s = xs.stream().sorted().toList();

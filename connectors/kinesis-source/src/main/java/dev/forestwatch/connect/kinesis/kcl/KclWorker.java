@@ -10,8 +10,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
@@ -50,7 +48,8 @@ public final class KclWorker implements AutoCloseable {
         final String leaseTable = config.leaseTable(config.connectorName());
         final ShardProcessorFactory factory = new ShardProcessorFactory(
                 new RecordConverter(config.stream(), config.topic(), StreamCreationTime.read(clients.kinesis(),
-                        config.stream(), StreamCreationTime.TIMEOUT)), queue, () -> running);
+                        config.stream(), StreamCreationTime.TIMEOUT)),
+                queue, () -> running);
         final ConfigsBuilder configs = new ConfigsBuilder(config.stream(), leaseTable, clients.kinesis(),
                 clients.dynamoDb(), clients.cloudWatch(), workerId, factory).tableName(leaseTable);
         this.scheduler = new Scheduler(configs.checkpointConfig(),

@@ -19,7 +19,8 @@ final class StreamCreationTime {
     private static final Logger LOG = LoggerFactory.getLogger(StreamCreationTime.class);
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private StreamCreationTime() {}
+    private StreamCreationTime() {
+    }
 
     /** The creation time, or null (after one WARN) when DescribeStreamSummary fails or takes too long. */
     static Instant read(final KinesisAsyncClient kinesis, final String stream, final Duration timeout) {

@@ -70,14 +70,16 @@ public final class KinesisSourceBenchmark {
     private static final long IDLE_MS = 200;
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(10);
 
-    private KinesisSourceBenchmark() {}
+    private KinesisSourceBenchmark() {
+    }
 
     /**
      * One round of one mode: records/s from the mode's start (the baseline's first GetRecords, the connector's
      * creation) to its last record in Kafka, records/s from its first record in Kafka to its last, and the time
      * until Kafka had the first record.
      */
-    private record Result(double fromStartPerSecond, double fromFirstPerSecond, long firstRecordMs) {}
+    private record Result(double fromStartPerSecond, double fromFirstPerSecond, long firstRecordMs) {
+    }
 
     /**
      * How long closing the worker, broker and emulators may take once the table is out: the command's output is
@@ -350,17 +352,18 @@ public final class KinesisSourceBenchmark {
                     values.add(new String(r.value(), StandardCharsets.UTF_8));
                     first = Math.min(first, r.timestamp());
                     last = Math.max(last, r.timestamp());
-                    final long[] t = shardTimes.computeIfAbsent(shard(r), k -> new long[] {Long.MAX_VALUE, 0});
+                    final long[] t = shardTimes.computeIfAbsent(shard(r), k -> new long[]{Long.MAX_VALUE, 0});
                     t[0] = Math.min(t[0], r.timestamp());
                     t[1] = Math.max(t[1], r.timestamp());
                 }
             }
             connect.deleteConnector(name);
             System.out.printf(Locale.ROOT, "round %d: connector per shard, s after creating it (first..last record "
-                    + "in Kafka): %s%s%n", round, shardTimes.entrySet().stream()
-                    .map(e -> String.format(Locale.ROOT, "%s %.1f..%.1f", e.getKey().replace("shardId-", ""),
-                            (e.getValue()[0] - t0) / 1e3, (e.getValue()[1] - t0) / 1e3))
-                    .collect(Collectors.joining(", ")),
+                    + "in Kafka): %s%s%n", round,
+                    shardTimes.entrySet().stream()
+                            .map(e -> String.format(Locale.ROOT, "%s %.1f..%.1f", e.getKey().replace("shardId-", ""),
+                                    (e.getValue()[0] - t0) / 1e3, (e.getValue()[1] - t0) / 1e3))
+                            .collect(Collectors.joining(", ")),
                     total > n ? String.format(Locale.ROOT, "; %,d duplicates", total - n) : "");
             awaitKclStopped(name);
             return new Result(n / (Math.max(1, last - t0) / 1e3), n / (Math.max(1, last - first) / 1e3),

@@ -146,7 +146,8 @@ class ShardProcessorTest {
         process(1, 2);
         final RecordingCheckpointer newCheckpointer = new RecordingCheckpointer();
         final ShardProcessor retaken = new ShardProcessor(new RecordConverter("RawStreamData", "raw"), queue,
-                running::get, new Backoff(1, 2), ms -> { });
+                running::get, new Backoff(1, 2), ms -> {
+                });
         retaken.initialize(InitializationInput.builder().shardId(SHARD)
                 .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
         retaken.processRecords(ProcessRecordsInput.builder().records(List.of(record(1), record(2), record(3)))
@@ -161,7 +162,8 @@ class ShardProcessorTest {
                 .containsExactly(seq(1), seq(2), seq(3));
         survivors.forEach(PendingRecord::acknowledge);
         retaken.processRecords(ProcessRecordsInput.builder().records(List.of()).checkpointer(newCheckpointer).build());
-        assertThat(newCheckpointer.stored).as("the new owner checkpoints its own records").containsExactly(seq(3) + "/0");
+        assertThat(newCheckpointer.stored).as("the new owner checkpoints its own records")
+                .containsExactly(seq(3) + "/0");
         assertThat(checkpointer.stored).isEmpty();
     }
 

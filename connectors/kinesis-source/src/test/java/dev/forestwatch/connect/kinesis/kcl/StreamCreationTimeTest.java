@@ -33,7 +33,8 @@ class StreamCreationTimeTest {
             }
 
             @Override
-            public void close() {}
+            public void close() {
+            }
         };
     }
 
@@ -42,7 +43,8 @@ class StreamCreationTimeTest {
         final Instant created = Instant.parse("2026-11-01T00:00:00Z");
         final DescribeStreamSummaryResponse response = DescribeStreamSummaryResponse.builder()
                 .streamDescriptionSummary(StreamDescriptionSummary.builder().streamName("RawStreamData")
-                        .streamCreationTimestamp(created).build()).build();
+                        .streamCreationTimestamp(created).build())
+                .build();
         assertThat(StreamCreationTime.read(kinesis(() -> CompletableFuture.completedFuture(response)),
                 "RawStreamData", SHORT)).isEqualTo(created);
     }
