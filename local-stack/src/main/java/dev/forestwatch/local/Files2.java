@@ -1,72 +1,26 @@
 package dev.forestwatch.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
-/** The few file operations java.nio.file lacks, with unchecked exceptions. */
+/**
+ * The old name of {@link Directories}, kept only because {@code server.EmbeddedElasticsearch} and
+ * {@code server.ConnectWorkerProcess} (changed on other branches at the same time) still call it: delete this class
+ * once those files say {@code Directories}.
+ */
+@Deprecated
 public final class Files2 {
     private Files2() {
     }
 
-    /** The most recently modified file in {@code dir} matching {@code glob}; empty if none or no such dir. */
-    public static java.util.Optional<Path> newest(Path dir, String glob) {
-        if (!Files.isDirectory(dir)) {
-            return java.util.Optional.empty();
-        }
-        try (java.nio.file.DirectoryStream<Path> found = Files.newDirectoryStream(dir, glob)) {
-            java.util.List<Path> paths = new java.util.ArrayList<>();
-            found.forEach(paths::add);
-            return paths.stream().max(Comparator.comparingLong(Files2::lastModified));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir, e);
-        }
-    }
-
-    private static long lastModified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-            return 0; // deleted meanwhile: the oldest
-        }
-    }
-
     public static Path createTempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary directory", e);
-        }
+        return Directories.createTempDir(prefix);
     }
 
     public static Path createDirs(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create directory " + dir, e);
-        }
+        return Directories.createDirs(dir);
     }
 
-    /** Deletes a directory tree; a missing directory is not an error. */
     public static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            // Deepest first, so each directory is empty when its turn comes.
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                try {
-                    Files.delete(p);
-                } catch (NoSuchFileException ignored) {
-                    // Already gone (e.g. a segment deleted by a late broker thread).
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir, e);
-        }
+        Directories.deleteRecursively(dir);
     }
 }

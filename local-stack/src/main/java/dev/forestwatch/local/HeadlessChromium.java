@@ -26,7 +26,7 @@ public final class HeadlessChromium {
             throw new IllegalStateException(BINARY + " is missing: install it with `apt-get install -y chromium` "
                     + "(.ci/run does)");
         }
-        Path work = Files2.createTempDir("forestwatch-chromium-");
+        Path work = Directories.createTempDir("forestwatch-chromium-");
         try {
             List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox",
                     "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -54,7 +54,7 @@ public final class HeadlessChromium {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while Chromium ran", e);
         } finally {
-            Files2.deleteRecursively(work);
+            Directories.deleteRecursively(work);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forestwatch.local.HeadlessChromium;
+import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.check.OrderChecker;
 import dev.forestwatch.local.pipeline.Pipeline;
 import dev.forestwatch.local.pipeline.PipelineOptions;
@@ -164,9 +165,11 @@ class PipelineIT {
     private static Map<String, KinesisReading> readKinesis(final URI endpoint) throws IOException {
         final Map<String, KinesisReading> all = new TreeMap<>();
         try (KinesisClient kinesis = EmbeddedKinesis.client(endpoint)) {
-            for (final Shard shard : kinesis.listShards(r -> r.streamName(Pipeline.STREAM)).shards()) {
-                String iterator = kinesis.getShardIterator(r -> r.streamName(Pipeline.STREAM).shardId(shard.shardId())
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            for (final Shard shard : kinesis.listShards(r -> r.streamName(PipelineNames.STREAM)).shards()) {
+                String iterator = kinesis
+                        .getShardIterator(r -> r.streamName(PipelineNames.STREAM).shardId(shard.shardId())
+                                .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                        .shardIterator();
                 for (int calls = 0; iterator != null && calls < 10_000; calls++) {
                     final String it = iterator;
                     final GetRecordsResponse page = kinesis.getRecords(r -> r.shardIterator(it).limit(10_000));

@@ -3,9 +3,10 @@ package dev.forestwatch.local.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import dev.forestwatch.local.Flags;
 import dev.forestwatch.local.Logging;
+import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.pipeline.DemoOptions;
 import dev.forestwatch.local.pipeline.Pipeline;
@@ -148,7 +149,7 @@ public final class FaultBenchmark {
         if (rate <= 0 || rate > 500 || window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("--rate must be in (0, 500] and --seconds > 0");
         }
-        Files2.createDirs(work);
+        Directories.createDirs(work);
         System.setProperty(Logging.LOG_FILE_PROPERTY, work.resolve("bench-faults.log").toString());
         Logging.useBundledConfig(Logging.DEMO_CONFIG);
         FaultBenchmark bench = new FaultBenchmark(repo, work, rate, window);
@@ -409,8 +410,8 @@ public final class FaultBenchmark {
 
     /** Document id -> reading number, for every document of the index, through a point in time. */
     private Map<String, String> documents(String es) throws IOException, InterruptedException {
-        send(es, "POST", "/" + Pipeline.INDEX + "/_refresh", null);
-        String pit = JSON.readTree(send(es, "POST", "/" + Pipeline.INDEX + "/_pit?keep_alive=2m", null)).path("id")
+        send(es, "POST", "/" + PipelineNames.INDEX + "/_refresh", null);
+        String pit = JSON.readTree(send(es, "POST", "/" + PipelineNames.INDEX + "/_pit?keep_alive=2m", null)).path("id")
                 .asText();
         Map<String, String> docs = new HashMap<>();
         JsonNode after = null;
@@ -522,7 +523,8 @@ public final class FaultBenchmark {
                 if (!pending.isEmpty()) {
                     try {
                         List<PutRecordsRequestEntry> batch = List.copyOf(pending);
-                        PutRecordsResponse r = kinesis.putRecords(p -> p.streamName(Pipeline.STREAM).records(batch));
+                        PutRecordsResponse r = kinesis
+                                .putRecords(p -> p.streamName(PipelineNames.STREAM).records(batch));
                         List<PutRecordsRequestEntry> again = new ArrayList<>();
                         List<String> againReadings = new ArrayList<>();
                         for (int i = 0; i < r.records().size(); i++) {
@@ -583,7 +585,7 @@ public final class FaultBenchmark {
             while (!stop) {
                 long count = -1;
                 try {
-                    count = JSON.readTree(send(es, "GET", "/" + Pipeline.INDEX + "/_count", null)).path("count")
+                    count = JSON.readTree(send(es, "GET", "/" + PipelineNames.INDEX + "/_count", null)).path("count")
                             .asLong();
                     indexed = count;
                 } catch (IOException e) {
@@ -592,7 +594,8 @@ public final class FaultBenchmark {
                     return;
                 }
                 synchronized (samples) {
-                    samples.add(new long[]{System.nanoTime(), count, firehose.deliveredCount(firehose())});
+                    samples.add(new long[]{System.nanoTime(), count,
+                            firehose.deliveredCount(PipelineNames.DELIVERY_STREAM)});
                 }
                 next += TimeUnit.SECONDS.toNanos(1);
                 LockSupport.parkNanos(next - System.nanoTime());
@@ -631,10 +634,6 @@ public final class FaultBenchmark {
             }
             return best / 1e9;
         }
-    }
-
-    private static String firehose() {
-        return "ProcessedStreamData";
     }
 
     private static void await(String what, Duration timeout, Thread runner, BooleanSupplier condition)

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import dev.forestwatch.local.Flags;
 import dev.forestwatch.local.Logging;
+import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.pipeline.DemoOptions;
 import dev.forestwatch.local.pipeline.Pipeline;
 import dev.forestwatch.local.pipeline.PipelineOptions;
@@ -73,7 +74,7 @@ public final class LatencyBenchmark {
         Path repo = DemoOptions.findRepoDir().toAbsolutePath().normalize();
         Path work = Path.of(flags.string("work-dir", repo.resolve(".work").resolve("bench-latency").toString()));
         flags.rejectUnknown();
-        Files2.createDirs(work);
+        Directories.createDirs(work);
         System.setProperty(Logging.LOG_FILE_PROPERTY, work.resolve("pipeline.log").toString());
         Logging.useBundledConfig(Logging.DEMO_CONFIG);
         new LatencyBenchmark().run(repo, work, rate, measure);
@@ -142,7 +143,7 @@ public final class LatencyBenchmark {
             }
             if (!batch.isEmpty()) {
                 boolean counted = measuring;
-                PutRecordsResponse r = kinesis.putRecords(p -> p.streamName(Pipeline.STREAM).records(batch));
+                PutRecordsResponse r = kinesis.putRecords(p -> p.streamName(PipelineNames.STREAM).records(batch));
                 long now = System.nanoTime();
                 if (counted) {
                     for (PutRecordsResultEntry e : r.records()) {
@@ -158,7 +159,7 @@ public final class LatencyBenchmark {
     }
 
     private void watchInput(String bootstrap) {
-        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, Pipeline.INPUT_TOPIC, "read_uncommitted")) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, PipelineNames.INPUT_TOPIC, "read_uncommitted")) {
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                     String id = header(r, "kinesis.shard.id") + "-" + header(r, "kinesis.sequence.number") + "-"
@@ -172,7 +173,7 @@ public final class LatencyBenchmark {
     }
 
     private void watchScored(String bootstrap) {
-        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, Pipeline.OUTPUT_TOPIC, "read_committed")) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, PipelineNames.OUTPUT_TOPIC, "read_committed")) {
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                     scoredAt.putIfAbsent(JSON.readTree(r.value()).path("recordId").asText(), System.nanoTime());
@@ -201,7 +202,7 @@ public final class LatencyBenchmark {
                 pending.forEach(values::add);
                 query.put("size", pending.size()).put("_source", false);
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + "/" + Pipeline.INDEX
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + "/" + PipelineNames.INDEX
                             + "/_search")).header("Content-Type", "application/json")
                             .timeout(Duration.ofSeconds(5))
                             .POST(HttpRequest.BodyPublishers.ofString(query.toString())).build(),

@@ -3,6 +3,7 @@ package dev.forestwatch.local.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forestwatch.local.Flags;
+import dev.forestwatch.local.PipelineNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -171,7 +172,7 @@ public final class OrderChecker {
             return;
         }
         final String bootstrap = flags.string("bootstrap", "127.0.0.1:9092");
-        final String topic = flags.string("topic", "DESTINATION_SQL_STREAM");
+        final String topic = flags.string("topic", PipelineNames.OUTPUT_TOPIC);
         flags.rejectUnknown();
         final Report r = read(bootstrap, topic, Duration.ofMinutes(5));
         System.out.println(topic + ": " + r + (r.ordered() ? " -> ordered" : " -> NOT ordered"));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.forestwatch.local.Flags;
+import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.dashboard.SearchClient.SearchException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * marked as anomalies.
  */
 public final class Dashboard implements AutoCloseable {
-    public static final String DEFAULT_INDEX = "anomalydata";
+    public static final String DEFAULT_INDEX = PipelineNames.INDEX;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** As the demo's {@code --score-threshold}. */
     public static final double DEFAULT_SCORE_THRESHOLD = 2.0;

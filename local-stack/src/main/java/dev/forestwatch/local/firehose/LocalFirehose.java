@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -141,7 +141,7 @@ public final class LocalFirehose implements AutoCloseable {
         clock = builder.clock;
         builder.streams.forEach(this::createStream);
         if (deliveryDir != null) {
-            Files2.createDirs(deliveryDir);
+            Directories.createDirs(deliveryDir);
         }
         try {
             server = HttpServer.create(new InetSocketAddress(HOST, builder.port), 0);

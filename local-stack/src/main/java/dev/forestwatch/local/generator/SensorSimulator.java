@@ -2,6 +2,7 @@ package dev.forestwatch.local.generator;
 
 import dev.forestwatch.local.Flags;
 import dev.forestwatch.local.Logging;
+import dev.forestwatch.local.PipelineNames;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.regions.Region;
  * {@link #run()} blocks until the duration or record count is reached or {@link #stop()} is called.
  */
 public final class SensorSimulator {
-    public static final String DEFAULT_TOPIC = "RawStreamData";
+    public static final String DEFAULT_TOPIC = PipelineNames.INPUT_TOPIC;
 
     private final Options options;
     private volatile boolean stopRequested;

@@ -1,6 +1,7 @@
 package dev.forestwatch.local.pipeline;
 
 import dev.forestwatch.local.Logging;
+import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.generator.SensorReadingGenerator;
 import dev.forestwatch.local.generator.SensorSimulator;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -22,9 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code DESTINATION_SQL_STREAM} printed as they arrive. Run it with {@code ./forestwatch demo}.
  */
 public final class Demo {
-    static final String INPUT_TOPIC = "RawStreamData";
-    static final String OUTPUT_TOPIC = "DESTINATION_SQL_STREAM";
-    static final String DEAD_LETTER_TOPIC = "forestwatch-dlq";
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final DemoOptions options;
@@ -124,10 +122,11 @@ public final class Demo {
             kafka = EmbeddedKafka.start(work.resolve("kafka"));
             step("Kafka ready at %s in %.1f s", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
 
-            kafka.createInputTopics(3, INPUT_TOPIC);
-            kafka.createTopics(3, OUTPUT_TOPIC);
-            kafka.createTopics(1, DEAD_LETTER_TOPIC);
-            step("created topics %s (3 partitions), %s (3), %s (1)", INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC);
+            kafka.createInputTopics(3, PipelineNames.INPUT_TOPIC);
+            kafka.createTopics(3, PipelineNames.OUTPUT_TOPIC);
+            kafka.createTopics(1, PipelineNames.DEAD_LETTER_TOPIC);
+            step("created topics %s (3 partitions), %s (3), %s (1)", PipelineNames.INPUT_TOPIC,
+                    PipelineNames.OUTPUT_TOPIC, PipelineNames.DEAD_LETTER_TOPIC);
             if (stopRequested) {
                 return summary(null, 0);
             }
@@ -139,13 +138,14 @@ public final class Demo {
                     options.repoDir(), log);
             step("started streams app %s (pid %d), log: %s", options.repoDir().relativize(jar), streams.pid(), log);
 
-            display = new ScoredRecordConsumer(kafka.bootstrapServers(), OUTPUT_TOPIC, DEAD_LETTER_TOPIC,
+            display = new ScoredRecordConsumer(kafka.bootstrapServers(), PipelineNames.OUTPUT_TOPIC,
+                    PipelineNames.DEAD_LETTER_TOPIC,
                     new ScoredRecordFormatter(options.scoreThreshold(), nameWidth(), ZoneId.systemDefault(),
                             useColor()),
                     out);
 
             simulator = new SensorSimulator(SensorSimulator.Options.builder(kafka.bootstrapServers())
-                    .topic(INPUT_TOPIC)
+                    .topic(PipelineNames.INPUT_TOPIC)
                     .sensors(options.sensors())
                     .recordsPerSecond(options.recordsPerSecond())
                     .anomalyRatio(options.anomalyRatio())
@@ -165,7 +165,7 @@ public final class Demo {
             if (stopRequested) {
                 sim.stop(); // stop() ran before the simulator existed
             }
-            step("scored records from %s (%s):", OUTPUT_TOPIC,
+            step("scored records from %s (%s):", PipelineNames.OUTPUT_TOPIC,
                     options.runFor() == null ? "Ctrl+C to stop" : "for " + options.runFor().toSeconds() + " s");
 
             long deadline = options.runFor() == null ? Long.MAX_VALUE : System.nanoTime() + options.runFor().toNanos();

@@ -1,6 +1,6 @@
 package dev.forestwatch.local.pipeline;
 
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -42,7 +42,7 @@ final class DemoWorkDir implements AutoCloseable {
         if (absolute.getParent() == null) {
             throw new IllegalArgumentException("Refusing to use the file system root as the work dir");
         }
-        Files2.createDirs(absolute.getParent());
+        Directories.createDirs(absolute.getParent());
         Path lockFile = absolute.resolveSibling(absolute.getFileName() + ".lock");
         FileChannel channel = null;
         try {
@@ -59,7 +59,7 @@ final class DemoWorkDir implements AutoCloseable {
                             + " file). Choose another --work-dir.");
                 }
                 if (wipe) {
-                    Files2.deleteRecursively(absolute);
+                    Directories.deleteRecursively(absolute);
                 }
             }
             Files.createDirectories(absolute);

@@ -2,8 +2,9 @@ package dev.forestwatch.local.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import dev.forestwatch.local.Logging;
+import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.dashboard.Dashboard;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.generator.KinesisTarget;
@@ -46,13 +47,6 @@ import java.util.function.Supplier;
  * Ctrl+C stops everything it started, upstream first.
  */
 public final class Pipeline {
-    public static final String STREAM = "RawStreamData";
-    public static final String INPUT_TOPIC = "RawStreamData";
-    public static final String OUTPUT_TOPIC = "DESTINATION_SQL_STREAM";
-    static final String DEAD_LETTER_TOPIC = "forestwatch-dlq";
-    static final String SINK_DEAD_LETTER_TOPIC = "elasticsearch-sink-dlq";
-    static final String FIREHOSE_DEAD_LETTER_TOPIC = "firehose-sink-dlq";
-    public static final String INDEX = "anomalydata";
     public static final List<String> PLUGINS = List.of("kinesis-source", "elasticsearch-sink", "firehose-sink");
     static final String BUILD_COMMAND = "mvn -B -q install -DskipTests";
     private static final Duration CONNECTOR_START = Duration.ofSeconds(90);
@@ -108,7 +102,7 @@ public final class Pipeline {
             System.exit(2);
             return;
         }
-        Files2.createDirs(options.workDir());
+        Directories.createDirs(options.workDir());
         System.setProperty(Logging.LOG_FILE_PROPERTY, options.workDir().resolve("pipeline.log").toString());
         Logging.useBundledConfig(Logging.DEMO_CONFIG);
         Pipeline pipeline = new Pipeline(options, System.out, System.err);
@@ -198,17 +192,19 @@ public final class Pipeline {
                 return summary(null, 0);
             }
 
-            kafka.createInputTopics(3, INPUT_TOPIC);
-            kafka.createTopics(3, OUTPUT_TOPIC);
-            kafka.createTopics(1, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC, FIREHOSE_DEAD_LETTER_TOPIC);
-            kinesis.createStream(STREAM, options.shards());
+            kafka.createInputTopics(3, PipelineNames.INPUT_TOPIC);
+            kafka.createTopics(3, PipelineNames.OUTPUT_TOPIC);
+            kafka.createTopics(1, PipelineNames.DEAD_LETTER_TOPIC, PipelineNames.SINK_DEAD_LETTER_TOPIC,
+                    PipelineNames.FIREHOSE_DEAD_LETTER_TOPIC);
+            kinesis.createStream(PipelineNames.STREAM, options.shards());
             String leaseTable = connectors.get("kinesis-source").getOrDefault("kcl.lease.table",
                     "forestwatch-kinesis-source");
             // dynalite ignores the UpdateTable that adds KCL 3's index: the table is made with it up front
             dynamo.createKclLeaseTable(leaseTable);
             step("created topics %s, %s (3 partitions), %s, %s, %s; Kinesis stream %s (%d shards); lease table %s",
-                    INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, SINK_DEAD_LETTER_TOPIC, FIREHOSE_DEAD_LETTER_TOPIC,
-                    STREAM, options.shards(), leaseTable);
+                    PipelineNames.INPUT_TOPIC, PipelineNames.OUTPUT_TOPIC, PipelineNames.DEAD_LETTER_TOPIC,
+                    PipelineNames.SINK_DEAD_LETTER_TOPIC, PipelineNames.FIREHOSE_DEAD_LETTER_TOPIC,
+                    PipelineNames.STREAM, options.shards(), leaseTable);
             String deliveryStream = connectors.get("firehose-sink").get("delivery.stream");
             LocalFirehose firehose = track(LocalFirehose.builder().deliveryStreams(deliveryStream)
                     .deliveryDir(work.resolve("firehose")).retainInMemory(false).start());
@@ -217,7 +213,7 @@ public final class Pipeline {
                     work.resolve("firehose"));
 
             Path plugins = work.resolve("plugins");
-            Files2.deleteRecursively(plugins); // always the plugins of the current build
+            Directories.deleteRecursively(plugins); // always the plugins of the current build
             zips.values().forEach(zip -> EmbeddedConnect.installPluginFromZip(zip, plugins));
             Map<String, String> workerProps = new LinkedHashMap<>(workerConfig());
             workerProps.put("bootstrap.servers", kafka.bootstrapServers());
@@ -274,7 +270,7 @@ public final class Pipeline {
 
             LongSupplier inKinesis = () -> 0;
             if (options.generate()) {
-                generator = new SensorSimulator(SensorSimulator.Options.builder(KinesisTarget.of(STREAM)
+                generator = new SensorSimulator(SensorSimulator.Options.builder(KinesisTarget.of(PipelineNames.STREAM)
                         .withEndpoint(kinesis.endpoint())
                         .withRegion(EmbeddedKinesis.REGION)
                         .withCredentials(EmbeddedKinesis.credentials()))
@@ -299,13 +295,16 @@ public final class Pipeline {
                     gen.stop();
                 }
                 step("generator: %d sensor(s) at %s records/s into Kinesis stream %s, %.1f%% anomalies, seed %d",
-                        options.sensors(), fmt(options.recordsPerSecond()), STREAM, options.anomalyRatio() * 100,
+                        options.sensors(), fmt(options.recordsPerSecond()), PipelineNames.STREAM,
+                        options.anomalyRatio() * 100,
                         options.seed());
                 inKinesis = gen::acknowledged;
             }
-            status = track(new PipelineStatus(inKinesis, kafka.bootstrapServers(), kafka.admin(), INPUT_TOPIC,
-                    OUTPUT_TOPIC, es, INDEX, options.scoreThreshold(), () -> firehose.deliveredCount(deliveryStream)));
-            dashboard = track(Dashboard.builder(es.url()).index(INDEX).port(options.dashboardPort())
+            status = track(
+                    new PipelineStatus(inKinesis, kafka.bootstrapServers(), kafka.admin(), PipelineNames.INPUT_TOPIC,
+                            PipelineNames.OUTPUT_TOPIC, es, PipelineNames.INDEX, options.scoreThreshold(),
+                            () -> firehose.deliveredCount(deliveryStream)));
+            dashboard = track(Dashboard.builder(es.url()).index(PipelineNames.INDEX).port(options.dashboardPort())
                     .scoreThreshold(options.scoreThreshold()).health(this::health).start());
             step("dashboard at %s", dashboard.url());
             step("running (%s); logs in %s", options.runFor() == null
@@ -550,7 +549,7 @@ public final class Pipeline {
         Map<String, Path> zips = new LinkedHashMap<>();
         for (String plugin : PLUGINS) {
             Path target = repo.resolve("connectors").resolve(plugin).resolve("target");
-            Path newest = Files2.newest(target, "forestwatch-" + plugin + "-*.zip").orElse(null);
+            Path newest = Directories.newest(target, "forestwatch-" + plugin + "-*.zip").orElse(null);
             if (newest == null) {
                 throw new IllegalStateException("The " + plugin + " plugin zip is missing under " + target
                         + ". Build it with: " + BUILD_COMMAND + "   (./forestwatch up builds what is missing)");

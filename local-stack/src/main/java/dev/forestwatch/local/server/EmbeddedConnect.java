@@ -1,7 +1,7 @@
 package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -112,7 +112,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
             throw new IllegalStateException("The plugin zip " + zip + " (-D" + PLUGIN_ZIP_PROPERTY + ") is missing: "
                     + "`mvn package` in the connector's module builds it");
         }
-        Path plugins = Files2.createTempDir("fw-plugins-");
+        Path plugins = Directories.createTempDir("fw-plugins-");
         installPluginFromZip(Path.of(zip), plugins);
         return plugins;
     }
@@ -170,7 +170,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
             stop();
         } finally {
             if (tempWorkDir != null) {
-                Files2.deleteRecursively(tempWorkDir);
+                Directories.deleteRecursively(tempWorkDir);
             }
         }
     }
@@ -248,14 +248,14 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
             if (plugins == null) {
                 Path dir = workDir;
                 if (dir == null) {
-                    tempWorkDir = Files2.createTempDir("embedded-connect-");
+                    tempWorkDir = Directories.createTempDir("embedded-connect-");
                     dir = tempWorkDir;
                 }
                 plugins = dir.resolve("plugins");
             } else if (workDir != null) {
-                Files2.createDirs(workDir);
+                Directories.createDirs(workDir);
             }
-            plugins = Files2.createDirs(plugins.toAbsolutePath());
+            plugins = Directories.createDirs(plugins.toAbsolutePath());
             String group = groupId != null
                     ? groupId
                     : "embedded-connect-" + UUID.randomUUID().toString().substring(0, 8);
@@ -263,7 +263,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
                 return startOnFreePort(plugins, group, tempWorkDir);
             } catch (RuntimeException e) {
                 if (tempWorkDir != null) {
-                    Files2.deleteRecursively(tempWorkDir);
+                    Directories.deleteRecursively(tempWorkDir);
                 }
                 throw e;
             }

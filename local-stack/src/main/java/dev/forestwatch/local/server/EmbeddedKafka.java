@@ -1,7 +1,7 @@
 package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -217,7 +217,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
         } finally {
             if (deleteDataDirOnClose) {
-                Files2.deleteRecursively(dataDir);
+                Directories.deleteRecursively(dataDir);
             }
         }
         log.info("Embedded Kafka at {} stopped", bootstrapServers);
@@ -263,7 +263,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         public EmbeddedKafka start() {
             boolean temporary = dataDir == null;
-            Path dir = temporary ? Files2.createTempDir("embedded-kafka-") : Files2.createDirs(dataDir);
+            Path dir = temporary ? Directories.createTempDir("embedded-kafka-") : Directories.createDirs(dataDir);
             RuntimeException last = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 try {
@@ -279,7 +279,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             }
             if (temporary) {
-                Files2.deleteRecursively(dir);
+                Directories.deleteRecursively(dir);
             }
             throw last;
         }

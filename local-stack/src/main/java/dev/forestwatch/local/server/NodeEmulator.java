@@ -1,7 +1,7 @@
 package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -79,7 +79,7 @@ final class NodeEmulator {
      * bind (another process took a port between the pick and the bind).
      */
     static NodeEmulator start(String name, Duration timeout, IntFunction<Launch> launchForAttempt, Probe probe) {
-        NodeEmulator emulator = new NodeEmulator(name, Files2.createTempDir("embedded-" + name + "-"));
+        NodeEmulator emulator = new NodeEmulator(name, Directories.createTempDir("embedded-" + name + "-"));
         Runtime.getRuntime().addShutdownHook(emulator.shutdownHook);
         RuntimeException last = null;
         try {
@@ -138,7 +138,7 @@ final class NodeEmulator {
                 killTree(p);
             }
         } finally {
-            Files2.deleteRecursively(workDir);
+            Directories.deleteRecursively(workDir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {
@@ -229,7 +229,7 @@ final class NodeEmulator {
         }
         try {
             killTree(p);
-            Files2.deleteRecursively(workDir);
+            Directories.deleteRecursively(workDir);
         } catch (RuntimeException e) {
             System.err.println("Stopping " + name + " (pid " + p.pid() + ") on exit failed: " + e);
         }

@@ -1,6 +1,6 @@
 package dev.forestwatch.local.server;
 
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +33,7 @@ final class PluginArchive {
     }
 
     static Path install(Path zip, Path pluginPath) {
-        Path root = Files2.createDirs(pluginPath.toAbsolutePath().normalize());
+        Path root = Directories.createDirs(pluginPath.toAbsolutePath().normalize());
         try (ZipFile archive = new ZipFile(zip.toFile())) {
             List<? extends ZipEntry> entries = Collections.list(archive.entries());
             String top = singleTopLevelDirectory(zip, entries);
@@ -48,13 +48,13 @@ final class PluginArchive {
                 }
             }
             // Reinstalling replaces the old version instead of mixing two versions' jars.
-            Files2.deleteRecursively(pluginDir);
+            Directories.deleteRecursively(pluginDir);
             try {
                 extract(archive, entries, root);
                 requireJars(zip, pluginDir);
                 warnWithoutServiceManifests(zip, pluginDir);
             } catch (IOException | RuntimeException e) {
-                Files2.deleteRecursively(pluginDir);
+                Directories.deleteRecursively(pluginDir);
                 throw e;
             }
             return pluginDir;

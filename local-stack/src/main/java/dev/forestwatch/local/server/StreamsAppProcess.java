@@ -1,6 +1,6 @@
 package dev.forestwatch.local.server;
 
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ public final class StreamsAppProcess implements AutoCloseable {
     /** The newest {@code streams-app/target/forestwatch-streams-*-all.jar}, or an error naming the build command. */
     public static Path locateJar(Path repoDir) {
         Path target = repoDir.resolve("streams-app").resolve("target");
-        Optional<Path> newest = Files2.newest(target, JAR_GLOB);
+        Optional<Path> newest = Directories.newest(target, JAR_GLOB);
         return newest.orElseThrow(() -> new IllegalStateException(
                 "Streams app jar not found: " + target.resolve(JAR_GLOB) + "\n"
                         + "Build it with: " + BUILD_COMMAND

@@ -1,6 +1,6 @@
 package dev.forestwatch.local.server;
 
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,7 +112,7 @@ final class Unprivileged {
         if (Files.exists(done)) {
             return copy;
         }
-        Path staging = Files2.createTempDir(name + "-staging-");
+        Path staging = Directories.createTempDir(name + "-staging-");
         try (Stream<Path> paths = Files.walk(home)) {
             for (Path source : (Iterable<Path>) paths::iterator) {
                 Path target = staging.resolve(home.relativize(source).toString());
@@ -131,11 +131,11 @@ final class Unprivileged {
                 if (!Files.exists(done)) {
                     throw e;
                 }
-                Files2.deleteRecursively(staging); // another JVM finished the same copy first; use theirs
+                Directories.deleteRecursively(staging); // another JVM finished the same copy first; use theirs
             }
             return copy;
         } catch (IOException e) {
-            Files2.deleteRecursively(staging);
+            Directories.deleteRecursively(staging);
             throw new UncheckedIOException("Cannot copy " + home + " to " + copy, e);
         }
     }

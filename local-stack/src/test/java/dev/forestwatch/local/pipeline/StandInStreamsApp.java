@@ -1,5 +1,6 @@
 package dev.forestwatch.local.pipeline;
 
+import dev.forestwatch.local.PipelineNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +83,7 @@ public final class StandInStreamsApp {
         }));
         try {
             producer.initTransactions();
-            consumer.subscribe(List.of(Demo.INPUT_TOPIC));
+            consumer.subscribe(List.of(PipelineNames.INPUT_TOPIC));
             while (true) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) {
@@ -95,7 +96,7 @@ public final class StandInStreamsApp {
                     if (m.matches()) {
                         int value = Integer.parseInt(m.group(2));
                         double score = value >= 100 ? 3.0 : 0.5;
-                        producer.send(new ProducerRecord<>(Demo.OUTPUT_TOPIC, r.key(),
+                        producer.send(new ProducerRecord<>(PipelineNames.OUTPUT_TOPIC, r.key(),
                                 String.format(java.util.Locale.ROOT,
                                         "{\"iotName\":\"%s\",\"iotValue\":%d,\"ANOMALY_SCORE\":%.1f,\"created\":\"%s\","
                                                 + "\"ANOMALY_GRADE\":%.1f,\"isAnomaly\":%b,\"recordId\":\"%s-%d-%d\"}",
@@ -103,7 +104,7 @@ public final class StandInStreamsApp {
                                         score > 2 ? 1.0 : 0.0,
                                         score > 2, r.topic(), r.partition(), r.offset())));
                     } else {
-                        producer.send(new ProducerRecord<>(Demo.DEAD_LETTER_TOPIC, r.key(), r.value()));
+                        producer.send(new ProducerRecord<>(PipelineNames.DEAD_LETTER_TOPIC, r.key(), r.value()));
                     }
                     offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }

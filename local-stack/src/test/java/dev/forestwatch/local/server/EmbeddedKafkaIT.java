@@ -2,7 +2,7 @@ package dev.forestwatch.local.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,7 +105,7 @@ class EmbeddedKafkaIT {
                 assertThat(second.admin().listTopics().names().get()).contains("survives-restart");
             }
         } finally {
-            Files2.deleteRecursively(dir);
+            Directories.deleteRecursively(dir);
         }
     }
 
