@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Minimal {@code --name value} / {@code --name=value} parser for the mains here; a CLI library
@@ -39,6 +40,26 @@ public final class Flags {
         return flags;
     }
 
+    /**
+     * A main's flags, read by {@code read} (then unknown ones rejected); null, after printing {@code usage}, if
+     * {@code --help} was given. A bad flag prints its error and the usage, and exits with code 2.
+     */
+    public static <T> T readOrExit(String[] args, String usage, Function<Flags, T> read) {
+        try {
+            Flags flags = parse(args);
+            if (flags.help(usage)) {
+                return null;
+            }
+            T result = read.apply(flags);
+            flags.rejectUnknown();
+            return result;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n\n" + usage);
+            System.exit(2);
+            return null;
+        }
+    }
+
     public boolean has(String name) {
         read.add(name);
         return values.containsKey(name);
@@ -50,30 +71,24 @@ public final class Flags {
     }
 
     public int intValue(String name, int defaultValue) {
-        String v = string(name, null);
-        try {
-            return v == null ? defaultValue : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " expects an integer, got '" + v + "'");
-        }
+        return parsed(name, defaultValue, Integer::valueOf, "an integer");
     }
 
     public long longValue(String name, long defaultValue) {
-        String v = string(name, null);
-        try {
-            return v == null ? defaultValue : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " expects an integer, got '" + v + "'");
-        }
+        return parsed(name, defaultValue, Long::valueOf, "an integer");
     }
 
     public double doubleValue(String name, double defaultValue) {
-        String v = string(name, null);
-        try {
-            return v == null ? defaultValue : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " expects a number, got '" + v + "'");
+        return parsed(name, defaultValue, Double::valueOf, "a number");
+    }
+
+    /** True, after printing {@code usage} to stdout, if {@code --help} was given: the main then returns. */
+    public boolean help(String usage) {
+        if (!has("help")) {
+            return false;
         }
+        System.out.println(usage);
+        return true;
     }
 
     /** Call after reading every known flag, so a typo fails instead of being silently ignored. */
@@ -82,6 +97,15 @@ public final class Flags {
             if (!read.contains(name)) {
                 throw new IllegalArgumentException("Unknown flag --" + name);
             }
+        }
+    }
+
+    private <T> T parsed(String name, T defaultValue, Function<String, T> parse, String expected) {
+        String v = string(name, null);
+        try {
+            return v == null ? defaultValue : parse.apply(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " expects " + expected + ", got '" + v + "'");
         }
     }
 }

@@ -1,12 +1,8 @@
 package dev.forestwatch.local.bench;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.forestwatch.local.LoopbackHttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,9 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -40,8 +33,7 @@ public final class KinesisFaultProxy implements AutoCloseable {
             "transfer-encoding", "keep-alive", "date");
 
     private final URI upstream;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final HttpClient client;
     private final AtomicLong throttleUntilNanos = new AtomicLong(System.nanoTime());
     private final AtomicInteger expireNext = new AtomicInteger();
@@ -53,20 +45,8 @@ public final class KinesisFaultProxy implements AutoCloseable {
         this.upstream = upstream;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen on 127.0.0.1", e);
-        }
         // one thread per waiting call: the KCL keeps a GetRecords in flight per shard besides its lease calls
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "kinesis-fault-proxy");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        server = LoopbackHttpServer.start(0, "kinesis-fault-proxy", this::handle);
     }
 
     /** Starts a proxy to {@code upstream} (e.g. {@code http://127.0.0.1:45987}) on a free port. */
@@ -76,7 +56,7 @@ public final class KinesisFaultProxy implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}, for the connector's {@code aws.kinesis.endpoint}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create(server.url());
     }
 
     /** Answers every GetRecords with ProvisionedThroughputExceededException for {@code window} from now. */
@@ -109,10 +89,7 @@ public final class KinesisFaultProxy implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
+            byte[] body = LoopbackHttpServer.readBody(exchange);
             String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
             if (GET_RECORDS.equals(target)) {
                 if (System.nanoTime() - throttleUntilNanos.get() < 0) {
@@ -153,7 +130,7 @@ public final class KinesisFaultProxy implements AutoCloseable {
                 values.forEach(v -> exchange.getResponseHeaders().add(name, v));
             }
         });
-        send(exchange, response.statusCode(), response.body());
+        LoopbackHttpServer.respond(exchange, response.statusCode(), response.body());
     }
 
     /** The SDK takes the error code from x-amzn-ErrorType before the body, so a JSON body serves CBOR clients too. */
@@ -161,28 +138,13 @@ public final class KinesisFaultProxy implements AutoCloseable {
         exchange.getResponseHeaders().add("x-amzn-ErrorType", code);
         exchange.getResponseHeaders().add("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
         exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-        send(exchange, 400, ("{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}")
+        LoopbackHttpServer.respond(exchange, 400, ("{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}")
                 .getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     @Override

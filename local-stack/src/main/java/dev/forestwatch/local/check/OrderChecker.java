@@ -164,11 +164,10 @@ public final class OrderChecker {
 
     public static void main(final String[] args) {
         final Flags flags = Flags.parse(args);
-        if (flags.has("help")) {
-            System.out.println(String.join("\n",
-                    "Usage: ./forestwatch check-order --bootstrap HOST:PORT [--topic DESTINATION_SQL_STREAM]",
-                    "Reads the topic from the beginning (read_committed) and checks ORDER BY FLOOR(ROWTIME TO SECOND),",
-                    "ANOMALY_SCORE DESC: each second one block in one partition, seconds ascending, scores descending."));
+        if (flags.help(String.join("\n",
+                "Usage: ./forestwatch check-order --bootstrap HOST:PORT [--topic DESTINATION_SQL_STREAM]",
+                "Reads the topic from the beginning (read_committed) and checks ORDER BY FLOOR(ROWTIME TO SECOND),",
+                "ANOMALY_SCORE DESC: each second one block in one partition, seconds ascending, scores descending."))) {
             return;
         }
         final String bootstrap = flags.string("bootstrap", "127.0.0.1:9092");

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.forestwatch.local.Flags;
+import dev.forestwatch.local.LoopbackHttpServer;
 import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.dashboard.SearchClient.SearchException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,10 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,32 +69,22 @@ public final class Dashboard implements AutoCloseable {
             + "  --port N       port on 127.0.0.1 (default 8088; 0 picks a free one)\n"
             + "  --threshold X  ANOMALY_SCORE marked as an anomaly (default " + DEFAULT_SCORE_THRESHOLD + ")";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final SearchClient search;
     private final Supplier<Map<String, Object>> health;
     private final double scoreThreshold;
     private final Clock clock;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Dashboard(Builder b) throws IOException {
+    private Dashboard(Builder b) {
         this.search = new SearchClient(b.elasticsearchUrl, b.index, b.timeout);
         this.health = b.health;
         this.scoreThreshold = b.scoreThreshold;
         this.clock = b.clock;
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "dashboard-http-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), b.port), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::serveStatic);
-        server.createContext("/api/series", exchange -> serveJson(exchange, this::series));
-        server.createContext("/api/top", exchange -> serveJson(exchange, this::top));
-        server.createContext("/api/health", exchange -> serveJson(exchange, params -> health()));
-        server.start();
+        this.server = LoopbackHttpServer.start(b.port, "dashboard-http", THREADS, Map.of(
+                "/", this::serveStatic,
+                "/api/series", exchange -> serveJson(exchange, this::series),
+                "/api/top", exchange -> serveJson(exchange, this::top),
+                "/api/health", exchange -> serveJson(exchange, params -> health())));
         Log.LOG.debug("Dashboard at {} reading {}/{}", url(), search.url(), search.index());
     }
 
@@ -111,34 +95,22 @@ public final class Dashboard implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>/}, the page. */
     public String url() {
-        return "http://127.0.0.1:" + port() + "/";
+        return server.url() + "/";
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Stops serving at once (in-flight requests are cut off); idempotent. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            server.stop(0);
-            executor.shutdownNow();
-        }
+        server.close();
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Builder builder;
-        try {
-            Flags flags = Flags.parse(args);
-            if (flags.has("help")) {
-                System.out.println(USAGE);
-                return;
-            }
-            builder = builderFrom(flags);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n\n" + USAGE);
-            System.exit(2);
+        Builder builder = Flags.readOrExit(args, USAGE, Dashboard::builderFrom);
+        if (builder == null) {
             return;
         }
         if (System.getProperty("logback.configurationFile") == null) {
@@ -298,13 +270,7 @@ public final class Dashboard implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        LoopbackHttpServer.respond(exchange, status, body);
     }
 
     /** Created on first use, so that {@link #main} chooses the logback configuration before logback starts. */
@@ -404,11 +370,7 @@ public final class Dashboard implements AutoCloseable {
         }
 
         public Dashboard start() {
-            try {
-                return new Dashboard(this);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port, e);
-            }
+            return new Dashboard(this);
         }
     }
 }

@@ -5,13 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.forestwatch.local.Directories;
+import dev.forestwatch.local.LoopbackHttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,9 +31,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -90,7 +83,6 @@ public final class LocalFirehose implements AutoCloseable {
     public static final String DEFAULT_THROTTLE_CODE = "ServiceUnavailableException";
     public static final int DEFAULT_THROTTLE_STATUS = 500;
 
-    private static final String HOST = "127.0.0.1";
     private static final String TARGET_PREFIX = "Firehose_20150804.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String ARN_PREFIX = "arn:aws:firehose:us-east-1:000000000000:deliverystream/";
@@ -105,8 +97,7 @@ public final class LocalFirehose implements AutoCloseable {
     private final Path deliveryDir;
     private final boolean retain;
     private final Clock clock;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
 
     // Delivered data and streams: guarded by "this" so one call's entries land contiguously and in order.
     private final Map<String, List<byte[]>> streams = new LinkedHashMap<>();
@@ -143,20 +134,8 @@ public final class LocalFirehose implements AutoCloseable {
         if (deliveryDir != null) {
             Directories.createDirs(deliveryDir);
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(HOST, builder.port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen on " + HOST + ":" + builder.port, e);
-        }
-        // Cached pool: concurrent calls (and artificial latency) must not queue behind each other.
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "local-firehose");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        // Concurrent calls (and artificial latency) must not queue behind each other: one thread per call.
+        server = LoopbackHttpServer.start(builder.port, "local-firehose", this::handle);
     }
 
     public static Builder builder() {
@@ -165,7 +144,7 @@ public final class LocalFirehose implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}, for the connector's {@code aws.firehose.endpoint}. */
     public String url() {
-        return "http://" + HOST + ":" + server.getAddress().getPort();
+        return server.url();
     }
 
     /** {@link #url()} as a URI, for the SDK's {@code endpointOverride}. */
@@ -321,13 +300,7 @@ public final class LocalFirehose implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     @Override
@@ -351,10 +324,7 @@ public final class LocalFirehose implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
+            byte[] body = LoopbackHttpServer.readBody(exchange);
             String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
             String operation = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
             Duration sleep;
@@ -394,10 +364,7 @@ public final class LocalFirehose implements AutoCloseable {
         byte[] bytes = json.writeValueAsBytes(body);
         exchange.getResponseHeaders().add("Content-Type", CONTENT_TYPE);
         exchange.getResponseHeaders().add("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttpServer.respond(exchange, status, bytes);
     }
 
     /** Returns null when the call is to be dropped. */

@@ -289,18 +289,8 @@ public final class SensorSimulator {
     /** See {@link #USAGE}. */
     public static void main(String[] args) {
         Logging.useBundledConfig(Logging.CONSOLE_CONFIG);
-        Options options;
-        try {
-            Flags flags = Flags.parse(args);
-            if (flags.has("help")) {
-                System.out.println(USAGE);
-                return;
-            }
-            options = optionsFrom(flags);
-            flags.rejectUnknown();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n\n" + USAGE);
-            System.exit(2);
+        Options options = Flags.readOrExit(args, USAGE, SensorSimulator::optionsFrom);
+        if (options == null) {
             return;
         }
         SensorSimulator simulator = new SensorSimulator(options);

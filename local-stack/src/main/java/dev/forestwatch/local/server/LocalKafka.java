@@ -25,12 +25,7 @@ public final class LocalKafka {
         Logging.useBundledConfig(Logging.CONSOLE_CONFIG);
         EmbeddedKafka.Builder builder = EmbeddedKafka.builder();
         List<TopicSpec> topics = new ArrayList<>();
-        try {
-            Flags flags = Flags.parse(args);
-            if (flags.has("help")) {
-                System.out.println(USAGE);
-                return;
-            }
+        if (Flags.readOrExit(args, USAGE, flags -> {
             builder.port(flags.intValue("port", 0));
             if (flags.has("data-dir")) {
                 builder.dataDir(Path.of(flags.string("data-dir", null)));
@@ -40,10 +35,8 @@ public final class LocalKafka {
                     topics.add(TopicSpec.parse(spec.trim()));
                 }
             }
-            flags.rejectUnknown();
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n\n" + USAGE);
-            System.exit(2);
+            return builder;
+        }) == null) {
             return;
         }
 
