@@ -1,6 +1,5 @@
 package dev.forestwatch.local.pipeline;
 
-import dev.forestwatch.local.Logging;
 import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.generator.SensorReadingGenerator;
 import dev.forestwatch.local.generator.SensorSimulator;
@@ -11,11 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The whole pipeline on one machine, no Docker: an in-process Kafka broker, the streams app as a
@@ -24,15 +19,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Demo {
     private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration SIMULATOR_STOP = Duration.ofSeconds(15);
 
     private final DemoOptions options;
     private final PrintStream out;
     private final PrintStream err;
     private volatile boolean stopRequested;
-    private volatile SensorSimulator simulator;
+    private volatile GeneratorRun simulator;
     private volatile ScoredRecordConsumer display;
 
-    /** What happened, printed at the end and asserted by the smoke test. */
     /** What a run did, for the summary line and for tests. */
     public record Summary(long sent, long anomaliesSent, long scored, long flagged, long deadLetters, int exitCode) {
     }
@@ -44,49 +39,17 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println(DemoOptions.USAGE);
-            return;
-        }
-        DemoOptions options;
-        try {
-            options = DemoOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n\n" + DemoOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        // Before any logger exists: broker and client logs go to a file in the work dir.
-        System.setProperty(Logging.LOG_FILE_PROPERTY, options.workDir().resolve("demo.log").toString());
-        Logging.useBundledConfig(Logging.DEMO_CONFIG);
-
-        Demo demo = new Demo(options, System.out, System.err);
-        CountDownLatch finished = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            demo.stop();
-            try {
-                // The main thread does the ordered cleanup; wait for it, bounded.
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-shutdown"));
-        int exitCode;
-        try {
-            exitCode = demo.run().exitCode();
-        } catch (RuntimeException e) {
-            System.err.println("demo: failed: " + e.getMessage());
-            exitCode = 1;
-        } finally {
-            finished.countDown();
-        }
-        System.exit(exitCode);
+        StoppableMain.run("demo", args, DemoOptions.USAGE, DemoOptions::parse,
+                options -> options.workDir().resolve("demo.log"), Duration.ofSeconds(60), options -> {
+                    Demo demo = new Demo(options, System.out, System.err);
+                    return new StoppableMain.Run(() -> demo.run().exitCode(), demo::stop);
+                });
     }
 
     /** Asks {@link #run()} to wind down and return; safe from any thread (the Ctrl+C hook). */
     void stop() {
         stopRequested = true;
-        SensorSimulator s = simulator;
+        GeneratorRun s = simulator;
         if (s != null) {
             s.stop();
         }
@@ -110,16 +73,12 @@ public final class Demo {
     }
 
     private Summary runIn(Path work, Path jar) {
-        EmbeddedKafka kafka = null;
-        StreamsAppProcess streams = null;
-        Thread simulatorThread = null;
-        AtomicReference<SensorSimulator.Result> simulated = new AtomicReference<>();
-        AtomicReference<Throwable> simulatorError = new AtomicReference<>();
+        StopOrder stopOrder = new StopOrder();
         int exitCode = 0;
         try {
             step("starting Kafka (KRaft, single node) ...");
             long t0 = System.nanoTime();
-            kafka = EmbeddedKafka.start(work.resolve("kafka"));
+            EmbeddedKafka kafka = stopOrder.add("Kafka", EmbeddedKafka.start(work.resolve("kafka")));
             step("Kafka ready at %s in %.1f s", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
 
             kafka.createInputTopics(3, PipelineNames.INPUT_TOPIC);
@@ -131,20 +90,18 @@ public final class Demo {
                 return summary(null, 0);
             }
 
-            Path log = work.resolve("streams-app.log");
-            streams = StreamsAppProcess.start(
-                    StreamsAppProcess.command(StreamsAppProcess.currentJava(), jar, options.streamsConfig(),
-                            kafka.bootstrapServers(), work.resolve("state")),
-                    options.repoDir(), log);
-            step("started streams app %s (pid %d), log: %s", options.repoDir().relativize(jar), streams.pid(), log);
+            display = stopOrder.add("display",
+                    new ScoredRecordConsumer(kafka.bootstrapServers(), PipelineNames.OUTPUT_TOPIC,
+                            PipelineNames.DEAD_LETTER_TOPIC,
+                            new ScoredRecordFormatter(options.scoreThreshold(), nameWidth(), ZoneId.systemDefault(),
+                                    useColor()),
+                            out));
+            StreamsApp streams = stopOrder.add("streams app", StreamsApp.start(jar, options.streamsConfig(),
+                    kafka.bootstrapServers(), work, options.repoDir()));
+            step("started streams app %s (pid %d), log: %s", options.repoDir().relativize(jar), streams.pid(),
+                    streams.log());
 
-            display = new ScoredRecordConsumer(kafka.bootstrapServers(), PipelineNames.OUTPUT_TOPIC,
-                    PipelineNames.DEAD_LETTER_TOPIC,
-                    new ScoredRecordFormatter(options.scoreThreshold(), nameWidth(), ZoneId.systemDefault(),
-                            useColor()),
-                    out);
-
-            simulator = new SensorSimulator(SensorSimulator.Options.builder(kafka.bootstrapServers())
+            simulator = GeneratorRun.start(new SensorSimulator(SensorSimulator.Options.builder(kafka.bootstrapServers())
                     .topic(PipelineNames.INPUT_TOPIC)
                     .sensors(options.sensors())
                     .recordsPerSecond(options.recordsPerSecond())
@@ -152,33 +109,22 @@ public final class Demo {
                     .seed(options.seed())
                     .progressInterval(Duration.ofSeconds(10))
                     .progressOut(err)
-                    .build());
-            SensorSimulator sim = simulator;
-            simulatorThread = new Thread(() -> {
-                try {
-                    simulated.set(sim.run());
-                } catch (Throwable t) {
-                    simulatorError.set(t);
-                }
-            }, "sensor-simulator");
-            simulatorThread.start();
+                    .build()), "sensor-simulator", SIMULATOR_STOP);
+            stopOrder.add("simulator", simulator);
             if (stopRequested) {
-                sim.stop(); // stop() ran before the simulator existed
+                simulator.stop(); // stop() ran before the simulator existed
             }
             step("scored records from %s (%s):", PipelineNames.OUTPUT_TOPIC,
                     options.runFor() == null ? "Ctrl+C to stop" : "for " + options.runFor().toSeconds() + " s");
 
             long deadline = options.runFor() == null ? Long.MAX_VALUE : System.nanoTime() + options.runFor().toNanos();
             while (!stopRequested && System.nanoTime() - deadline < 0) {
-                if (!streams.isAlive()) {
-                    err.printf("demo: the streams app exited with code %d; last lines of %s:%n", streams.exitCode(),
-                            log);
-                    streams.logTail(25).forEach(l -> err.println("  | " + l));
+                if (streams.reportIfExited(err, "demo")) {
                     exitCode = 1;
                     break;
                 }
-                if (simulatorError.get() != null) {
-                    err.println("demo: the simulator failed: " + simulatorError.get());
+                if (simulator.failure() != null) {
+                    err.println("demo: the simulator failed: " + simulator.failure());
                     exitCode = 1;
                     break;
                 }
@@ -187,40 +133,11 @@ public final class Demo {
                 }
             }
         } finally {
-            exitCode = Math.max(exitCode, shutDown(kafka, streams, simulatorThread));
+            // upstream first: no more input, then let the app commit and exit, then stop the broker it needs
+            exitCode = Math.max(exitCode, stopOrder.stopAll(m -> step("%s", m), m -> err.println("demo: " + m)));
         }
-        return summary(simulated.get(), exitCode);
-    }
-
-    /** Upstream first: no more input, then let the app commit and exit, then stop the broker it needs. */
-    private int shutDown(EmbeddedKafka kafka, StreamsAppProcess streams, Thread simulatorThread) {
-        int exitCode = 0;
-        if (simulatorThread != null) {
-            step("stopping simulator ...");
-            simulator.stop();
-            try {
-                simulatorThread.join(TimeUnit.SECONDS.toMillis(15));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (streams != null) {
-            step("stopping streams app (pid %d) ...", streams.pid());
-            streams.close();
-        }
-        if (display != null) {
-            display.close();
-        }
-        if (kafka != null) {
-            step("stopping Kafka ...");
-            try {
-                kafka.close();
-            } catch (RuntimeException e) {
-                err.println("demo: error stopping Kafka: " + e);
-                exitCode = 1;
-            }
-        }
-        return exitCode;
+        GeneratorRun s = simulator;
+        return summary(s == null ? null : s.result(), exitCode);
     }
 
     private Summary summary(SensorSimulator.Result simulated, int exitCode) {

@@ -16,11 +16,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The figures of the pipeline's status line, stage by stage: readings Kinesis accepted, records the source put in
@@ -76,17 +74,7 @@ final class PipelineStatus implements AutoCloseable {
         this.index = index;
         this.threshold = threshold;
         this.toFirehose = toFirehose;
-        this.scoredConsumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "forestwatch-pipeline-status",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        scoredConsumer.partitionsFor(outputTopic)
-                .forEach(p -> partitions.add(new TopicPartition(outputTopic, p.partition())));
-        scoredConsumer.assign(partitions);
+        this.scoredConsumer = TopicReader.readCommitted(bootstrapServers, "forestwatch-pipeline-status", outputTopic);
     }
 
     /** Takes a new sample: drains the scored topic briefly, asks Kafka and Elasticsearch. */

@@ -2,17 +2,10 @@ package dev.forestwatch.local.pipeline;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows the streams app's output topic (and its dead-letter topic) and prints one line per
@@ -35,19 +28,8 @@ final class ScoredRecordConsumer implements AutoCloseable {
         this.outputTopic = outputTopic;
         this.formatter = formatter;
         this.out = out;
-        // No group: a display needs no committed offsets, and assign() avoids a rebalance delay.
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "forestwatch-demo-display",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(outputTopic, deadLetterTopic)) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        }
-        consumer.assign(partitions);
+        this.consumer = TopicReader.readCommitted(bootstrapServers, "forestwatch-demo-display", outputTopic,
+                deadLetterTopic);
     }
 
     /** Polls once and prints what arrived; false if {@link #wakeup()} interrupted the poll. */
