@@ -1,12 +1,9 @@
 package dev.forestwatch.local.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forestwatch.local.Directories;
 import dev.forestwatch.local.Flags;
 import dev.forestwatch.local.Logging;
-import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.pipeline.DemoOptions;
 import dev.forestwatch.local.pipeline.Pipeline;
@@ -16,10 +13,6 @@ import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,22 +23,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * Faults injected into the whole one-command pipeline on real servers ({@code ./forestwatch bench-faults}): for
@@ -60,47 +45,6 @@ public final class FaultBenchmark {
     private static final Duration STEADY = Duration.ofMinutes(2);
     private static final Duration DRAIN = Duration.ofMinutes(4);
     private static final Pattern LOG_LEVEL = Pattern.compile("\\b(WARN|ERROR)\\s+(\\S+)");
-
-    /** The faults, by their command-line names. */
-    enum Fault {
-        ELASTICSEARCH_DOWN("elasticsearch-down",
-                "Elasticsearch stopped for the window, then started on its data dir"), KAFKA_BROKER_CRASH(
-                        "kafka-broker-crash",
-                        "the broker stopped without its clean-shutdown marker, restarted on its data dir"), KINESIS_THROTTLING(
-                                "kinesis-throttling",
-                                "GetRecords answered ProvisionedThroughputExceededException for the window"), KINESIS_EXPIRED_ITERATOR(
-                                        "kinesis-expired-iterator",
-                                        "the next 2 GetRecords calls (2 shards) answered ExpiredIteratorException"), FIREHOSE_PARTIAL_FAILURES(
-                                                "firehose-partial-failures",
-                                                "30% of the entries of each PutRecordBatch failed (ServiceUnavailableException) for the window"), FIREHOSE_5XX(
-                                                        "firehose-5xx",
-                                                        "every Firehose call answered 503, then 500, for the window");
-
-        final String flag;
-        final String what;
-
-        Fault(String flag, String what) {
-            this.flag = flag;
-            this.what = what;
-        }
-
-        boolean kinesis() {
-            return this == KINESIS_THROTTLING || this == KINESIS_EXPIRED_ITERATOR;
-        }
-
-        static Fault of(String flag) {
-            for (Fault f : values()) {
-                if (f.flag.equals(flag)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("unknown fault '" + flag + "'; one of " + names() + " or all");
-        }
-
-        static String names() {
-            return String.join(", ", Stream.of(values()).map(f -> f.flag).toList());
-        }
-    }
 
     /** One line of the table. */
     record Row(Fault fault, String seen, long generated, long lost, long duplicatedInEs, long extraInEs,
@@ -117,7 +61,6 @@ public final class FaultBenchmark {
     private final Path workRoot;
     private final double rate;
     private final Duration window;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private FaultBenchmark(Path repo, Path workRoot, double rate, Duration window) {
         this.repo = repo;
@@ -128,15 +71,14 @@ public final class FaultBenchmark {
 
     public static void main(String[] args) throws Exception {
         Flags flags = Flags.parse(args);
-        if (flags.has("help")) {
-            System.out.println(String.join("\n",
-                    "Usage: ./forestwatch bench-faults [--fault NAME|all (all)] [--rate R (20)] [--seconds S (60)]",
-                    "                                  [--work-dir DIR]",
-                    "For each fault, starts ./forestwatch up on its own work dir, puts R readings/s into Kinesis",
-                    "(3 sensors, 2 shards), injects the fault once records flow and lifts it after S seconds, waits",
-                    "for delivery, and prints: readings lost, duplicated in Elasticsearch, duplicated in Firehose,",
-                    "and the longest stall of the indexed (and the delivered-to-Firehose) count.",
-                    "Faults: " + Fault.names()));
+        if (flags.help(String.join("\n",
+                "Usage: ./forestwatch bench-faults [--fault NAME|all (all)] [--rate R (20)] [--seconds S (60)]",
+                "                                  [--work-dir DIR]",
+                "For each fault, starts ./forestwatch up on its own work dir, puts R readings/s into Kinesis",
+                "(3 sensors, 2 shards), injects the fault once records flow and lifts it after S seconds, waits",
+                "for delivery, and prints: readings lost, duplicated in Elasticsearch, duplicated in Firehose,",
+                "and the longest stall of the indexed (and the delivered-to-Firehose) count.",
+                "Faults: " + Fault.names()))) {
             return;
         }
         String which = flags.string("fault", "all");
@@ -194,17 +136,17 @@ public final class FaultBenchmark {
         AtomicReference<Pipeline.Summary> summary = new AtomicReference<>();
         Thread runner = new Thread(() -> summary.set(pipeline.run()), "pipeline");
         runner.start();
-        Putter putter = null;
-        Sampler sampler = null;
+        KinesisPutter putter = null;
+        DeliverySampler sampler = null;
         try {
             pipeline.awaitRunning(Duration.ofMinutes(5));
-            String es = pipeline.elasticsearchUrl();
-            sampler = new Sampler(es, pipeline.firehose());
-            sampler.start();
+            DeliveredReadings delivered = new DeliveredReadings(pipeline.elasticsearchUrl());
+            sampler = new DeliverySampler(delivered, pipeline.firehose());
             try (KinesisClient kinesis = EmbeddedKinesis.client(pipeline.kinesisEndpoint())) {
-                putter = new Putter(kinesis, rate);
-                putter.start();
-                Sampler s = sampler;
+                Map<String, String> acknowledged = new ConcurrentHashMap<>();
+                putter = new KinesisPutter(kinesis, rate, (id, reading, at) -> acknowledged.put(id, reading))
+                        .start("fault-bench-putter");
+                DeliverySampler s = sampler;
                 await("the first reading indexed (the KCL waits 1-30 s before its first lease sync)", FIRST_RECORD,
                         runner, () -> s.indexed() > 0);
                 long before = s.indexed();
@@ -223,14 +165,14 @@ public final class FaultBenchmark {
                 await("indexing to resume after the fault", STEADY, runner,
                         () -> s.indexed() >= after + (long) (rate * 15));
                 putter.stopAndJoin();
-                Set<String> generated = putter.acknowledgedIds();
+                Set<String> generated = Set.copyOf(acknowledged.keySet());
                 System.out.printf(Locale.ROOT, "bench-faults: generator stopped: %,d readings acknowledged by Kinesis"
                         + " (%d PutRecords calls failed whole, %d entries retried)%n", generated.size(),
-                        putter.failedCalls.get(), putter.retriedEntries.get());
+                        putter.failedCalls(), putter.retriedEntries());
                 Deadline drain = new Deadline(DRAIN);
                 await("every reading in Elasticsearch", DRAIN, runner, () -> s.indexed() >= generated.size());
                 Path firehoseDir = work.resolve("firehose");
-                while (!deliveredIds(firehoseDir).keySet().containsAll(generated) && !drain.passed()) {
+                while (!DeliveredReadings.firehoseIds(firehoseDir).keySet().containsAll(generated) && !drain.passed()) {
                     Thread.sleep(1000);
                 }
                 // a duplicate still on its way would land within the sink's linger and the index refresh
@@ -241,8 +183,8 @@ public final class FaultBenchmark {
                 }
                 sampler.stop();
 
-                Map<String, String> readingByDocId = documents(es);
-                Map<String, Integer> firehose = deliveredIds(firehoseDir);
+                Map<String, String> readingByDocId = delivered.documents();
+                Map<String, Integer> firehose = DeliveredReadings.firehoseIds(firehoseDir);
                 long lost = generated.stream().filter(id -> !readingByDocId.containsKey(id)).count();
                 long extra = readingByDocId.keySet().stream().filter(id -> !generated.contains(id)).count();
                 Map<String, Integer> docsPerReading = new HashMap<>();
@@ -261,8 +203,8 @@ public final class FaultBenchmark {
                     notes += (notes.isEmpty() ? "" : "; ") + firehoseLost + " readings not delivered to Firehose";
                 }
                 return new Row(fault, seen, generated.size(), lost, duplicated, extra, firehoseLost,
-                        firehoseDuplicates, sampler.longestStall(Sampler::indexedAt),
-                        sampler.longestStall(Sampler::firehoseAt), faultSeconds, notes);
+                        firehoseDuplicates, sampler.longestStall(DeliverySampler.Sample::indexed),
+                        sampler.longestStall(DeliverySampler.Sample::firehose), faultSeconds, notes);
             }
         } finally {
             if (putter != null) {
@@ -406,234 +348,6 @@ public final class FaultBenchmark {
             byLogger.put("unreadable: " + e.getClass().getSimpleName(), 1);
         }
         return byLogger;
-    }
-
-    /** Document id -> reading number, for every document of the index, through a point in time. */
-    private Map<String, String> documents(String es) throws IOException, InterruptedException {
-        send(es, "POST", "/" + PipelineNames.INDEX + "/_refresh", null);
-        String pit = JSON.readTree(send(es, "POST", "/" + PipelineNames.INDEX + "/_pit?keep_alive=2m", null)).path("id")
-                .asText();
-        Map<String, String> docs = new HashMap<>();
-        JsonNode after = null;
-        for (int page = 0; page < 10_000; page++) {
-            ObjectNode q = JSON.createObjectNode().put("size", 5000).put("track_total_hits", false);
-            q.putArray("_source").add("reading");
-            q.putObject("pit").put("id", pit).put("keep_alive", "2m");
-            q.putArray("sort").addObject().put("_shard_doc", "asc");
-            if (after != null) {
-                q.set("search_after", after);
-            }
-            JsonNode hits = JSON.readTree(send(es, "POST", "/_search", q.toString())).path("hits").path("hits");
-            if (hits.isEmpty()) {
-                break;
-            }
-            for (JsonNode h : hits) {
-                docs.put(h.path("_id").asText(), h.path("_source").path("reading").asText());
-            }
-            after = hits.get(hits.size() - 1).path("sort");
-        }
-        send(es, "DELETE", "/_pit", JSON.createObjectNode().put("id", pit).toString());
-        return docs;
-    }
-
-    private String send(String es, String method, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(es + path))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .method(method, body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IOException(method + " " + path + " answered " + r.statusCode());
-        }
-        return r.body();
-    }
-
-    /** recordId -> how many times the Firehose files hold it (newline-delimited JSON, as the sink writes). */
-    private static Map<String, Integer> deliveredIds(Path dir) throws IOException {
-        Map<String, Integer> ids = new HashMap<>();
-        if (!Files.isDirectory(dir)) {
-            return ids;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    if (!line.isBlank()) {
-                        ids.merge(JSON.readTree(line).path("recordId").asText(), 1, Integer::sum);
-                    }
-                }
-            }
-        }
-        return ids;
-    }
-
-    /**
-     * Puts readings at a fixed rate, in batches every 100 ms; remembers each acknowledged one by the id the pipeline
-     * gives it ({@code <shard>-<sequence>-0}). Entries Kinesis refused are put again; a call that failed whole is
-     * not, as it may have landed, and is counted.
-     */
-    private static final class Putter {
-        private final KinesisClient kinesis;
-        private final double rate;
-        private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
-        private final AtomicLong failedCalls = new AtomicLong();
-        private final AtomicLong retriedEntries = new AtomicLong();
-        private final Thread thread;
-        private volatile boolean stop;
-
-        Putter(KinesisClient kinesis, double rate) {
-            this.kinesis = kinesis;
-            this.rate = rate;
-            this.thread = new Thread(this::put, "fault-bench-putter");
-            thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stopAndJoin() throws InterruptedException {
-            stop = true;
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        }
-
-        Set<String> acknowledgedIds() {
-            return Set.copyOf(acknowledged.keySet());
-        }
-
-        private void put() {
-            SplittableRandom random = new SplittableRandom(1);
-            List<PutRecordsRequestEntry> pending = new ArrayList<>();
-            List<String> pendingReadings = new ArrayList<>();
-            long next = System.nanoTime();
-            double owed = 0;
-            long seq = 0;
-            while (!stop) {
-                owed += rate / 10;
-                for (; owed >= 1; owed--) {
-                    String sensor = "DemoSensor-" + (1 + seq % 3);
-                    // a string, so the app does not score it as a value field
-                    String reading = "r" + seq++;
-                    pendingReadings.add(reading);
-                    pending.add(PutRecordsRequestEntry.builder().partitionKey(sensor)
-                            .data(SdkBytes.fromUtf8String("{\"iotName\":\"" + sensor + "\",\"iotValue\":"
-                                    + random.nextInt(10, 21) + ",\"reading\":\"" + reading + "\"}"))
-                            .build());
-                }
-                if (!pending.isEmpty()) {
-                    try {
-                        List<PutRecordsRequestEntry> batch = List.copyOf(pending);
-                        PutRecordsResponse r = kinesis
-                                .putRecords(p -> p.streamName(PipelineNames.STREAM).records(batch));
-                        List<PutRecordsRequestEntry> again = new ArrayList<>();
-                        List<String> againReadings = new ArrayList<>();
-                        for (int i = 0; i < r.records().size(); i++) {
-                            PutRecordsResultEntry e = r.records().get(i);
-                            if (e.errorCode() == null) {
-                                acknowledged.put(e.shardId() + "-" + e.sequenceNumber() + "-0", pendingReadings.get(i));
-                            } else {
-                                again.add(pending.get(i));
-                                againReadings.add(pendingReadings.get(i));
-                            }
-                        }
-                        retriedEntries.addAndGet(again.size());
-                        pending = again;
-                        pendingReadings = againReadings;
-                    } catch (RuntimeException e) {
-                        failedCalls.incrementAndGet();
-                        pending = new ArrayList<>();
-                        pendingReadings = new ArrayList<>();
-                    }
-                }
-                next += TimeUnit.MILLISECONDS.toNanos(100);
-                LockSupport.parkNanos(next - System.nanoTime());
-            }
-        }
-    }
-
-    /** Every second: the indexed count (Elasticsearch _count) and the delivered-to-Firehose count, with times. */
-    private final class Sampler {
-        private final String es;
-        private final LocalFirehose firehose;
-        private final Thread thread;
-        private final List<long[]> samples = new ArrayList<>(); // {nanos, indexed or -1, firehose}
-        private volatile long indexed;
-        private volatile boolean stop;
-
-        Sampler(String es, LocalFirehose firehose) {
-            this.es = es;
-            this.firehose = firehose;
-            this.thread = new Thread(this::sample, "fault-bench-sampler");
-            thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            stop = true;
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        }
-
-        long indexed() {
-            return indexed;
-        }
-
-        private void sample() {
-            long next = System.nanoTime();
-            while (!stop) {
-                long count = -1;
-                try {
-                    count = JSON.readTree(send(es, "GET", "/" + PipelineNames.INDEX + "/_count", null)).path("count")
-                            .asLong();
-                    indexed = count;
-                } catch (IOException e) {
-                    // Elasticsearch down or the index not there yet: no figure this second
-                } catch (InterruptedException e) {
-                    return;
-                }
-                synchronized (samples) {
-                    samples.add(new long[]{System.nanoTime(), count,
-                            firehose.deliveredCount(PipelineNames.DELIVERY_STREAM)});
-                }
-                next += TimeUnit.SECONDS.toNanos(1);
-                LockSupport.parkNanos(next - System.nanoTime());
-            }
-        }
-
-        static long indexedAt(long[] sample) {
-            return sample[1];
-        }
-
-        static long firehoseAt(long[] sample) {
-            return sample[2];
-        }
-
-        /**
-         * The longest time between two increases of the figure, from its first increase to its last, i.e. while
-         * readings were on their way (before the first there was nothing yet, after the last nothing more).
-         */
-        double longestStall(java.util.function.ToLongFunction<long[]> figure) {
-            List<long[]> copy;
-            synchronized (samples) {
-                copy = List.copyOf(samples);
-            }
-            long best = 0;
-            long lastValue = 0;
-            long lastIncrease = -1;
-            for (long[] s : copy) {
-                long v = figure.applyAsLong(s);
-                if (v > lastValue) {
-                    if (lastIncrease >= 0) {
-                        best = Math.max(best, s[0] - lastIncrease);
-                    }
-                    lastIncrease = s[0];
-                    lastValue = v;
-                }
-            }
-            return best / 1e9;
-        }
     }
 
     private static void await(String what, Duration timeout, Thread runner, BooleanSupplier condition)

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -33,11 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * Latency from a Kinesis put to a searchable Elasticsearch document, through the whole one-command pipeline, at a
@@ -55,18 +50,16 @@ public final class LatencyBenchmark {
     private final Map<String, Long> scoredAt = new ConcurrentHashMap<>();
     private final Map<String, Long> searchableAt = new ConcurrentHashMap<>();
     private volatile boolean measuring;
-    private volatile boolean stop;
 
     private LatencyBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         Flags flags = Flags.parse(args);
-        if (flags.has("help")) {
-            System.out.println(String.join("\n",
-                    "Usage: ./forestwatch bench-latency [--rate R (20)] [--seconds S (60)] [--work-dir DIR]",
-                    "Starts ./forestwatch up without its generator, puts R readings/s into Kinesis for S seconds once",
-                    "records flow, and prints p50/p95/p99/max from put to Kafka, to scored, to searchable."));
+        if (flags.help(String.join("\n",
+                "Usage: ./forestwatch bench-latency [--rate R (20)] [--seconds S (60)] [--work-dir DIR]",
+                "Starts ./forestwatch up without its generator, puts R readings/s into Kinesis for S seconds once",
+                "records flow, and prints p50/p95/p99/max from put to Kafka, to scored, to searchable."))) {
             return;
         }
         double rate = flags.doubleValue("rate", 20);
@@ -93,7 +86,11 @@ public final class LatencyBenchmark {
                     daemon("watch-scored", () -> watchScored(pipeline.bootstrapServers())),
                     daemon("watch-es", () -> watchElasticsearch(pipeline.elasticsearchUrl())));
             try (KinesisClient kinesis = EmbeddedKinesis.client(pipeline.kinesisEndpoint())) {
-                Thread putter = daemon("putter", () -> put(kinesis, rate));
+                KinesisPutter putter = new KinesisPutter(kinesis, rate, (id, reading, at) -> {
+                    if (measuring) {
+                        putAt.put(id, at);
+                    }
+                }).start("putter");
                 System.out.printf(Locale.ROOT, "bench: putting %s readings/s; waiting for the first to be searchable "
                         + "(the KCL waits 1-30 s before its first lease sync)%n", rate);
                 long t0 = System.nanoTime();
@@ -108,8 +105,7 @@ public final class LatencyBenchmark {
                 measuring = true;
                 Thread.sleep(measure.toMillis());
                 measuring = false;
-                stop = true;
-                putter.join();
+                putter.stopAndJoin();
                 System.out.printf(Locale.ROOT, "bench: %,d readings put while measuring; waiting for them%n",
                         putAt.size());
                 long drainUntil = System.nanoTime() + DRAIN.toNanos();
@@ -122,39 +118,6 @@ public final class LatencyBenchmark {
         } finally {
             pipeline.stop();
             runner.join(TimeUnit.MINUTES.toMillis(2));
-        }
-    }
-
-    /** Batches every 100 ms, so the rate is fixed and each reading waits at most 100 ms to be put. */
-    private void put(KinesisClient kinesis, double rate) {
-        SplittableRandom random = new SplittableRandom(1);
-        long next = System.nanoTime();
-        double owed = 0;
-        long seq = 0;
-        while (!stop) {
-            owed += rate / 10;
-            List<PutRecordsRequestEntry> batch = new ArrayList<>();
-            for (; owed >= 1; owed--) {
-                String sensor = "DemoSensor-" + (1 + seq++ % 3);
-                batch.add(PutRecordsRequestEntry.builder().partitionKey(sensor)
-                        .data(SdkBytes.fromUtf8String("{\"iotName\":\"" + sensor + "\",\"iotValue\":"
-                                + random.nextInt(10, 21) + "}"))
-                        .build());
-            }
-            if (!batch.isEmpty()) {
-                boolean counted = measuring;
-                PutRecordsResponse r = kinesis.putRecords(p -> p.streamName(PipelineNames.STREAM).records(batch));
-                long now = System.nanoTime();
-                if (counted) {
-                    for (PutRecordsResultEntry e : r.records()) {
-                        if (e.errorCode() == null) {
-                            putAt.put(e.shardId() + "-" + e.sequenceNumber() + "-0", now);
-                        }
-                    }
-                }
-            }
-            next += TimeUnit.MILLISECONDS.toNanos(100);
-            LockSupport.parkNanos(next - System.nanoTime());
         }
     }
 
