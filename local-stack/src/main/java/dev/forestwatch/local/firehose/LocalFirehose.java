@@ -5,21 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import dev.forestwatch.local.Directories;
 import dev.forestwatch.local.LoopbackHttpServer;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -28,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -68,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * before the call is answered, so every record the client saw acknowledged is in the file; a call that could not
  * be written is answered with {@code ServiceUnavailableException} and may have left part of itself behind, which
  * the client's retry then repeats (at least once, as with the service).
+ *
+ * <p>Over 400 lines: the documented API the tests and benchmarks call (about 30 small methods) beside the protocol
+ * of its three operations; the HTTP server, fault injection, counters and delivery files are classes of their own.
  */
 public final class LocalFirehose implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalFirehose.class);
@@ -88,38 +83,16 @@ public final class LocalFirehose implements AutoCloseable {
     private static final String ARN_PREFIX = "arn:aws:firehose:us-east-1:000000000000:deliverystream/";
     /** The service's rule for names; refusing dot-only ones too, no name leads out of the delivery directory. */
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,64}");
-    private static final DateTimeFormatter HOUR_DIRS = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter HOUR_SUFFIX = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH")
-            .withZone(ZoneOffset.UTC);
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Path deliveryDir;
+    private final DeliveryFiles files; // null without a delivery directory
     private final boolean retain;
-    private final Clock clock;
     private final LoopbackHttpServer server;
 
-    // Delivered data and streams: guarded by "this" so one call's entries land contiguously and in order.
+    // Guarded by "this", so one call's entries land contiguously and in order, and sees one set of faults.
     private final Map<String, List<byte[]>> streams = new LinkedHashMap<>();
-    private final List<String> violations = new ArrayList<>();
-    private final Map<String, Integer> callsByOperation = new LinkedHashMap<>();
-    private final Map<String, Long> deliveredCounts = new LinkedHashMap<>();
-
-    // Fault injection and counters: guarded by "this".
-    private Predicate<byte[]> failIf;
-    private int failNextEntries;
-    private double failProbability;
-    private Random failRandom;
-    private int throttleNextCalls;
-    private String throttleCode = DEFAULT_THROTTLE_CODE;
-    private int throttleStatus = DEFAULT_THROTTLE_STATUS;
-    private int dropNextCalls;
-    private Duration latency = Duration.ZERO;
-    private int failedEntries;
-    private int throttledCalls;
-    private int droppedCalls;
-    private int maxRecordsPerCall;
-    private long maxBytesPerCall;
+    private final FirehoseFaults faults = new FirehoseFaults();
+    private final FirehoseCounters counters = new FirehoseCounters();
 
     /** Starts a server on 127.0.0.1 with a free port, with the given delivery streams already ACTIVE. */
     public LocalFirehose(String... streamNames) {
@@ -127,13 +100,9 @@ public final class LocalFirehose implements AutoCloseable {
     }
 
     private LocalFirehose(Builder builder) {
-        deliveryDir = builder.deliveryDir;
+        files = builder.deliveryDir == null ? null : new DeliveryFiles(builder.deliveryDir, builder.clock);
         retain = builder.retain;
-        clock = builder.clock;
         builder.streams.forEach(this::createStream);
-        if (deliveryDir != null) {
-            Directories.createDirs(deliveryDir);
-        }
         // Concurrent calls (and artificial latency) must not queue behind each other: one thread per call.
         server = LoopbackHttpServer.start(builder.port, "local-firehose", this::handle);
     }
@@ -154,7 +123,7 @@ public final class LocalFirehose implements AutoCloseable {
 
     /** Where accepted records are appended, if anywhere. */
     public Optional<Path> deliveryDir() {
-        return Optional.ofNullable(deliveryDir);
+        return Optional.ofNullable(files).map(DeliveryFiles::dir);
     }
 
     /**
@@ -164,11 +133,10 @@ public final class LocalFirehose implements AutoCloseable {
      * @throws IllegalStateException without a delivery directory
      */
     public Path deliveryFile(String stream, Instant at) {
-        if (deliveryDir == null) {
+        if (files == null) {
             throw new IllegalStateException("This LocalFirehose has no delivery directory");
         }
-        return deliveryDir.resolve(stream).resolve(HOUR_DIRS.format(at))
-                .resolve(stream + "-" + HOUR_SUFFIX.format(at));
+        return files.file(stream, at);
     }
 
     /**
@@ -189,20 +157,19 @@ public final class LocalFirehose implements AutoCloseable {
 
     /** Fails (per entry, ServiceUnavailableException) every entry whose decoded data matches; null clears. */
     public synchronized LocalFirehose failEntriesMatching(Predicate<byte[]> predicate) {
-        this.failIf = predicate;
+        faults.failEntriesMatching(predicate);
         return this;
     }
 
     /** Fails the next {@code n} entries received, across calls. */
     public synchronized LocalFirehose failNextEntries(int n) {
-        this.failNextEntries = n;
+        faults.failNextEntries(n);
         return this;
     }
 
     /** Fails each entry with probability {@code p}, drawn from a Random seeded with {@code seed}; p = 0 disables. */
     public synchronized LocalFirehose failEntriesRandomly(double p, long seed) {
-        this.failProbability = p;
-        this.failRandom = p > 0 ? new Random(seed) : null;
+        faults.failEntriesRandomly(p, seed);
         return this;
     }
 
@@ -213,9 +180,7 @@ public final class LocalFirehose implements AutoCloseable {
 
     /** Rejects the next {@code n} Put calls as a whole with the given error code (e.g. ThrottlingException) and status. */
     public synchronized LocalFirehose throttleNextCalls(int n, String errorCode, int httpStatus) {
-        this.throttleNextCalls = n;
-        this.throttleCode = errorCode;
-        this.throttleStatus = httpStatus;
+        faults.throttleNextCalls(n, errorCode, httpStatus);
         return this;
     }
 
@@ -224,24 +189,19 @@ public final class LocalFirehose implements AutoCloseable {
      * SDK's url-connection client then reports "Unexpected end of file from server" and does not re-send.
      */
     public synchronized LocalFirehose dropNextCalls(int n) {
-        this.dropNextCalls = n;
+        faults.dropNextCalls(n);
         return this;
     }
 
     /** Sleeps this long before handling each request. */
     public synchronized LocalFirehose setLatency(Duration latency) {
-        this.latency = latency;
+        faults.latency(latency);
         return this;
     }
 
     /** Removes every injected fault and latency (recorded data and counters stay). */
     public synchronized LocalFirehose clearFaults() {
-        failIf = null;
-        failNextEntries = 0;
-        failEntriesRandomly(0, 0);
-        throttleNextCalls = 0;
-        dropNextCalls = 0;
-        latency = Duration.ZERO;
+        faults.clear();
         return this;
     }
 
@@ -254,7 +214,7 @@ public final class LocalFirehose implements AutoCloseable {
 
     /** How many records {@code stream} accepted, retained in memory or not. */
     public synchronized long deliveredCount(String stream) {
-        return deliveredCounts.getOrDefault(stream, 0L);
+        return counters.delivered(stream);
     }
 
     /** Data accepted on {@code stream} decoded as UTF-8, for readable assertions. */
@@ -264,38 +224,38 @@ public final class LocalFirehose implements AutoCloseable {
 
     /** HTTP requests received (including dropped, throttled and rejected ones). */
     public synchronized int calls() {
-        return callsByOperation.values().stream().mapToInt(Integer::intValue).sum();
+        return counters.calls();
     }
 
     /** HTTP requests received for one operation, e.g. "PutRecordBatch". */
     public synchronized int calls(String operation) {
-        return callsByOperation.getOrDefault(operation, 0);
+        return counters.calls(operation);
     }
 
     public synchronized int failedEntries() {
-        return failedEntries;
+        return counters.failedEntries;
     }
 
     public synchronized int throttledCalls() {
-        return throttledCalls;
+        return counters.throttledCalls;
     }
 
     public synchronized int droppedCalls() {
-        return droppedCalls;
+        return counters.droppedCalls;
     }
 
     public synchronized int maxRecordsPerCall() {
-        return maxRecordsPerCall;
+        return counters.maxRecordsPerCall;
     }
 
     /** Largest sum of decoded record sizes seen in one call. */
     public synchronized long maxBytesPerCall() {
-        return maxBytesPerCall;
+        return counters.maxBytesPerCall;
     }
 
     /** Human-readable limit violations seen so far (recorded even if the call was then dropped or throttled). */
     public synchronized List<String> violations() {
-        return List.copyOf(violations);
+        return counters.violations();
     }
 
     @Override
@@ -305,7 +265,7 @@ public final class LocalFirehose implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LocalFirehose[" + url() + (deliveryDir == null ? "" : ", delivering to " + deliveryDir) + "]";
+        return "LocalFirehose[" + url() + (files == null ? "" : ", delivering to " + files.dir()) + "]";
     }
 
     // ---------------------------------------------------------------- protocol
@@ -329,8 +289,8 @@ public final class LocalFirehose implements AutoCloseable {
             String operation = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
             Duration sleep;
             synchronized (this) {
-                callsByOperation.merge(operation, 1, Integer::sum);
-                sleep = latency;
+                counters.call(operation);
+                sleep = faults.latency();
             }
             if (!sleep.isZero()) {
                 Thread.sleep(sleep.toMillis());
@@ -389,22 +349,18 @@ public final class LocalFirehose implements AutoCloseable {
         }
 
         synchronized (this) {
-            maxRecordsPerCall = Math.max(maxRecordsPerCall, data.size());
-            maxBytesPerCall = Math.max(maxBytesPerCall, totalBytes);
             // Recorded before drop/throttle so a client bug is caught whatever else the test injects.
-            if (violation != null) {
-                violations.add(stream + ": " + violation);
-            }
+            counters.putCall(stream, data.size(), totalBytes, violation);
             if (dropOrRequireStream(stream)) {
                 return null;
             }
             if (violation != null) {
                 throw new Reject(400, "InvalidArgumentException", violation);
             }
-            if (throttleNextCalls > 0) {
-                throttleNextCalls--;
-                throttledCalls++;
-                throw new Reject(throttleStatus, throttleCode, "Slow down.");
+            FirehoseFaults.Throttle throttle = faults.throttleThisCall();
+            if (throttle != null) {
+                counters.throttled();
+                throw new Reject(throttle.status(), throttle.code(), "Slow down.");
             }
 
             List<byte[]> accepted = new ArrayList<>();
@@ -412,7 +368,7 @@ public final class LocalFirehose implements AutoCloseable {
             int failed = 0;
             for (byte[] entry : data) {
                 ObjectNode result = responses.addObject();
-                if (shouldFail(entry)) {
+                if (faults.failEntry(entry)) {
                     failed++;
                     result.put("ErrorCode", "ServiceUnavailableException").put("ErrorMessage", "Slow down.");
                 } else {
@@ -425,8 +381,7 @@ public final class LocalFirehose implements AutoCloseable {
             if (retain) {
                 streams.get(stream).addAll(accepted);
             }
-            deliveredCounts.merge(stream, (long) accepted.size(), Long::sum);
-            failedEntries += failed;
+            counters.delivered(stream, accepted.size(), failed);
             if (!batch) {
                 // PutRecord has no per-entry status: a failed entry fails the whole call.
                 if (failed > 0) {
@@ -441,42 +396,16 @@ public final class LocalFirehose implements AutoCloseable {
         }
     }
 
-    /** Called under the lock; each mechanism is consulted so counters and the Random stay deterministic. */
-    private boolean shouldFail(byte[] entry) {
-        boolean fail = false;
-        if (failNextEntries > 0) {
-            failNextEntries--;
-            fail = true;
-        }
-        if (failRandom != null && failRandom.nextDouble() < failProbability) {
-            fail = true;
-        }
-        if (failIf != null && failIf.test(entry)) {
-            fail = true;
-        }
-        return fail;
-    }
-
     private void appendToDeliveryFile(String stream, List<byte[]> accepted) throws Reject {
-        if (deliveryDir == null || accepted.isEmpty()) {
+        if (files == null || accepted.isEmpty()) {
             return;
         }
-        Path file = deliveryFile(stream, clock.instant());
-        ByteBuffer[] buffers = accepted.stream().map(ByteBuffer::wrap).toArray(ByteBuffer[]::new);
-        long remaining = accepted.stream().mapToLong(d -> d.length).sum();
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                while (remaining > 0) {
-                    remaining -= out.write(buffers);
-                }
-                out.force(false);
-            }
+            files.append(stream, accepted);
         } catch (IOException e) {
-            log.warn("LocalFirehose could not append {} records to {}; answering ServiceUnavailableException",
-                    accepted.size(), file, e);
-            throw new Reject(500, "ServiceUnavailableException", "Could not write to " + file + ": " + e);
+            log.warn("LocalFirehose could not append {} records; answering ServiceUnavailableException",
+                    accepted.size(), e);
+            throw new Reject(500, "ServiceUnavailableException", e.getMessage());
         }
     }
 
@@ -502,9 +431,8 @@ public final class LocalFirehose implements AutoCloseable {
 
     /** Called under the lock: true if this call is to be dropped, else rejects it if the stream does not exist. */
     private boolean dropOrRequireStream(String stream) throws Reject {
-        if (dropNextCalls > 0) {
-            dropNextCalls--;
-            droppedCalls++;
+        if (faults.dropThisCall()) {
+            counters.dropped();
             return true;
         }
         if (!streams.containsKey(stream)) {
