@@ -2,23 +2,17 @@ package dev.forestwatch.local.generator;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -50,13 +44,6 @@ final class KinesisReadingWriter implements ReadingWriter {
     static final int MAX_BATCH_BYTES = 5 * 1024 * 1024;
     /** Kinesis counts a record's data and partition key against both this and the batch size. */
     static final int MAX_RECORD_BYTES = 1024 * 1024;
-    static final long INITIAL_BACKOFF_MS = 100;
-    static final long MAX_BACKOFF_MS = 5_000;
-
-    /** Call-level error codes worth another try; per-entry codes (two documented, both transient) all are. */
-    private static final Set<String> RETRYABLE_CODES = Set.of("ProvisionedThroughputExceededException",
-            "LimitExceededException", "KMSThrottlingException", "InternalFailure", "InternalFailureException",
-            "ServiceUnavailable", "ServiceUnavailableException");
 
     /** The one SDK call this makes; tests pass a fake that fails chosen entries. */
     interface PutRecordsCall {
@@ -309,7 +296,7 @@ final class KinesisReadingWriter implements ReadingWriter {
         String firstProblem = null;
         for (int attempt = 0;; attempt++) {
             if (attempt > 0) {
-                long delayMs = backoffMillis(attempt);
+                long delayMs = KinesisRetries.backoffMillis(attempt);
                 if (clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) - deadline > 0) {
                     counts.addFailed(pending.size(), "gave up on " + pending.size() + " record(s) after retrying for "
                             + retryTimeout.toSeconds() + " s; first error: " + firstProblem);
@@ -328,11 +315,11 @@ final class KinesisReadingWriter implements ReadingWriter {
             try {
                 response = api.putRecords(request(pending));
             } catch (RuntimeException e) {
-                if (!retryable(e)) {
-                    counts.addFailed(pending.size(), describe(e));
+                if (!KinesisRetries.retryable(e)) {
+                    counts.addFailed(pending.size(), KinesisRetries.describe(e));
                     return;
                 }
-                firstProblem = firstProblem != null ? firstProblem : describe(e);
+                firstProblem = firstProblem != null ? firstProblem : KinesisRetries.describe(e);
                 continue;
             }
             List<PutRecordsResultEntry> results = response.records();
@@ -367,41 +354,5 @@ final class KinesisReadingWriter implements ReadingWriter {
             entries.add(p.entry());
         }
         return PutRecordsRequest.builder().streamName(stream).records(entries).build();
-    }
-
-    /** Equal jitter: between half and all of the exponential bound, so retrying writers spread out. */
-    static long backoffMillis(int attempt) {
-        long bound = Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS << Math.min(attempt - 1, 20));
-        return ThreadLocalRandom.current().nextLong(bound / 2, bound + 1);
-    }
-
-    static boolean retryable(RuntimeException e) {
-        if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-            return service.isThrottlingException() || service.statusCode() >= 500
-                    || (code != null && RETRYABLE_CODES.contains(code));
-        }
-        if (e instanceof SdkClientException client) {
-            // but not "Unable to load credentials" and the like, which no retry fixes
-            return client instanceof ApiCallAttemptTimeoutException || client.retryable() || causedByIo(client);
-        }
-        return false;
-    }
-
-    private static boolean causedByIo(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(RuntimeException e) {
-        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-            return service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + "): "
-                    + service.awsErrorDetails().errorMessage();
-        }
-        return e.toString();
     }
 }

@@ -4,10 +4,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntFunction;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -25,6 +24,10 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public abstract class AwsEmulator<C extends SdkAutoCloseable> implements AutoCloseable {
     public static final Region REGION = Region.US_EAST_1;
+    /** The emulators answer 1-2 s after start here; a loaded CI machine may take several times that. */
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** For a created stream or table to become ACTIVE (about 0.5 s). */
+    static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(30);
 
     private final NodeEmulator process;
     private final URI endpoint;
@@ -41,21 +44,23 @@ public abstract class AwsEmulator<C extends SdkAutoCloseable> implements AutoClo
     }
 
     /**
-     * Starts the emulator with the launch that {@code launchOnPort} builds for a free plain-HTTP port (a new one
-     * after a bind failure), and returns once {@code probe} (an API call on a new client) succeeds.
+     * Starts the npm package's emulator with the launch that {@code launch} builds for the package's directory and
+     * a free plain-HTTP port (a new one after a bind failure), and returns once {@code probe} (an API call on a new
+     * client) succeeds.
      */
-    static <C extends SdkAutoCloseable> Started<C> start(String name, Duration timeout,
-            IntFunction<NodeEmulator.Launch> launchOnPort, Function<URI, C> newClient, Consumer<C> probe) {
+    static <C extends SdkAutoCloseable> Started<C> start(String npmPackage, String script,
+            BiFunction<Path, Integer, NodeEmulator.Launch> launch, Function<URI, C> newClient, Consumer<C> probe) {
+        Path pkg = Emulators.packageDir(npmPackage, script);
         URI[] endpoint = new URI[1];
         List<C> clients = new java.util.ArrayList<>(1);
         try {
-            NodeEmulator process = NodeEmulator.start(name, timeout, attempt -> {
+            NodeEmulator process = NodeEmulator.start(npmPackage, STARTUP_TIMEOUT, attempt -> {
                 int port = FreePort.pick();
                 clients.forEach(SdkAutoCloseable::close);
                 clients.clear();
                 endpoint[0] = URI.create("http://127.0.0.1:" + port);
                 clients.add(newClient.apply(endpoint[0]));
-                return launchOnPort.apply(port);
+                return launch.apply(pkg, port);
             }, () -> {
                 probe.accept(clients.get(0));
                 return true;

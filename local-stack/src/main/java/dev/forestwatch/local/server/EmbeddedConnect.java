@@ -7,19 +7,11 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
 import org.slf4j.Logger;
@@ -56,7 +48,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final int START_ATTEMPTS = 3;
-    static final String DEFAULT_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
+    static final String DEFAULT_CONVERTER = ConnectWorkerSettings.DEFAULT_CONVERTER;
 
     private final Map<String, String> workerProps;
     private final Path pluginPath;
@@ -273,9 +265,10 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
             RuntimeException last = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int restPort = port != 0 ? port : FreePort.pick();
-                Map<String, String> props = workerProps(plugins, group, restPort);
+                Map<String, String> props = ConnectWorkerSettings.loopback(bootstrapServers, group, restPort, plugins);
+                props.putAll(workerProperties);
                 if (attempt == 1) {
-                    createStorageTopics(props);
+                    ConnectWorkerSettings.createStorageTopics(props, ADMIN_TIMEOUT);
                 }
                 String url = "http://127.0.0.1:" + restPort;
                 EmbeddedConnect connect = new EmbeddedConnect(props, url, plugins, tempWorkDir, startupTimeout);
@@ -295,81 +288,6 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
             throw last;
         }
 
-        private Map<String, String> workerProps(Path plugins, String group, int restPort) {
-            Map<String, String> p = new HashMap<>();
-            p.put("bootstrap.servers", bootstrapServers);
-            p.put("group.id", group);
-            p.put("listeners", "http://127.0.0.1:" + restPort);
-            p.put("rest.advertised.host.name", "127.0.0.1");
-            p.put("rest.advertised.port", String.valueOf(restPort));
-            p.put("plugin.path", plugins.toString());
-            // Only plugins with ServiceLoader manifests; the default hybrid_warn scan costs 10-16 s and twice the memory.
-            p.put("plugin.discovery", "service_load");
-            p.put("key.converter", DEFAULT_CONVERTER);
-            p.put("value.converter", DEFAULT_CONVERTER);
-            p.put("config.storage.topic", group + "-configs");
-            p.put("offset.storage.topic", group + "-offsets");
-            p.put("status.storage.topic", group + "-status");
-            p.put("config.storage.replication.factor", "1");
-            p.put("offset.storage.replication.factor", "1");
-            p.put("status.storage.replication.factor", "1");
-            p.put("offset.storage.partitions", "5");
-            p.put("status.storage.partitions", "1");
-            p.put("offset.flush.interval.ms", "1000");
-            // Short group timeouts for a one-worker cluster that restarts; 6 s is the broker's minimum session.
-            p.put("session.timeout.ms", "6000");
-            p.put("heartbeat.interval.ms", "1000");
-            p.put("rebalance.timeout.ms", "10000");
-            p.put("scheduled.rebalance.max.delay.ms", "1000");
-            p.put("worker.sync.timeout.ms", "3000");
-            p.put("worker.unsync.backoff.ms", "1000");
-            p.put("task.shutdown.graceful.timeout.ms", "5000");
-            p.putAll(workerProperties);
-            return p;
-        }
-    }
-
-    /** The config topic must have exactly one partition; all three must be compacted (the worker checks). */
-    private static void createStorageTopics(Map<String, String> props) {
-        Map<String, Object> adminProps = new HashMap<>();
-        props.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k) && !k.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
-                adminProps.put(k, v);
-            }
-        });
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        List<NewTopic> topics = List.of(
-                new NewTopic(props.get("config.storage.topic"), 1, replication(props, "config")).configs(compacted),
-                new NewTopic(props.get("offset.storage.topic"), partitions(props, "offset"),
-                        replication(props, "offset")).configs(compacted),
-                new NewTopic(props.get("status.storage.topic"), partitions(props, "status"),
-                        replication(props, "status")).configs(compacted));
-        try (Admin admin = Admin.create(adminProps)) {
-            for (var entry : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Creating Connect storage topic " + entry.getKey() + " failed",
-                                e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while creating topic " + entry.getKey(), e);
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException(
-                            "Creating topic " + entry.getKey() + " timed out after " + ADMIN_TIMEOUT, e);
-                }
-            }
-        }
-    }
-
-    private static int partitions(Map<String, String> props, String store) {
-        return Integer.parseInt(props.get(store + ".storage.partitions"));
-    }
-
-    private static short replication(Map<String, String> props, String store) {
-        return Short.parseShort(props.get(store + ".storage.replication.factor"));
     }
 
     private static Connect<?> startWorker(Map<String, String> props, String url, ConnectRestClient rest,

@@ -3,7 +3,6 @@ package dev.forestwatch.local.server;
 import dev.forestwatch.local.Await;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,8 +35,6 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 public final class EmbeddedDynamo extends AwsEmulator<DynamoDbClient> {
     /** KCL 3's lease table GSI, as KCL creates it (name, keys and projection). */
     public static final String KCL_LEASE_OWNER_INDEX = "LeaseOwnerToLeaseKeyIndex";
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration TABLE_ACTIVE_TIMEOUT = Duration.ofSeconds(30);
     private static final String PACKAGE = "dynalite";
     private static final String SCRIPT = "cli.js";
 
@@ -47,8 +44,7 @@ public final class EmbeddedDynamo extends AwsEmulator<DynamoDbClient> {
 
     /** Starts dynalite on a free port and returns once it answers ListTables. */
     public static EmbeddedDynamo start() {
-        Path pkg = Emulators.packageDir(PACKAGE, SCRIPT);
-        return new EmbeddedDynamo(start(PACKAGE, STARTUP_TIMEOUT, port -> launch(pkg, port),
+        return new EmbeddedDynamo(start(PACKAGE, SCRIPT, EmbeddedDynamo::launch,
                 EmbeddedDynamo::newClient, client -> client.listTables(r -> r.limit(1))));
     }
 
@@ -94,7 +90,7 @@ public final class EmbeddedDynamo extends AwsEmulator<DynamoDbClient> {
                                 KeySchemaElement.builder().attributeName("leaseKey").keyType(KeyType.RANGE).build())
                         .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
                         .build()));
-        Await.until("DynamoDB table " + name + " to be ACTIVE", TABLE_ACTIVE_TIMEOUT, () -> {
+        Await.until("DynamoDB table " + name + " to be ACTIVE", ACTIVE_TIMEOUT, () -> {
             try {
                 return client().describeTable(r -> r.tableName(name)).table().tableStatus() == TableStatus.ACTIVE;
             } catch (ResourceNotFoundException e) {

@@ -3,7 +3,6 @@ package dev.forestwatch.local.server;
 import dev.forestwatch.local.Await;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,9 +30,6 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * a shard fills (~580 records/s for a shard's first 5k records, ~64/s near 20k): keep test volumes small.
  */
 public final class EmbeddedKinesis extends AwsEmulator<KinesisClient> {
-    /** kinesis-mock answers ~1-2 s after start here; a loaded CI machine may take several times that. */
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration STREAM_ACTIVE_TIMEOUT = Duration.ofSeconds(30);
     private static final String PACKAGE = "kinesis-local";
     private static final String SCRIPT = "main.js";
 
@@ -43,8 +39,7 @@ public final class EmbeddedKinesis extends AwsEmulator<KinesisClient> {
 
     /** Starts kinesis-local on free ports and returns once it answers ListStreams. */
     public static EmbeddedKinesis start() {
-        Path pkg = Emulators.packageDir(PACKAGE, SCRIPT);
-        return new EmbeddedKinesis(start(PACKAGE, STARTUP_TIMEOUT, port -> launch(pkg, port, FreePort.pick()),
+        return new EmbeddedKinesis(start(PACKAGE, SCRIPT, (pkg, port) -> launch(pkg, port, FreePort.pick()),
                 EmbeddedKinesis::client, client -> client.listStreams(r -> r.limit(1))));
     }
 
@@ -84,7 +79,7 @@ public final class EmbeddedKinesis extends AwsEmulator<KinesisClient> {
             throw new IllegalArgumentException("A stream needs at least one shard, got " + shards);
         }
         client().createStream(r -> r.streamName(name).shardCount(shards));
-        Await.until("Kinesis stream " + name + " to be ACTIVE", STREAM_ACTIVE_TIMEOUT, () -> {
+        Await.until("Kinesis stream " + name + " to be ACTIVE", ACTIVE_TIMEOUT, () -> {
             try {
                 return client().describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary()
                         .streamStatus() == StreamStatus.ACTIVE;

@@ -107,7 +107,7 @@ class KinesisReadingWriterTest {
                     .contains("ProvisionedThroughputExceededException: Rate exceeded for shard");
             // the backoff stops short of the bound; the last delay is at most MAX_BACKOFF_MS
             assertThat(Duration.ofNanos(clock.nanoTime())).isBetween(
-                    RETRY_TIMEOUT.minusMillis(KinesisReadingWriter.MAX_BACKOFF_MS), RETRY_TIMEOUT);
+                    RETRY_TIMEOUT.minusMillis(KinesisRetries.MAX_BACKOFF_MS), RETRY_TIMEOUT);
 
             kinesis.policy = (call, entries) -> Set.of();
             putNumbered(writer, 3, 3);
@@ -159,19 +159,19 @@ class KinesisReadingWriterTest {
 
     @Test
     void tellsRetryableCallErrorsFromPermanentOnes() {
-        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 500, "InternalFailure")))
+        assertThat(KinesisRetries.retryable(serviceError(KinesisException.builder(), 500, "InternalFailure")))
                 .isTrue();
         assertThat(
-                KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "LimitExceededException")))
+                KinesisRetries.retryable(serviceError(KinesisException.builder(), 400, "LimitExceededException")))
                 .isTrue();
-        assertThat(KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "ValidationException")))
+        assertThat(KinesisRetries.retryable(serviceError(KinesisException.builder(), 400, "ValidationException")))
                 .isFalse();
         assertThat(
-                KinesisReadingWriter.retryable(serviceError(KinesisException.builder(), 400, "AccessDeniedException")))
+                KinesisRetries.retryable(serviceError(KinesisException.builder(), 400, "AccessDeniedException")))
                 .isFalse();
-        assertThat(KinesisReadingWriter.retryable(SdkClientException.builder()
+        assertThat(KinesisRetries.retryable(SdkClientException.builder()
                 .message("Unable to load credentials from any of the providers").build())).isFalse();
-        assertThat(KinesisReadingWriter.retryable(new IllegalStateException("bug"))).isFalse();
+        assertThat(KinesisRetries.retryable(new IllegalStateException("bug"))).isFalse();
     }
 
     @Test
