@@ -1,5 +1,6 @@
-package dev.forestwatch.connect.common;
+package dev.forestwatch.connect.common.send;
 
+import dev.forestwatch.connect.common.Backoff;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -64,6 +65,11 @@ public final class RetryBudget {
         }
         sleeper.sleep(delay);
         throwIfStopping(); // the stop may have come during the wait without interrupting it
+    }
+
+    /** Attempts made so far, the first included. */
+    public int attempts() {
+        return attempt;
     }
 
     /** For attempts that need no wait (e.g. a split request): only the stop is checked. */
