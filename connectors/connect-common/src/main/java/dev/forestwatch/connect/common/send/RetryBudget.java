@@ -59,10 +59,11 @@ public final class RetryBudget {
     /** Call before an attempt that repeats a failed one: always waits the backoff, within the total duration. */
     public void beforeRetry(final Supplier<String> problem) throws InterruptedException {
         throwIfStopping();
-        final long delay = backoff.delayMs(attempt++);
+        final long delay = backoff.delayMs(attempt);
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
             throw new ConnectException(problem.get() + " within " + setting + "=" + maxMs);
         }
+        attempt++;
         sleeper.sleep(delay);
         throwIfStopping(); // the stop may have come during the wait without interrupting it
     }
