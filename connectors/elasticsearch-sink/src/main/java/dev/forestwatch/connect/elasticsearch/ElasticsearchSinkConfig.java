@@ -1,7 +1,11 @@
 package dev.forestwatch.connect.elasticsearch;
 
+import dev.forestwatch.connect.common.EnumSetting;
+import dev.forestwatch.connect.common.send.OnRefusal;
+import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.elasticsearch.bulk.RestClientTransport;
+import dev.forestwatch.connect.elasticsearch.bulk.Rotation;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -56,29 +60,25 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String ID_FROM_KEY_CONFIG = "document.id.from.key";
     private static final String ID_FROM_KEY_DOC = "Use the record key as document id when neither header nor field gives one. Without any id, topic+partition+offset is used, which is also replay-safe.";
 
-    public static final String BATCH_MAX_RECORDS_CONFIG = "batch.max.records";
-    private static final String BATCH_MAX_RECORDS_DOC = "Documents per _bulk request.";
-    public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
-    private static final String BATCH_MAX_BYTES_DOC = "Bytes per _bulk request (Firehose's Elasticsearch buffer in the seed: 1 MB).";
-    public static final String LINGER_MS_CONFIG = "linger.ms";
-    private static final String LINGER_MS_DOC = "How long a document may wait for a batch to fill.";
-    public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.requests";
-    private static final String MAX_IN_FLIGHT_DOC = "_bulk requests at once per task; never two for the same Kafka partition.";
-    public static final String BUFFER_MAX_RECORDS_CONFIG = "buffer.max.records";
-    private static final String BUFFER_MAX_RECORDS_DOC = "Documents buffered per task before its partitions are paused (resumed at half).";
-    public static final String BUFFER_MAX_BYTES_CONFIG = "buffer.max.bytes";
-    private static final String BUFFER_MAX_BYTES_DOC = "Bytes buffered per task before its partitions are paused.";
-
-    public static final String RETRY_MAX_DURATION_MS_CONFIG = "retry.max.duration.ms";
-    private static final String RETRY_MAX_DURATION_MS_DOC = "How long a document is retried (429, 5xx, connection failures) before the task fails; 300 s as the seed's Firehose retry duration.";
-    public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
-    private static final String RETRY_BACKOFF_MS_DOC = "First retry delay; it doubles, with jitter, up to retry.backoff.max.ms.";
-    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
-    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Largest retry delay.";
     public static final String ON_MALFORMED_CONFIG = "behavior.on.malformed.documents";
     private static final String ON_MALFORMED_DOC = "A document Elasticsearch refuses (mapping conflict, malformed JSON): fail the task, warn (log and skip), ignore (skip), or report it with the server's reason to the dead-letter topic (errors.deadletterqueue.topic.name with errors.tolerance=all), the seed's 'failed documents only' backup.";
     public static final String ON_NULL_CONFIG = "behavior.on.null.values";
     private static final String ON_NULL_DOC = "A record with a null value: ignore it, delete the document with its id, or fail.";
+
+    /** A record with a null value. */
+    public enum OnNull {
+        IGNORE, DELETE, FAIL
+    }
+
+    private static final EnumSetting<Rotation> ROTATION = EnumSetting.of(Rotation.class);
+    private static final EnumSetting<OnRefusal> ON_MALFORMED = EnumSetting.of(OnRefusal.class);
+    private static final EnumSetting<OnNull> ON_NULL = EnumSetting.of(OnNull.class);
+    /** The values of behavior.on.malformed.documents that skip a document, for messages. */
+    public static final List<String> SKIP_CHOICES = List.of("warn", "ignore");
+
+    private static final SendConfig.Defaults SEND_DEFAULTS = new SendConfig.Defaults("_bulk request", 2000, 100_000,
+            "", 5 * 1024 * 1024, 1024, 100 * 1024 * 1024, " (Firehose's Elasticsearch buffer in the seed: 1 MB)",
+            1000L, 600_000L, 2, 1, 1024L, "429, 5xx, connection failures");
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -103,8 +103,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         o = 0;
         def.define(INDEX_CONFIG, Type.STRING, "anomalydata", new ConfigDef.NonEmptyString(), Importance.HIGH, INDEX_DOC,
                 GROUP_DOCUMENTS, ++o, Width.MEDIUM, "Index");
-        def.define(ROTATION_CONFIG, Type.STRING, "none", Choices.validator(Choices.Rotation.class), Importance.MEDIUM,
-                ROTATION_DOC, GROUP_DOCUMENTS, ++o, Width.SHORT, "Rotation");
+        def.define(ROTATION_CONFIG, Type.STRING, "none", ROTATION, Importance.MEDIUM, ROTATION_DOC, GROUP_DOCUMENTS,
+                ++o, Width.SHORT, "Rotation", ROTATION);
         def.define(DATA_STREAM_CONFIG, Type.BOOLEAN, false, Importance.LOW, DATA_STREAM_DOC, GROUP_DOCUMENTS, ++o,
                 Width.SHORT, "Data stream");
         def.define(TEMPLATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TEMPLATE_DOC, GROUP_DOCUMENTS, ++o,
@@ -120,29 +120,12 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         def.define(ID_FROM_KEY_CONFIG, Type.BOOLEAN, false, Importance.LOW, ID_FROM_KEY_DOC, GROUP_DOCUMENTS, ++o,
                 Width.SHORT, "Id from key");
         o = 0;
-        def.define(BATCH_MAX_RECORDS_CONFIG, Type.INT, 2000, Range.between(1, 100_000), Importance.MEDIUM,
-                BATCH_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max documents per request");
-        def.define(BATCH_MAX_BYTES_CONFIG, Type.INT, 5 * 1024 * 1024, Range.between(1024, 100 * 1024 * 1024),
-                Importance.LOW, BATCH_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max bytes per request");
-        def.define(LINGER_MS_CONFIG, Type.LONG, 1000L, Range.between(0, 600_000), Importance.MEDIUM, LINGER_MS_DOC,
-                GROUP_BATCHING, ++o, Width.SHORT, "Linger (ms)");
-        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 2, Range.between(1, 64), Importance.LOW, MAX_IN_FLIGHT_DOC,
-                GROUP_BATCHING, ++o, Width.SHORT, "Requests in flight");
-        def.define(BUFFER_MAX_RECORDS_CONFIG, Type.INT, 20_000, Range.atLeast(1), Importance.LOW,
-                BUFFER_MAX_RECORDS_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered documents");
-        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
-                BUFFER_MAX_BYTES_DOC, GROUP_BATCHING, ++o, Width.SHORT, "Max buffered bytes");
-        o = 0;
-        def.define(RETRY_MAX_DURATION_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 7_200_000), Importance.MEDIUM,
-                RETRY_MAX_DURATION_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Retry duration (ms)");
-        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MS_DOC,
-                GROUP_ERRORS, ++o, Width.SHORT, "Retry backoff (ms)");
-        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
-                RETRY_BACKOFF_MAX_MS_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Max retry backoff (ms)");
-        def.define(ON_MALFORMED_CONFIG, Type.STRING, "fail", Choices.validator(Choices.OnMalformed.class),
-                Importance.MEDIUM, ON_MALFORMED_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on malformed documents");
-        def.define(ON_NULL_CONFIG, Type.STRING, "ignore", Choices.validator(Choices.OnNull.class), Importance.LOW,
-                ON_NULL_DOC, GROUP_ERRORS, ++o, Width.SHORT, "Behavior on null values");
+        SendConfig.addTo(def, GROUP_BATCHING, GROUP_ERRORS, SEND_DEFAULTS);
+        o = SendConfig.NEXT_ERRORS_ORDER - 1;
+        def.define(ON_MALFORMED_CONFIG, Type.STRING, "fail", ON_MALFORMED, Importance.MEDIUM, ON_MALFORMED_DOC,
+                GROUP_ERRORS, ++o, Width.SHORT, "Behavior on malformed documents", ON_MALFORMED);
+        def.define(ON_NULL_CONFIG, Type.STRING, "ignore", ON_NULL, Importance.LOW, ON_NULL_DOC, GROUP_ERRORS, ++o,
+                Width.SHORT, "Behavior on null values", ON_NULL);
         return def;
     }
 
@@ -156,15 +139,14 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
             throw new ConfigException(PASSWORD_CONFIG, "[hidden]", "set both " + USERNAME_CONFIG + " and "
                     + PASSWORD_CONFIG + ", or neither");
         }
-        if (dataStream() && rotation() != Choices.Rotation.NONE) {
+        if (dataStream() && rotation() != Rotation.NONE) {
             throw new ConfigException(ROTATION_CONFIG, getString(ROTATION_CONFIG), "a data stream rolls over by "
                     + "itself; use index.rotation=none with data.stream=true");
         }
-        if (getLong(RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(RETRY_BACKOFF_MS_CONFIG)) {
-            throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, getLong(RETRY_BACKOFF_MAX_MS_CONFIG),
-                    "must be at least " + RETRY_BACKOFF_MS_CONFIG);
-        }
+        this.send = new SendConfig(this);
     }
+
+    private final SendConfig send;
 
     public List<URI> urls() {
         return getList(URLS_CONFIG).stream().map(URI::create).toList();
@@ -190,8 +172,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public String index() {
         return getString(INDEX_CONFIG);
     }
-    public Choices.Rotation rotation() {
-        return Choices.parse(Choices.Rotation.class, getString(ROTATION_CONFIG));
+    public Rotation rotation() {
+        return ROTATION.parse(getString(ROTATION_CONFIG));
     }
     public boolean dataStream() {
         return getBoolean(DATA_STREAM_CONFIG);
@@ -214,38 +196,20 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public boolean idFromKey() {
         return getBoolean(ID_FROM_KEY_CONFIG);
     }
-    public int batchMaxRecords() {
-        return getInt(BATCH_MAX_RECORDS_CONFIG);
+    public SendConfig send() {
+        return send;
     }
-    public int batchMaxBytes() {
-        return getInt(BATCH_MAX_BYTES_CONFIG);
+    public OnRefusal onMalformed() {
+        return ON_MALFORMED.parse(getString(ON_MALFORMED_CONFIG));
     }
-    public Duration linger() {
-        return Duration.ofMillis(getLong(LINGER_MS_CONFIG));
+    public OnNull onNull() {
+        return ON_NULL.parse(getString(ON_NULL_CONFIG));
     }
-    public int maxInFlight() {
-        return getInt(MAX_IN_FLIGHT_CONFIG);
-    }
-    public int bufferMaxRecords() {
-        return getInt(BUFFER_MAX_RECORDS_CONFIG);
-    }
-    public long bufferMaxBytes() {
-        return getLong(BUFFER_MAX_BYTES_CONFIG);
-    }
-    public long retryMaxDurationMs() {
-        return getLong(RETRY_MAX_DURATION_MS_CONFIG);
-    }
-    public long retryBackoffMs() {
-        return getLong(RETRY_BACKOFF_MS_CONFIG);
-    }
-    public long retryBackoffMaxMs() {
-        return getLong(RETRY_BACKOFF_MAX_MS_CONFIG);
-    }
-    public Choices.OnMalformed onMalformed() {
-        return Choices.parse(Choices.OnMalformed.class, getString(ON_MALFORMED_CONFIG));
-    }
-    public Choices.OnNull onNull() {
-        return Choices.parse(Choices.OnNull.class, getString(ON_NULL_CONFIG));
+
+    /** What the REST client needs, as values: the transport never sees this config. */
+    public RestClientTransport.Connection connection() {
+        return new RestClientTransport.Connection(urls(), username(), password(), apiKey(), truststore(),
+                truststorePassword(), truststoreType());
     }
 
     private String secret(final String key) {

@@ -1,50 +1,40 @@
 package dev.forestwatch.connect.elasticsearch;
 
-import dev.forestwatch.connect.common.Backoff;
-import dev.forestwatch.connect.common.Version;
-import dev.forestwatch.connect.common.batch.BatchingSinkTask;
-import dev.forestwatch.connect.common.batch.BatchingWriter;
-import dev.forestwatch.connect.elasticsearch.bulk.BulkSender;
+import dev.forestwatch.connect.common.EnumSetting;
+import dev.forestwatch.connect.common.send.RefusalPolicy;
+import dev.forestwatch.connect.common.sink.BatchingSinkTask;
+import dev.forestwatch.connect.elasticsearch.bulk.BulkCall;
 import dev.forestwatch.connect.elasticsearch.bulk.BulkTransport;
 import dev.forestwatch.connect.elasticsearch.bulk.DocumentBuilder;
+import dev.forestwatch.connect.elasticsearch.bulk.DocumentOrder;
 import dev.forestwatch.connect.elasticsearch.bulk.IndexTemplate;
 import dev.forestwatch.connect.elasticsearch.bulk.RestClientTransport;
-import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Records to _bulk items through a {@link BulkSender}; commits only what Elasticsearch acknowledged. */
+/** Records to _bulk items sent by a {@link BulkCall}; commits only what Elasticsearch acknowledged. */
 public final class ElasticsearchSinkTask extends BatchingSinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSinkTask.class);
 
-    private BulkTransport transport;
     private DocumentBuilder documents;
-    private BulkSender.Stats stats;
-    private Choices.OnNull onNull;
+    private ElasticsearchSinkConfig.OnNull onNull;
 
     @Override
     public void start(final Map<String, String> props) {
         final ElasticsearchSinkConfig config = new ElasticsearchSinkConfig(props);
-        start(config, new RestClientTransport(config));
+        start(config, new RestClientTransport(config.connection()));
     }
 
     /** Visible for testing: a given transport. */
-    void start(final ElasticsearchSinkConfig config, final BulkTransport bulk) {
-        ErrantRecordReporter reporter = null;
-        if (config.onMalformed() == Choices.OnMalformed.REPORT) {
-            reporter = context.errantRecordReporter();
-            if (reporter == null) {
-                throw new ConnectException("behavior.on.malformed.documents=report needs a dead-letter topic: set "
-                        + "errors.tolerance=all and errors.deadletterqueue.topic.name, or choose fail, warn or ignore");
-            }
-        }
-        this.transport = bulk;
-        this.stats = new BulkSender.Stats();
+    void start(final ElasticsearchSinkConfig config, final BulkTransport transport) {
+        final String setting = ElasticsearchSinkConfig.ON_MALFORMED_CONFIG;
+        final RefusalPolicy refusals = new RefusalPolicy("Elasticsearch", config.onMalformed(), setting,
+                EnumSetting.name(config.onMalformed()), ElasticsearchSinkConfig.SKIP_CHOICES,
+                reporterFor(config.onMalformed(), setting, ElasticsearchSinkConfig.SKIP_CHOICES));
         this.onNull = config.onNull();
         this.documents = new DocumentBuilder(config.index(), config.rotation(), config.dataStream(),
                 config.idField(), config.idHeader(), config.idFromKey());
@@ -52,10 +42,8 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
                 ? new IndexTemplate(transport, config.index(), config.replicas(), config.refreshInterval(),
                         config.dataStream())
                 : null;
-        startWriting(new BatchingWriter.Limits(config.batchMaxRecords(), config.batchMaxBytes(), config.linger(),
-                config.maxInFlight(), config.bufferMaxRecords(), config.bufferMaxBytes()),
-                new BulkSender(transport, template, new Backoff(config.retryBackoffMs(), config.retryBackoffMaxMs()),
-                        config.retryMaxDurationMs(), config.onMalformed(), reporter, Thread::sleep, stats));
+        startSending("Elasticsearch", config.send(), new BulkCall(transport, template), refusals, DocumentOrder::key,
+                transport);
         LOG.info("Elasticsearch sink task started for index '{}' at {}", config.index(), config.urls());
     }
 
@@ -73,26 +61,5 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
             default :
                 return null;
         }
-    }
-
-    @Override
-    protected void stopped() {
-        if (stats != null) {
-            LOG.info("Elasticsearch sink task stopped: {} documents in {} requests, {} items and {} requests "
-                    + "retried, {} requests split as too large, {} malformed", stats.indexed, stats.requests,
-                    stats.retriedItems, stats.retriedRequests, stats.splitRequests, stats.malformed);
-        }
-        if (transport != null) {
-            try {
-                transport.close();
-            } catch (IOException e) {
-                LOG.warn("Closing the Elasticsearch client: {}", e.toString());
-            }
-        }
-    }
-
-    @Override
-    public String version() {
-        return Version.get();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.forestwatch.connect.common.ConfigReference;
+import dev.forestwatch.connect.common.send.OnRefusal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +47,9 @@ class ElasticsearchSinkConfigTest {
     void defaultsFollowTheSeedsDelivery() {
         final ElasticsearchSinkConfig c = new ElasticsearchSinkConfig(minimal());
         assertThat(c.index()).isEqualTo("anomalydata");
-        assertThat(c.retryMaxDurationMs()).isEqualTo(300_000);
+        assertThat(c.send().retry().maxDurationMs()).isEqualTo(300_000);
         assertThat(c.idField()).isEqualTo("recordId");
-        assertThat(c.onMalformed()).isEqualTo(Choices.OnMalformed.FAIL);
+        assertThat(c.onMalformed()).isEqualTo(OnRefusal.FAIL);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -73,9 +74,9 @@ class ElasticsearchSinkIT {
         c.put(ElasticsearchSinkConfig.URLS_CONFIG, es.url());
         c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
         c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
-        c.put(ElasticsearchSinkConfig.LINGER_MS_CONFIG, "200");
-        c.put(ElasticsearchSinkConfig.RETRY_BACKOFF_MS_CONFIG, "100");
-        c.put(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
+        c.put(SendConfig.LINGER_MS_CONFIG, "200");
+        c.put(SendConfig.RETRY_BACKOFF_MS_CONFIG, "100");
+        c.put(SendConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
         return c;
     }
 

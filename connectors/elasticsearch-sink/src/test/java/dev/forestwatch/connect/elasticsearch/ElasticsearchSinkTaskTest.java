@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.connect.elasticsearch.bulk.BulkTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,7 +55,9 @@ class ElasticsearchSinkTaskTest {
                     i++;
                 }
             }
-            return new Response(200, ("{\"errors\":false,\"items\":[" + items + "]}")
+            // as Elasticsearch does: errors is true when any item carries an error
+            final boolean errors = items.indexOf("\"error\"") >= 0;
+            return new Response(200, ("{\"errors\":" + errors + ",\"items\":[" + items + "]}")
                     .getBytes(StandardCharsets.UTF_8));
         }
 
@@ -91,7 +94,7 @@ class ElasticsearchSinkTaskTest {
         final Map<String, String> props = new HashMap<>();
         props.put(ElasticsearchSinkConfig.URLS_CONFIG, "http://127.0.0.1:9");
         props.put(ElasticsearchSinkConfig.TEMPLATE_CONFIG, "false");
-        props.put(ElasticsearchSinkConfig.LINGER_MS_CONFIG, "0");
+        props.put(SendConfig.LINGER_MS_CONFIG, "0");
         props.put(ElasticsearchSinkConfig.ON_NULL_CONFIG, onNull);
         props.put(ElasticsearchSinkConfig.ON_MALFORMED_CONFIG, onMalformed);
         task = new ElasticsearchSinkTask();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,8 +175,8 @@ class SecuredConnectionIT {
         c.put(ElasticsearchSinkConfig.URLS_CONFIG, "https://127.0.0.1:" + proxy.getAddress().getPort());
         c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
         c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
-        c.put(ElasticsearchSinkConfig.LINGER_MS_CONFIG, "0");
-        c.put(ElasticsearchSinkConfig.RETRY_MAX_DURATION_MS_CONFIG, "3000");
+        c.put(SendConfig.LINGER_MS_CONFIG, "0");
+        c.put(SendConfig.RETRY_MAX_DURATION_MS_CONFIG, "3000");
         c.put(ElasticsearchSinkConfig.TRUSTSTORE_CONFIG, trusted.toString());
         c.put(ElasticsearchSinkConfig.TRUSTSTORE_PASSWORD_CONFIG, STORE_PASSWORD);
         return c;

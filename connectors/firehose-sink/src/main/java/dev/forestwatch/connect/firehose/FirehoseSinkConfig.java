@@ -1,14 +1,16 @@
 package dev.forestwatch.connect.firehose;
 
 import dev.forestwatch.connect.common.AwsConfig;
+import dev.forestwatch.connect.common.EnumSetting;
+import dev.forestwatch.connect.common.send.OnRefusal;
+import dev.forestwatch.connect.common.send.SendConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
@@ -34,33 +36,21 @@ public final class FirehoseSinkConfig extends AbstractConfig {
             + "say) can split them again; Firehose concatenates records as they are. Escapes \\n, \\r, \\t are "
             + "understood; empty for none.";
 
-    public static final String BATCH_MAX_RECORDS_CONFIG = "batch.max.records";
-    private static final String BATCH_MAX_RECORDS_DOC = "Records per PutRecordBatch call (service limit 500).";
-    public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
-    private static final String BATCH_MAX_BYTES_DOC = "Bytes of data per PutRecordBatch call (service limit 4 MiB).";
-    public static final String LINGER_MS_CONFIG = "linger.ms";
-    private static final String LINGER_MS_DOC = "How long a record may wait for a batch to fill before a smaller one is sent.";
-    public static final String MAX_IN_FLIGHT_CONFIG = "max.in.flight.requests";
-    private static final String MAX_IN_FLIGHT_DOC = "PutRecordBatch calls at once per task. Calls never share a Kafka "
-            + "partition, so each partition's records are sent in offset order.";
-    public static final String BUFFER_MAX_RECORDS_CONFIG = "buffer.max.records";
-    private static final String BUFFER_MAX_RECORDS_DOC = "Records buffered per task before its partitions are paused "
-            + "(resumed at half), so a slow or unavailable stream cannot fill the heap.";
-    public static final String BUFFER_MAX_BYTES_CONFIG = "buffer.max.bytes";
-    private static final String BUFFER_MAX_BYTES_DOC = "Bytes buffered per task before its partitions are paused.";
-
-    public static final String RETRY_MAX_DURATION_MS_CONFIG = "retry.max.duration.ms";
-    private static final String RETRY_MAX_DURATION_MS_DOC = "How long a record's delivery is retried (throttling, "
-            + "failed entries, service or network errors) before the task fails, like Firehose's own retry duration "
-            + "(300 s in the seed).";
-    public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
-    private static final String RETRY_BACKOFF_MS_DOC = "First retry delay; it doubles, with jitter, up to retry.backoff.max.ms.";
-    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
-    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Largest retry delay.";
     public static final String BEHAVIOR_ON_ERROR_CONFIG = "behavior.on.error";
     private static final String BEHAVIOR_ON_ERROR_DOC = "A record Firehose will never take (over 1,000 KiB with its "
             + "delimiter, or refused with a permanent error code): fail the task, report it to the dead-letter topic "
             + "(errors.deadletterqueue.topic.name with errors.tolerance=all), or ignore it (counted and logged).";
+
+    // ignore has always logged each record it skips here, so it is the shared policy's warn (see behaviorOnError)
+    private static final EnumSetting<OnRefusal> BEHAVIOR_ON_ERROR = EnumSetting.of(OnRefusal.class, OnRefusal.FAIL,
+            OnRefusal.REPORT, OnRefusal.IGNORE);
+    /** The values of behavior.on.error that skip a record, for messages. */
+    public static final List<String> SKIP_CHOICES = List.of("ignore");
+
+    private static final SendConfig.Defaults SEND_DEFAULTS = new SendConfig.Defaults("PutRecordBatch call",
+            SERVICE_MAX_RECORDS, SERVICE_MAX_RECORDS, " (service limit 500)", SERVICE_MAX_BATCH_BYTES,
+            SERVICE_MAX_RECORD_BYTES, SERVICE_MAX_BATCH_BYTES, " (service limit 4 MiB)", 500L, 60_000L, 4,
+            SERVICE_MAX_RECORDS, SERVICE_MAX_BATCH_BYTES, "throttling, failed entries, service or network errors");
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -73,41 +63,20 @@ public final class FirehoseSinkConfig extends AbstractConfig {
                 GROUP_FIREHOSE, ++order, Width.SHORT, "Record delimiter");
         AwsConfig.addTo(def, GROUP_AWS);
         AwsConfig.addEndpoint(def, ENDPOINT_CONFIG, "Firehose", GROUP_AWS, 100);
-        order = 0;
-        def.define(BATCH_MAX_RECORDS_CONFIG, Type.INT, SERVICE_MAX_RECORDS, Range.between(1, SERVICE_MAX_RECORDS),
-                Importance.MEDIUM, BATCH_MAX_RECORDS_DOC, GROUP_BATCHING, ++order, Width.SHORT, "Max records per call");
-        def.define(BATCH_MAX_BYTES_CONFIG, Type.INT, SERVICE_MAX_BATCH_BYTES,
-                Range.between(SERVICE_MAX_RECORD_BYTES, SERVICE_MAX_BATCH_BYTES), Importance.LOW, BATCH_MAX_BYTES_DOC,
-                GROUP_BATCHING, ++order, Width.SHORT, "Max bytes per call");
-        def.define(LINGER_MS_CONFIG, Type.LONG, 500L, Range.between(0, 60_000), Importance.MEDIUM, LINGER_MS_DOC,
-                GROUP_BATCHING, ++order, Width.SHORT, "Linger (ms)");
-        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 4, Range.between(1, 64), Importance.LOW, MAX_IN_FLIGHT_DOC,
-                GROUP_BATCHING, ++order, Width.SHORT, "Calls in flight");
-        def.define(BUFFER_MAX_RECORDS_CONFIG, Type.INT, 20_000, Range.atLeast(SERVICE_MAX_RECORDS), Importance.LOW,
-                BUFFER_MAX_RECORDS_DOC, GROUP_BATCHING, ++order, Width.SHORT, "Max buffered records");
-        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.atLeast(SERVICE_MAX_BATCH_BYTES),
-                Importance.LOW, BUFFER_MAX_BYTES_DOC, GROUP_BATCHING, ++order, Width.SHORT, "Max buffered bytes");
-        order = 0;
-        def.define(RETRY_MAX_DURATION_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 7_200_000), Importance.MEDIUM,
-                RETRY_MAX_DURATION_MS_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Retry duration (ms)");
-        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MS_DOC,
-                GROUP_ERRORS, ++order, Width.SHORT, "Retry backoff (ms)");
-        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
-                RETRY_BACKOFF_MAX_MS_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Max retry backoff (ms)");
-        def.define(BEHAVIOR_ON_ERROR_CONFIG, Type.STRING, BehaviorOnError.FAIL.toString(), BehaviorOnError.VALIDATOR,
-                Importance.MEDIUM, BEHAVIOR_ON_ERROR_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Behavior on error");
+        SendConfig.addTo(def, GROUP_BATCHING, GROUP_ERRORS, SEND_DEFAULTS);
+        order = SendConfig.NEXT_ERRORS_ORDER - 1;
+        def.define(BEHAVIOR_ON_ERROR_CONFIG, Type.STRING, "fail", BEHAVIOR_ON_ERROR, Importance.MEDIUM,
+                BEHAVIOR_ON_ERROR_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Behavior on error", BEHAVIOR_ON_ERROR);
         return def;
     }
 
     private final AwsConfig aws;
+    private final SendConfig send;
 
     public FirehoseSinkConfig(final Map<?, ?> props) {
         super(CONFIG_DEF, props);
         this.aws = new AwsConfig(this);
-        if (retryBackoffMaxMs() < retryBackoffMs()) {
-            throw new ConfigException(RETRY_BACKOFF_MAX_MS_CONFIG, retryBackoffMaxMs(),
-                    "must be at least " + RETRY_BACKOFF_MS_CONFIG + " (" + retryBackoffMs() + ")");
-        }
+        this.send = new SendConfig(this);
         if (delimiter().length >= SERVICE_MAX_RECORD_BYTES) {
             throw new ConfigException(RECORD_DELIMITER_CONFIG, "(long)", "leaves no room for a record");
         }
@@ -122,37 +91,17 @@ public final class FirehoseSinkConfig extends AbstractConfig {
     public URI endpoint() {
         return aws.endpoint(ENDPOINT_CONFIG);
     }
-    public int batchMaxRecords() {
-        return getInt(BATCH_MAX_RECORDS_CONFIG);
+    public SendConfig send() {
+        return send;
     }
-    public int batchMaxBytes() {
-        return getInt(BATCH_MAX_BYTES_CONFIG);
+    /** The policy for refused records; ignore is warn: each skipped record is logged by its coordinates. */
+    public OnRefusal behaviorOnError() {
+        final OnRefusal configured = BEHAVIOR_ON_ERROR.parse(getString(BEHAVIOR_ON_ERROR_CONFIG));
+        return configured == OnRefusal.IGNORE ? OnRefusal.WARN : configured;
     }
-    public Duration linger() {
-        return Duration.ofMillis(getLong(LINGER_MS_CONFIG));
+    public String behaviorOnErrorName() {
+        return getString(BEHAVIOR_ON_ERROR_CONFIG);
     }
-    public int maxInFlight() {
-        return getInt(MAX_IN_FLIGHT_CONFIG);
-    }
-    public int bufferMaxRecords() {
-        return getInt(BUFFER_MAX_RECORDS_CONFIG);
-    }
-    public long bufferMaxBytes() {
-        return getLong(BUFFER_MAX_BYTES_CONFIG);
-    }
-    public long retryMaxDurationMs() {
-        return getLong(RETRY_MAX_DURATION_MS_CONFIG);
-    }
-    public long retryBackoffMs() {
-        return getLong(RETRY_BACKOFF_MS_CONFIG);
-    }
-    public long retryBackoffMaxMs() {
-        return getLong(RETRY_BACKOFF_MAX_MS_CONFIG);
-    }
-    public BehaviorOnError behaviorOnError() {
-        return BehaviorOnError.of(getString(BEHAVIOR_ON_ERROR_CONFIG));
-    }
-
     public byte[] delimiter() {
         return getString(RECORD_DELIMITER_CONFIG).replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t")
                 .getBytes(StandardCharsets.UTF_8);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.forestwatch.connect.common.AwsConfig;
 import dev.forestwatch.connect.common.ConfigReference;
+import dev.forestwatch.connect.common.send.OnRefusal;
+import dev.forestwatch.connect.common.send.SendConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,21 +50,21 @@ class FirehoseSinkConfigTest {
     @Test
     void defaultsAreTheServiceLimitsAndTheSeedsRetryDuration() {
         final FirehoseSinkConfig c = new FirehoseSinkConfig(minimal());
-        assertThat(c.batchMaxRecords()).isEqualTo(500);
-        assertThat(c.batchMaxBytes()).isEqualTo(4 * 1024 * 1024);
-        assertThat(c.retryMaxDurationMs()).isEqualTo(300_000);
+        assertThat(c.send().limits().maxRecords()).isEqualTo(500);
+        assertThat(c.send().limits().maxBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(c.send().retry().maxDurationMs()).isEqualTo(300_000);
         assertThat(c.delimiter()).containsExactly('\n');
-        assertThat(c.behaviorOnError()).isEqualTo(BehaviorOnError.FAIL);
+        assertThat(c.behaviorOnError()).isEqualTo(OnRefusal.FAIL);
     }
 
     @Test
     void limitsBeyondTheServicesAreRefused() {
         final Map<String, String> m = minimal();
-        m.put(FirehoseSinkConfig.BATCH_MAX_RECORDS_CONFIG, "501");
+        m.put(SendConfig.BATCH_MAX_RECORDS_CONFIG, "501");
         assertThat(catchThrowable(() -> new FirehoseSinkConfig(m))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("batch.max.records");
-        m.put(FirehoseSinkConfig.BATCH_MAX_RECORDS_CONFIG, "500");
-        m.put(FirehoseSinkConfig.BATCH_MAX_BYTES_CONFIG, String.valueOf(5 * 1024 * 1024));
+        m.put(SendConfig.BATCH_MAX_RECORDS_CONFIG, "500");
+        m.put(SendConfig.BATCH_MAX_BYTES_CONFIG, String.valueOf(5 * 1024 * 1024));
         assertThat(catchThrowable(() -> new FirehoseSinkConfig(m))).hasMessageContaining("batch.max.bytes");
     }
 

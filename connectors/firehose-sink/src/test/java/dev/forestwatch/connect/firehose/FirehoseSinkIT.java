@@ -3,6 +3,7 @@ package dev.forestwatch.connect.firehose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -81,9 +82,9 @@ class FirehoseSinkIT {
         c.put(FirehoseSinkConfig.ENDPOINT_CONFIG, firehose.url());
         c.put("aws.access.key.id", "AKIAFAKEFORTESTS");
         c.put("aws.secret.access.key", "fake-secret");
-        c.put(FirehoseSinkConfig.LINGER_MS_CONFIG, "100");
-        c.put(FirehoseSinkConfig.RETRY_BACKOFF_MS_CONFIG, "20");
-        c.put(FirehoseSinkConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "200");
+        c.put(SendConfig.LINGER_MS_CONFIG, "100");
+        c.put(SendConfig.RETRY_BACKOFF_MS_CONFIG, "20");
+        c.put(SendConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "200");
         return c;
     }
 

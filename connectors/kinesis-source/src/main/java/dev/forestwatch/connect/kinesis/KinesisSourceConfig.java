@@ -1,10 +1,14 @@
 package dev.forestwatch.connect.kinesis;
 
 import dev.forestwatch.connect.common.AwsConfig;
+import dev.forestwatch.connect.common.EnumSetting;
+import dev.forestwatch.connect.kinesis.kcl.KclSettings;
+import dev.forestwatch.connect.kinesis.kcl.KclSettings.HttpProtocol;
+import dev.forestwatch.connect.kinesis.kcl.KclSettings.Retrieval;
+import dev.forestwatch.connect.kinesis.kcl.KclSettings.StartPosition;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -17,39 +21,8 @@ import org.apache.kafka.common.config.ConfigException;
 /** Settings of the Kinesis source; the AWS ones come from the fragment the Firehose sink shares. */
 public final class KinesisSourceConfig extends AbstractConfig {
 
-    /** Where a shard without a checkpoint starts. */
-    public enum StartPosition {
-        TRIM_HORIZON, LATEST, AT_TIMESTAMP
-    }
-
-    /** How records are fetched. */
-    public enum Retrieval {
-        POLLING, FANOUT
-    }
-
-    /** The HTTP version the Kinesis client speaks. */
-    public enum HttpProtocol {
-        HTTP2("http2"), HTTP1_1("http1.1");
-
-        private final String configName;
-
-        HttpProtocol(final String configName) {
-            this.configName = configName;
-        }
-
-        public String configName() {
-            return configName;
-        }
-
-        static HttpProtocol of(final String v) {
-            for (final HttpProtocol p : values()) {
-                if (p.configName.equalsIgnoreCase(v)) {
-                    return p;
-                }
-            }
-            throw new IllegalArgumentException(v);
-        }
-    }
+    private static final EnumSetting<StartPosition> START_POSITION = EnumSetting.of(StartPosition.class);
+    private static final EnumSetting<Retrieval> RETRIEVAL = EnumSetting.of(Retrieval.class);
 
     private static final String GROUP_STREAM = "Stream";
     private static final String GROUP_AWS = "AWS";
@@ -104,8 +77,9 @@ public final class KinesisSourceConfig extends AbstractConfig {
                 Importance.HIGH, STREAM_DOC, GROUP_STREAM, ++o, Width.MEDIUM, "Stream");
         def.define(TOPIC_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                 Importance.HIGH, TOPIC_DOC, GROUP_STREAM, ++o, Width.MEDIUM, "Topic");
-        def.define(START_POSITION_CONFIG, Type.STRING, "trim_horizon", enumValidator(StartPosition.class),
-                Importance.MEDIUM, START_POSITION_DOC, GROUP_STREAM, ++o, Width.SHORT, "Start position");
+        def.define(START_POSITION_CONFIG, Type.STRING, "trim_horizon", START_POSITION,
+                Importance.MEDIUM, START_POSITION_DOC, GROUP_STREAM, ++o, Width.SHORT, "Start position",
+                START_POSITION);
         def.define(START_TIMESTAMP_CONFIG, Type.STRING, "", Importance.LOW, START_TIMESTAMP_DOC, GROUP_STREAM, ++o,
                 Width.MEDIUM, "Start timestamp");
         AwsConfig.addTo(def, GROUP_AWS);
@@ -118,8 +92,8 @@ public final class KinesisSourceConfig extends AbstractConfig {
         o = 0;
         def.define(LEASE_TABLE_CONFIG, Type.STRING, "", Importance.MEDIUM, LEASE_TABLE_DOC, GROUP_KCL, ++o,
                 Width.MEDIUM, "Lease table");
-        def.define(RETRIEVAL_CONFIG, Type.STRING, "polling", enumValidator(Retrieval.class), Importance.MEDIUM,
-                RETRIEVAL_DOC, GROUP_KCL, ++o, Width.SHORT, "Retrieval");
+        def.define(RETRIEVAL_CONFIG, Type.STRING, "polling", RETRIEVAL, Importance.MEDIUM, RETRIEVAL_DOC,
+                GROUP_KCL, ++o, Width.SHORT, "Retrieval", RETRIEVAL);
         def.define(MAX_RECORDS_CONFIG, Type.INT, 10_000, Range.between(1, 10_000), Importance.LOW, MAX_RECORDS_DOC,
                 GROUP_KCL, ++o, Width.SHORT, "Max records per read");
         def.define(IDLE_MS_CONFIG, Type.LONG, 1000L, Range.between(200, 60_000), Importance.LOW, IDLE_MS_DOC,
@@ -170,13 +144,13 @@ public final class KinesisSourceConfig extends AbstractConfig {
         return aws;
     }
     public StartPosition startPosition() {
-        return parse(StartPosition.class, getString(START_POSITION_CONFIG));
+        return START_POSITION.parse(getString(START_POSITION_CONFIG));
     }
     public Instant startTimestamp() {
         return Instant.parse(getString(START_TIMESTAMP_CONFIG));
     }
     public Retrieval retrieval() {
-        return parse(Retrieval.class, getString(RETRIEVAL_CONFIG));
+        return RETRIEVAL.parse(getString(RETRIEVAL_CONFIG));
     }
     public int maxRecords() {
         return getInt(MAX_RECORDS_CONFIG);
@@ -236,13 +210,13 @@ public final class KinesisSourceConfig extends AbstractConfig {
         return t.isEmpty() ? "forestwatch-" + connectorName : t;
     }
 
-    private static <E extends Enum<E>> E parse(final Class<E> type, final String v) {
-        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-    }
-
-    private static <E extends Enum<E>> ConfigDef.Validator enumValidator(final Class<E> type) {
-        final String[] names = java.util.Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-        return ConfigDef.ValidString.in(names);
+    /** The KCL worker's settings, as values. */
+    public KclSettings kcl() {
+        return new KclSettings(stream(), topic(), connectorName() + "-task" + taskId(), leaseTable(connectorName()),
+                startPosition(), startPosition() == StartPosition.AT_TIMESTAMP ? startTimestamp() : null,
+                retrieval(), maxRecords(), idleBetweenReadsMs(), metricsLevel(), failoverTimeMs(),
+                shardSyncIntervalMs(), parentShardPollIntervalMs(), leaderLeaseDurationMs(),
+                aws.credentialsProvider(), aws.region(), kinesisEndpoint(), kinesisHttpProtocol(), dynamoDbEndpoint(),
+                cloudWatchEndpoint());
     }
 }

@@ -41,7 +41,7 @@ public final class KinesisSourceTask extends SourceTask {
         guard = new DeliveryGuard(props);
         queue = new RecordQueue<>(config.queueCapacity(), config.queueMaxBytes(), PendingRecord::progress,
                 PendingRecord::sizeInBytes);
-        worker = new KclWorker(config, queue);
+        worker = new KclWorker(config.kcl(), queue);
         worker.start();
         LOG.info("Kinesis source task {} reading stream '{}' into topic '{}'", worker.workerId(), config.stream(),
                 config.topic());

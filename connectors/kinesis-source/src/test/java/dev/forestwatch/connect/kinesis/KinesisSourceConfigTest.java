@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.forestwatch.connect.common.ConfigReference;
+import dev.forestwatch.connect.kinesis.kcl.KclSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +50,8 @@ class KinesisSourceConfigTest {
     @Test
     void defaultsReadFromTheOldestRecordWithPollingAndNoCloudWatch() {
         final KinesisSourceConfig c = new KinesisSourceConfig(minimal());
-        assertThat(c.startPosition()).isEqualTo(KinesisSourceConfig.StartPosition.TRIM_HORIZON);
-        assertThat(c.retrieval()).isEqualTo(KinesisSourceConfig.Retrieval.POLLING);
+        assertThat(c.startPosition()).isEqualTo(KclSettings.StartPosition.TRIM_HORIZON);
+        assertThat(c.retrieval()).isEqualTo(KclSettings.Retrieval.POLLING);
         assertThat(c.metricsLevel()).isEqualTo("none");
         assertThat(c.leaseTable("kinesis-source")).isEqualTo("forestwatch-kinesis-source");
         assertThat(c.queueMaxBytes()).as("64 MiB, not 10,000 records of up to 1 MiB").isEqualTo(64 * 1024 * 1024);
@@ -88,11 +89,11 @@ class KinesisSourceConfigTest {
     @Test
     void theKinesisClientSpeaksHttp2UnlessHttp11IsAskedForAndHttp11RefusesFanOut() {
         assertThat(new KinesisSourceConfig(minimal()).kinesisHttpProtocol())
-                .isEqualTo(KinesisSourceConfig.HttpProtocol.HTTP2);
+                .isEqualTo(KclSettings.HttpProtocol.HTTP2);
         final Map<String, String> m = minimal();
         m.put(KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http1.1");
         assertThat(new KinesisSourceConfig(m).kinesisHttpProtocol())
-                .isEqualTo(KinesisSourceConfig.HttpProtocol.HTTP1_1);
+                .isEqualTo(KclSettings.HttpProtocol.HTTP1_1);
         m.put(KinesisSourceConfig.RETRIEVAL_CONFIG, "fanout");
         assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("aws.kinesis.http.protocol").hasMessageContaining("polling");

@@ -3,6 +3,7 @@ package dev.forestwatch.connect.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedDynamo;
 import dev.forestwatch.local.server.EmbeddedKafka;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forestwatch.connect.kinesis.kcl.PendingRecord;
+import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
 import dev.forestwatch.connect.kinesis.kcl.RecordQueue;
 import dev.forestwatch.connect.kinesis.kcl.SequencePosition;
 import dev.forestwatch.connect.kinesis.kcl.ShardProgress;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.forestwatch.connect.elasticsearch.Choices;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,14 +33,14 @@ public final class DocumentBuilder {
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM", Locale.ROOT);
 
     private final String index;
-    private final Choices.Rotation rotation;
+    private final Rotation rotation;
     private final boolean dataStream;
     private final String idField;
     private final String idHeader;
     private final boolean idFromKey;
     private final JsonConverter json = new JsonConverter();
 
-    public DocumentBuilder(final String index, final Choices.Rotation rotation, final boolean dataStream,
+    public DocumentBuilder(final String index, final Rotation rotation, final boolean dataStream,
             final String idField, final String idHeader, final boolean idFromKey) {
         this.index = index;
         this.rotation = rotation;
@@ -72,7 +71,7 @@ public final class DocumentBuilder {
 
     /** The index a record goes to: the configured one, with the record time's period if rotating. */
     public String indexFor(final SinkRecord record) {
-        if (rotation == Choices.Rotation.NONE) {
+        if (rotation == Rotation.NONE) {
             return index;
         }
         final ZonedDateTime t = Instant.ofEpochMilli(record.timestamp() == null

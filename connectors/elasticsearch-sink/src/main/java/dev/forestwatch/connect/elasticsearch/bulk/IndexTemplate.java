@@ -53,7 +53,7 @@ public final class IndexTemplate {
             throw new IOException("HTTP " + r.status() + " installing the index template");
         }
         if (r.status() == 401 || r.status() == 403) {
-            throw BulkSender.refusedCredentials(r.status());
+            throw BulkCall.refusedCredentials(r.status());
         }
         if (r.status() != 200) {
             throw new ConnectException("Elasticsearch refused the index template for '" + index + "' (HTTP "

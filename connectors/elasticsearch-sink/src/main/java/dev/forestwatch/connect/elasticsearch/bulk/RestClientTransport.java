@@ -1,6 +1,5 @@
 package dev.forestwatch.connect.elasticsearch.bulk;
 
-import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,6 +11,7 @@ import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.http.Header;
@@ -36,9 +36,21 @@ public final class RestClientTransport implements BulkTransport {
 
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
+    /** Where and how to connect; empty strings for what is not set. Secrets are never logged. */
+    public record Connection(List<URI> urls, String username, String password, String apiKey, String truststore,
+            String truststorePassword, String truststoreType) {
+
+        @Override
+        public String toString() {
+            return urls.toString(); // never the secrets
+        }
+    }
+
+    private static final String TRUSTSTORE_CONFIG = "ssl.truststore.location";
+
     private final RestClient client;
 
-    public RestClientTransport(final ElasticsearchSinkConfig config) {
+    public RestClientTransport(final Connection config) {
         final HttpHost[] hosts = config.urls().stream()
                 .map((URI u) -> new HttpHost(u.getHost(), u.getPort() < 0 ? 9200 : u.getPort(), u.getScheme()))
                 .toArray(HttpHost[]::new);
@@ -63,13 +75,13 @@ public final class RestClientTransport implements BulkTransport {
         this.client = b.build();
     }
 
-    private static SSLContext sslContext(final ElasticsearchSinkConfig config) {
+    private static SSLContext sslContext(final Connection config) {
         try (InputStream in = Files.newInputStream(Path.of(config.truststore()))) {
             final KeyStore ks = KeyStore.getInstance(config.truststoreType());
             ks.load(in, config.truststorePassword().toCharArray());
             return SSLContextBuilder.create().loadTrustMaterial(ks, null).build();
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(ElasticsearchSinkConfig.TRUSTSTORE_CONFIG, config.truststore(),
+            throw new ConfigException(TRUSTSTORE_CONFIG, config.truststore(),
                     "cannot load it (" + e.getMessage() + "); check the path, ssl.truststore.type and the password");
         }
     }
@@ -100,9 +112,8 @@ public final class RestClientTransport implements BulkTransport {
             // an untrusted certificate is no outage: retrying it for retry.max.duration.ms would only hide the cause
             if (untrustedCertificate(e)) {
                 throw new ConnectException("Elasticsearch's TLS certificate is not trusted (" + e.getMessage()
-                        + "): set " + ElasticsearchSinkConfig.TRUSTSTORE_CONFIG + " (with "
-                        + ElasticsearchSinkConfig.TRUSTSTORE_PASSWORD_CONFIG + " and "
-                        + ElasticsearchSinkConfig.TRUSTSTORE_TYPE_CONFIG + ") to a truststore holding the "
+                        + "): set " + TRUSTSTORE_CONFIG + " (with ssl.truststore.password and "
+                        + "ssl.truststore.type) to a truststore holding the "
                         + "certificate of the cluster's CA", e);
             }
             throw e;

@@ -1,5 +1,6 @@
 package dev.forestwatch.connect.elasticsearch.bench;
 
+import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector;
 import dev.forestwatch.local.BenchExit;
@@ -178,9 +179,9 @@ public final class ElasticsearchSinkBenchmark {
         c.put(ElasticsearchSinkConfig.URLS_CONFIG, es.url());
         c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
         c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
-        c.put(ElasticsearchSinkConfig.BATCH_MAX_RECORDS_CONFIG, String.valueOf(BATCH));
-        c.put(ElasticsearchSinkConfig.MAX_IN_FLIGHT_CONFIG, String.valueOf(inFlight));
-        c.put(ElasticsearchSinkConfig.LINGER_MS_CONFIG, "100");
+        c.put(SendConfig.BATCH_MAX_RECORDS_CONFIG, String.valueOf(BATCH));
+        c.put(SendConfig.MAX_IN_FLIGHT_CONFIG, String.valueOf(inFlight));
+        c.put(SendConfig.LINGER_MS_CONFIG, "100");
         final long t0 = System.nanoTime();
         connect.createOrUpdateConnector(index, c);
         final long deadline = t0 + Duration.ofMinutes(5).toNanos();

@@ -2,7 +2,6 @@ package dev.forestwatch.connect.elasticsearch.bulk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.forestwatch.connect.elasticsearch.Choices;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -22,7 +21,7 @@ class DocumentBuilderTest {
 
     @Test
     void theStreamsAppsRecordIdIsTheDocumentIdSoReplaysOverwrite() {
-        final DocumentBuilder b = new DocumentBuilder("anomalydata", Choices.Rotation.NONE, false, "recordId", "",
+        final DocumentBuilder b = new DocumentBuilder("anomalydata", Rotation.NONE, false, "recordId", "",
                 false);
         final byte[] doc = "{\"iotName\":\"S\",\"nested\":{\"recordId\":\"no\"},\"recordId\":\"shard-1-49\"}"
                 .getBytes(StandardCharsets.UTF_8);
@@ -33,16 +32,16 @@ class DocumentBuilderTest {
 
     @Test
     void idFallsBackFromHeaderToFieldToKeyToCoordinates() {
-        final DocumentBuilder withHeader = new DocumentBuilder("i", Choices.Rotation.NONE, false, "recordId", "doc-id",
+        final DocumentBuilder withHeader = new DocumentBuilder("i", Rotation.NONE, false, "recordId", "doc-id",
                 true);
         final SinkRecord r = record("key-1", "{\"recordId\":\"from-field\"}");
         assertThat(withHeader.id(r, "{\"recordId\":\"from-field\"}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("from-field");
         r.headers().addString("doc-id", "from-header");
         assertThat(withHeader.id(r, new byte[0])).isEqualTo("from-header");
-        final DocumentBuilder keyed = new DocumentBuilder("i", Choices.Rotation.NONE, false, "", "", true);
+        final DocumentBuilder keyed = new DocumentBuilder("i", Rotation.NONE, false, "", "", true);
         assertThat(keyed.id(record("key-1", "{}"), "{}".getBytes(StandardCharsets.UTF_8))).isEqualTo("key-1");
-        final DocumentBuilder none = new DocumentBuilder("i", Choices.Rotation.NONE, false, "recordId", "", false);
+        final DocumentBuilder none = new DocumentBuilder("i", Rotation.NONE, false, "recordId", "", false);
         assertThat(none.id(record(null, "{}"), "{}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("DESTINATION_SQL_STREAM+2+42");
     }
@@ -50,19 +49,19 @@ class DocumentBuilderTest {
     @Test
     void rotationNamesTheIndexAfterTheRecordsPeriodLikeFirehose() {
         final SinkRecord r = record(null, "{}");
-        assertThat(new DocumentBuilder("a", Choices.Rotation.HOURLY, false, "", "", false).indexFor(r))
+        assertThat(new DocumentBuilder("a", Rotation.HOURLY, false, "", "", false).indexFor(r))
                 .isEqualTo("a-2026-11-26-05");
-        assertThat(new DocumentBuilder("a", Choices.Rotation.DAILY, false, "", "", false).indexFor(r))
+        assertThat(new DocumentBuilder("a", Rotation.DAILY, false, "", "", false).indexFor(r))
                 .isEqualTo("a-2026-11-26");
-        assertThat(new DocumentBuilder("a", Choices.Rotation.WEEKLY, false, "", "", false).indexFor(r))
+        assertThat(new DocumentBuilder("a", Rotation.WEEKLY, false, "", "", false).indexFor(r))
                 .isEqualTo("a-2026-48");
-        assertThat(new DocumentBuilder("a", Choices.Rotation.MONTHLY, false, "", "", false).indexFor(r))
+        assertThat(new DocumentBuilder("a", Rotation.MONTHLY, false, "", "", false).indexFor(r))
                 .isEqualTo("a-2026-11");
     }
 
     @Test
     void dataStreamsCreateAndNullValuesDelete() {
-        final DocumentBuilder ds = new DocumentBuilder("anomalies", Choices.Rotation.NONE, true, "recordId", "", false);
+        final DocumentBuilder ds = new DocumentBuilder("anomalies", Rotation.NONE, true, "recordId", "", false);
         assertThat(new String(ds.indexItem(record(null, Map.of("recordId", "x", "@timestamp", T))),
                 StandardCharsets.UTF_8)).startsWith("{\"create\":{\"_index\":\"anomalies\",\"_id\":\"x\"}}\n{");
         assertThat(new String(ds.deleteItem(record("k", null)), StandardCharsets.UTF_8))

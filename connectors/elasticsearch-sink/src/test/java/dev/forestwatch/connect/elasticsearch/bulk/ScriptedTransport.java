@@ -58,6 +58,7 @@ final class ScriptedTransport implements BulkTransport {
         final String[] lines = b.split("\n");
         final StringBuilder items = new StringBuilder();
         int item = 0;
+        boolean errors = false;
         for (int i = 0; i < lines.length; i++) {
             final String op = lines[i].substring(2, lines[i].indexOf('"', 2));
             final Matcher id = ID.matcher(lines[i]);
@@ -76,13 +77,14 @@ final class ScriptedTransport implements BulkTransport {
             }
             items.append("{\"").append(op).append("\":{\"status\":").append(s);
             if (s >= 300) {
+                errors = true;
                 items.append(",\"error\":{\"type\":\"").append(s == 400
                         ? "mapper_parsing_exception"
                         : "es_rejected_execution_exception").append("\",\"reason\":\"scripted\"}");
             }
             items.append("}}");
         }
-        return new Response(200, ("{\"took\":1,\"errors\":true,\"items\":[" + items + "]}")
+        return new Response(200, ("{\"took\":1,\"errors\":" + errors + ",\"items\":[" + items + "]}")
                 .getBytes(StandardCharsets.UTF_8));
     }
 

@@ -3,11 +3,11 @@ package dev.forestwatch.connect.firehose.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.common.batch.BatchingWriter;
 import dev.forestwatch.connect.common.batch.Entry;
 import dev.forestwatch.connect.common.batch.OffsetTracker;
-import dev.forestwatch.connect.firehose.BehaviorOnError;
+import dev.forestwatch.connect.common.send.OnRefusal;
+import dev.forestwatch.connect.common.send.SendStats;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +31,8 @@ class BatchingWriterTest {
         final StubFirehose stub = StubFirehose.failing(d -> rnd.nextDouble() < 0.05, "ServiceUnavailableException");
         final OffsetTracker offsets = new OffsetTracker();
         final List<String> sent = new ArrayList<>();
-        try (BatchingWriter w = new BatchingWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
-                BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), offsets)) {
+        try (BatchingWriter w = new BatchingWriter(LIMITS,
+                Senders.firehose(stub, "S", 1, 5, 60_000, OnRefusal.FAIL, Thread::sleep, new SendStats()), offsets)) {
             for (int i = 0; i < 3000; i++) {
                 final int partition = i % 3;
                 // mostly small records, some near the 1,000 KiB record limit so the 4 MiB call limit binds too
@@ -87,8 +87,9 @@ class BatchingWriterTest {
     @Test
     void aBatchLeavesAfterTheLingerEvenWhenNotFull() {
         final StubFirehose stub = StubFirehose.failing(d -> false, null);
-        try (BatchingWriter w = new BatchingWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 60_000,
-                BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), new OffsetTracker())) {
+        try (BatchingWriter w = new BatchingWriter(LIMITS,
+                Senders.firehose(stub, "S", 1, 5, 60_000, OnRefusal.FAIL, Thread::sleep, new SendStats()),
+                new OffsetTracker())) {
             w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, 0), "a".getBytes(StandardCharsets.UTF_8),
                     System.nanoTime()));
             await().atMost(Duration.ofSeconds(5)).until(() -> stub.delivered.size() == 1);
@@ -150,8 +151,9 @@ class BatchingWriterTest {
             return unavailable.putRecordBatch(req);
         });
         // retry.max.duration.ms of an hour: only stopping can end this sender's loop
-        final BatchingWriter w = new BatchingWriter(LIMITS, new BatchSender(stub, "S", new Backoff(1, 5), 3_600_000,
-                BehaviorOnError.FAIL, null, Thread::sleep, new BatchSender.Stats()), new OffsetTracker());
+        final BatchingWriter w = new BatchingWriter(LIMITS,
+                Senders.firehose(stub, "S", 1, 5, 3_600_000, OnRefusal.FAIL, Thread::sleep, new SendStats()),
+                new OffsetTracker());
         w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, 0), "a".getBytes(StandardCharsets.UTF_8),
                 System.nanoTime()));
         assertThat(inSlowCall.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // retried twice

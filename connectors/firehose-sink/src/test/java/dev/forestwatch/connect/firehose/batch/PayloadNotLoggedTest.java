@@ -8,9 +8,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.common.batch.Entry;
-import dev.forestwatch.connect.firehose.BehaviorOnError;
+import dev.forestwatch.connect.common.send.OnRefusal;
+import dev.forestwatch.connect.common.send.SendLoop;
+import dev.forestwatch.connect.common.send.SendStats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +50,9 @@ class PayloadNotLoggedTest {
         return out;
     }
 
-    private static BatchSender sender(final StubFirehose stub, final BehaviorOnError onError) {
-        return new BatchSender(stub, "ProcessedStreamData", new Backoff(1, 1), 60_000, onError, null, ms -> {
-        },
-                new BatchSender.Stats());
+    private static SendLoop sender(final StubFirehose stub, final OnRefusal onError) {
+        return Senders.firehose(stub, "ProcessedStreamData", 1, 1, 60_000, onError, ms -> {
+        }, new SendStats());
     }
 
     private List<String> logged() {
@@ -68,7 +68,7 @@ class PayloadNotLoggedTest {
     @Test
     void ignoredRefusalsAreLoggedByCoordinatesOnly() throws Exception {
         final StubFirehose stub = StubFirehose.failing(d -> d.contains("\"n\":1"), "InvalidArgumentException");
-        sender(stub, BehaviorOnError.IGNORE).send(secrets(), e -> {
+        sender(stub, OnRefusal.WARN).send(secrets(), e -> {
         });
         assertThat(logged()).anyMatch(l -> l.contains("scored-0@1") && l.contains("InvalidArgumentException"));
         assertThat(logged()).noneMatch(l -> l.contains(SECRET));
@@ -77,7 +77,7 @@ class PayloadNotLoggedTest {
     @Test
     void aRefusalThatFailsTheTaskDoesNotQuoteTheRecord() {
         final StubFirehose stub = StubFirehose.failing(d -> d.contains("\"n\":2"), "InvalidArgumentException");
-        final Throwable t = catchThrowable(() -> sender(stub, BehaviorOnError.FAIL).send(secrets(), e -> {
+        final Throwable t = catchThrowable(() -> sender(stub, OnRefusal.FAIL).send(secrets(), e -> {
         }));
         assertThat(t).hasMessageContaining("scored-0@2").hasMessageContaining("behavior.on.error");
         assertThat(ThrowableProxyUtil.asString(new ThrowableProxy(t))).doesNotContain(SECRET);

@@ -1,5 +1,6 @@
 package dev.forestwatch.connect.firehose.bench;
 
+import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConnector;
 import dev.forestwatch.local.BenchExit;
@@ -191,7 +192,7 @@ public final class FirehoseSinkBenchmark {
         c.put(FirehoseSinkConfig.DELIVERY_STREAM_CONFIG, stream);
         c.put(FirehoseSinkConfig.ENDPOINT_CONFIG, firehose.url());
         c.put(FirehoseSinkConfig.RECORD_DELIMITER_CONFIG, "");
-        c.put(FirehoseSinkConfig.MAX_IN_FLIGHT_CONFIG, String.valueOf(inFlight));
+        c.put(SendConfig.MAX_IN_FLIGHT_CONFIG, String.valueOf(inFlight));
         c.put("aws.access.key.id", "a");
         c.put("aws.secret.access.key", "b");
         final long t0 = System.nanoTime();

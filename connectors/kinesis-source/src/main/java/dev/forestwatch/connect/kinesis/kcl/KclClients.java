@@ -1,6 +1,5 @@
 package dev.forestwatch.connect.kinesis.kcl;
 
-import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -18,8 +17,8 @@ record KclClients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoDb, Clou
         implements
             AutoCloseable {
 
-    static KclClients create(final KinesisSourceConfig config) {
-        final AwsCredentialsProvider credentials = config.aws().credentialsProvider();
+    static KclClients create(final KclSettings config) {
+        final AwsCredentialsProvider credentials = config.credentials();
         final KinesisAsyncClientBuilder builder = configure(KinesisAsyncClient.builder(), config, credentials,
                 config.kinesisEndpoint());
         final KinesisAsyncClient kinesis = kinesisHttpClient(builder, config.kinesisHttpProtocol()).build();
@@ -35,8 +34,8 @@ record KclClients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoDb, Clou
      * unbounded concurrency, since every shard's reader shares the client, and drops what only HTTP/2 has.
      */
     static KinesisAsyncClientBuilder kinesisHttpClient(final KinesisAsyncClientBuilder builder,
-            final KinesisSourceConfig.HttpProtocol protocol) {
-        if (protocol == KinesisSourceConfig.HttpProtocol.HTTP2) {
+            final KclSettings.HttpProtocol protocol) {
+        if (protocol == KclSettings.HttpProtocol.HTTP2) {
             return KinesisClientUtil.adjustKinesisClientBuilder(builder);
         }
         builder.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(Integer.MAX_VALUE)
@@ -44,10 +43,10 @@ record KclClients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoDb, Clou
         return builder;
     }
 
-    private static <B extends AwsClientBuilder<B, ?>> B configure(final B builder, final KinesisSourceConfig config,
+    private static <B extends AwsClientBuilder<B, ?>> B configure(final B builder, final KclSettings config,
             final AwsCredentialsProvider credentials, final URI endpoint) {
         builder.credentialsProvider(credentials);
-        final Region region = config.aws().region();
+        final Region region = config.region();
         if (region != null) {
             builder.region(region);
         } else if (endpoint != null) {

@@ -1,7 +1,5 @@
 package dev.forestwatch.connect.kinesis.kcl;
 
-import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
-import dev.forestwatch.connect.kinesis.RecordConverter;
 import java.util.Date;
 import java.util.Locale;
 import java.util.UUID;
@@ -39,13 +37,13 @@ public final class KclWorker implements AutoCloseable {
     private final RecordQueue<PendingRecord> queue;
     private volatile boolean running = true;
 
-    public KclWorker(final KinesisSourceConfig config, final RecordQueue<PendingRecord> queue) {
+    public KclWorker(final KclSettings config, final RecordQueue<PendingRecord> queue) {
         this.queue = queue;
         // unique per start, so a restarted task never passes for a zombie of itself holding the same leases
-        this.workerId = config.connectorName() + "-task" + config.taskId() + "-"
+        this.workerId = config.workerName() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.clients = KclClients.create(config);
-        final String leaseTable = config.leaseTable(config.connectorName());
+        final String leaseTable = config.leaseTable();
         final ShardProcessorFactory factory = new ShardProcessorFactory(
                 new RecordConverter(config.stream(), config.topic(), StreamCreationTime.read(clients.kinesis(),
                         config.stream(), StreamCreationTime.TIMEOUT)),
@@ -125,10 +123,10 @@ public final class KclWorker implements AutoCloseable {
         return metrics;
     }
 
-    private static RetrievalConfig retrievalConfig(final RetrievalConfig retrieval, final KinesisSourceConfig config,
+    private static RetrievalConfig retrievalConfig(final RetrievalConfig retrieval, final KclSettings config,
             final KinesisAsyncClient kinesis, final String applicationName) {
         retrieval.initialPositionInStreamExtended(initialPosition(config));
-        if (config.retrieval() == KinesisSourceConfig.Retrieval.POLLING) {
+        if (config.retrieval() == KclSettings.Retrieval.POLLING) {
             retrieval.retrievalSpecificConfig(new PollingConfig(config.stream(), kinesis)
                     .maxRecords(config.maxRecords())
                     .idleTimeBetweenReadsInMillis(config.idleBetweenReadsMs()));
@@ -139,7 +137,7 @@ public final class KclWorker implements AutoCloseable {
         return retrieval;
     }
 
-    private static InitialPositionInStreamExtended initialPosition(final KinesisSourceConfig config) {
+    private static InitialPositionInStreamExtended initialPosition(final KclSettings config) {
         return switch (config.startPosition()) {
             case TRIM_HORIZON -> InitialPositionInStreamExtended.newInitialPosition(
                     InitialPositionInStream.TRIM_HORIZON);

@@ -1,7 +1,6 @@
 package dev.forestwatch.connect.kinesis.kcl;
 
 import dev.forestwatch.connect.common.Backoff;
-import dev.forestwatch.connect.kinesis.RecordConverter;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

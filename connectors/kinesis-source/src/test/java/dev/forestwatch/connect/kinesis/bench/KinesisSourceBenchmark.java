@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.forestwatch.connect.kinesis.EmulatorConnector;
 import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
-import dev.forestwatch.connect.kinesis.RecordConverter;
+import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
 import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedDynamo;

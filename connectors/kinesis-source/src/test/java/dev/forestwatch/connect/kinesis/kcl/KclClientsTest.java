@@ -39,7 +39,7 @@ class KclClientsTest {
                 "aws.region", "us-east-1",
                 "aws.access.key.id", "test",
                 "aws.secret.access.key", "test"));
-        try (KclClients clients = KclClients.create(config)) {
+        try (KclClients clients = KclClients.create(config.kcl())) {
             final Throwable error = catchThrowable(() -> clients.kinesis()
                     .listShards(r -> r.streamName("RawStreamData")).get(30, TimeUnit.SECONDS));
             assertThat(error).hasMessageContaining("ResourceNotFoundException");

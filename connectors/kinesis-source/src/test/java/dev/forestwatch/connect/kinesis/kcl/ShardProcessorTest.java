@@ -3,7 +3,6 @@ package dev.forestwatch.connect.kinesis.kcl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.connect.common.Backoff;
-import dev.forestwatch.connect.kinesis.RecordConverter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package dev.forestwatch.connect.common;
+package dev.forestwatch.connect.common.send;
 
+import dev.forestwatch.connect.common.Backoff;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -58,12 +59,18 @@ public final class RetryBudget {
     /** Call before an attempt that repeats a failed one: always waits the backoff, within the total duration. */
     public void beforeRetry(final Supplier<String> problem) throws InterruptedException {
         throwIfStopping();
-        final long delay = backoff.delayMs(attempt++);
+        final long delay = backoff.delayMs(attempt);
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
             throw new ConnectException(problem.get() + " within " + setting + "=" + maxMs);
         }
+        attempt++;
         sleeper.sleep(delay);
         throwIfStopping(); // the stop may have come during the wait without interrupting it
+    }
+
+    /** Attempts made so far, the first included. */
+    public int attempts() {
+        return attempt;
     }
 
     /** For attempts that need no wait (e.g. a split request): only the stop is checked. */

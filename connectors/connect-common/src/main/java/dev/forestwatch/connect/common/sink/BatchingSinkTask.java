@@ -1,12 +1,25 @@
-package dev.forestwatch.connect.common.batch;
+package dev.forestwatch.connect.common.sink;
 
+import dev.forestwatch.connect.common.Version;
+import dev.forestwatch.connect.common.batch.BatchingWriter;
+import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OffsetTracker;
+import dev.forestwatch.connect.common.send.BatchCall;
+import dev.forestwatch.connect.common.send.OnRefusal;
+import dev.forestwatch.connect.common.send.RefusalPolicy;
+import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.send.SendLoop;
+import dev.forestwatch.connect.common.send.SendStats;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -15,20 +28,49 @@ import org.slf4j.LoggerFactory;
 /**
  * What forestwatch's sink tasks share: records go to a {@link BatchingWriter}, partitions pause while its buffer is
  * full, and {@link #preCommit} returns only offsets below each partition's oldest unsettled record, never the ones
- * the worker would commit by default. A subclass says how a record becomes bytes to send.
+ * the worker would commit by default. The batches go out through one {@link SendLoop}. A subclass says how a
+ * record becomes bytes to send and how one request is made ({@link BatchCall}); its start builds those and calls
+ * {@link #startSending}.
  */
 public abstract class BatchingSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchingSinkTask.class);
 
+    private final SendStats stats = new SendStats();
     private BatchingWriter writer;
     private OffsetTracker offsets;
     private boolean paused;
+    private String target;
+    private AutoCloseable client;
 
-    /** Call from {@code start} once the writer's sender is built. */
-    protected final void startWriting(final BatchingWriter.Limits limits, final BatchingWriter.Sender sender) {
+    /**
+     * Call from {@code start}: sends batches with the given call, retried within the fragment's settings.
+     *
+     * @param target
+     *            who takes the records, for messages: "Elasticsearch", "Firehose stream 'S'"
+     * @param orderKey
+     *            see {@link SendLoop}; null if records have no identity at the destination
+     * @param client
+     *            closed when the task stops
+     */
+    protected final void startSending(final String target, final SendConfig send, final BatchCall call,
+            final RefusalPolicy refusals, final Function<Entry, String> orderKey, final AutoCloseable client) {
+        this.target = target;
+        this.client = client;
         this.offsets = new OffsetTracker();
-        this.writer = new BatchingWriter(limits, sender, offsets);
+        this.writer = new BatchingWriter(send.limits(),
+                new SendLoop(target, call, send.retry(), refusals, orderKey, Thread::sleep, stats), offsets);
+    }
+
+    /** The dead-letter reporter when the policy reports (a missing one fails the start), else null. */
+    protected final ErrantRecordReporter reporterFor(final OnRefusal action, final String setting,
+            final List<String> skipChoices) {
+        return RefusalPolicy.reporterFor(action, setting, skipChoices, () -> context.errantRecordReporter());
+    }
+
+    /** The send loop's counts. */
+    protected final SendStats stats() {
+        return stats;
     }
 
     /**
@@ -86,10 +128,19 @@ public abstract class BatchingSinkTask extends SinkTask {
                 LOG.warn("Stopping with unsent records; they will be read again: {}", e.getMessage());
             }
             writer.close();
+            LOG.info("{} sink task stopped: {}", target, stats);
         }
-        stopped();
+        if (client != null) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the client of {}: {}", target, e.toString());
+            }
+        }
     }
 
-    /** Releases the subclass's clients and logs its counts; the writer is already closed. */
-    protected abstract void stopped();
+    @Override
+    public final String version() {
+        return Version.get();
+    }
 }

@@ -3,9 +3,10 @@ package dev.forestwatch.connect.firehose.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.common.batch.Entry;
-import dev.forestwatch.connect.firehose.BehaviorOnError;
+import dev.forestwatch.connect.common.send.OnRefusal;
+import dev.forestwatch.connect.common.send.SendLoop;
+import dev.forestwatch.connect.common.send.SendStats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,14 +20,13 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.firehose.model.FirehoseException;
 import software.amazon.awssdk.services.firehose.model.ResourceNotFoundException;
 
-class BatchSenderTest {
+class PutRecordBatchCallTest {
 
     private final List<Long> sleeps = new ArrayList<>();
-    private final BatchSender.Stats stats = new BatchSender.Stats();
+    private final SendStats stats = new SendStats();
 
-    private BatchSender sender(final StubFirehose stub, final long retryMs, final BehaviorOnError onError) {
-        return new BatchSender(stub, "ProcessedStreamData", new Backoff(100, 1000), retryMs, onError, null,
-                sleeps::add, stats);
+    private SendLoop sender(final StubFirehose stub, final long retryMs, final OnRefusal onError) {
+        return Senders.firehose(stub, "ProcessedStreamData", 100, 1000, retryMs, onError, sleeps::add, stats);
     }
 
     static List<Entry> entries(final int n) {
@@ -39,7 +39,7 @@ class BatchSenderTest {
         final Set<String> failOnce = new HashSet<>(Set.of("r2", "r5", "r7"));
         final StubFirehose stub = StubFirehose.failing(failOnce::remove, "ServiceUnavailableException");
         final List<Long> settled = new ArrayList<>();
-        sender(stub, 60_000, BehaviorOnError.FAIL).send(entries(10), e -> settled.add(e.offset()));
+        sender(stub, 60_000, OnRefusal.FAIL).send(entries(10), e -> settled.add(e.offset()));
 
         assertThat(stub.requests).hasSize(2);
         assertThat(stub.requests.get(1).records()).extracting(r -> r.data().asUtf8String())
@@ -61,7 +61,7 @@ class BatchSenderTest {
             }
             return ok.putRecordBatch(req);
         });
-        sender(stub, 60_000, BehaviorOnError.FAIL).send(entries(3), e -> {
+        sender(stub, 60_000, OnRefusal.FAIL).send(entries(3), e -> {
         });
         assertThat(ok.delivered).containsExactly("r0", "r1", "r2");
         assertThat(sleeps).hasSize(4);
@@ -71,8 +71,8 @@ class BatchSenderTest {
     @Test
     void givesUpAfterTheRetryDurationNamingTheSetting() {
         final StubFirehose stub = StubFirehose.failing(d -> true, "ServiceUnavailableException");
-        final Throwable t = catchThrowable(() -> new BatchSender(stub, "S", new Backoff(100, 1000), 150,
-                BehaviorOnError.FAIL, null, ms -> Thread.sleep(ms), stats).send(entries(2), e -> {
+        final Throwable t = catchThrowable(() -> Senders.firehose(stub, "S", 100, 1000, 150, OnRefusal.FAIL,
+                ms -> Thread.sleep(ms), stats).send(entries(2), e -> {
                 }));
         assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("retry.max.duration.ms=150");
         assertThat(stub.delivered).isEmpty();
@@ -86,7 +86,7 @@ class BatchSenderTest {
                             .errorMessage("no such stream").build())
                     .build();
         });
-        final Throwable t = catchThrowable(() -> sender(stub, 60_000, BehaviorOnError.FAIL).send(entries(1), e -> {
+        final Throwable t = catchThrowable(() -> sender(stub, 60_000, OnRefusal.FAIL).send(entries(1), e -> {
         }));
         assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("delivery.stream");
         assertThat(sleeps).isEmpty();
@@ -96,13 +96,13 @@ class BatchSenderTest {
     void aPermanentEntryErrorFollowsTheErrorPolicy() throws Exception {
         final StubFirehose stub = StubFirehose.failing("r1"::equals, "KMS.AccessDeniedException");
         final List<Long> settled = new ArrayList<>();
-        sender(stub, 60_000, BehaviorOnError.IGNORE).send(entries(3), e -> settled.add(e.offset()));
+        sender(stub, 60_000, OnRefusal.WARN).send(entries(3), e -> settled.add(e.offset()));
         assertThat(settled).containsExactlyInAnyOrder(0L, 1L, 2L);
-        assertThat(stats.ignored.get()).isEqualTo(1);
+        assertThat(stats.refused.get()).isEqualTo(1);
         assertThat(stub.requests).hasSize(1);
 
         final Throwable t = catchThrowable(() -> sender(StubFirehose.failing("r1"::equals, "KMS.AccessDeniedException"),
-                60_000, BehaviorOnError.FAIL).send(entries(3), e -> {
+                60_000, OnRefusal.FAIL).send(entries(3), e -> {
                 }));
         assertThat(t).hasMessageContaining("behavior.on.error");
     }
@@ -117,7 +117,7 @@ class BatchSenderTest {
             }
             return ok.putRecordBatch(req);
         });
-        sender(flaky, 60_000, BehaviorOnError.FAIL).send(entries(2), e -> {
+        sender(flaky, 60_000, OnRefusal.FAIL).send(entries(2), e -> {
         });
         assertThat(ok.delivered).containsExactly("r0", "r1");
         assertThat(stats.retriedCalls.get()).isEqualTo(1);
@@ -125,7 +125,7 @@ class BatchSenderTest {
         final StubFirehose refusing = new StubFirehose(req -> {
             throw (FirehoseException) FirehoseException.builder().statusCode(400).build();
         });
-        final Throwable t = catchThrowable(() -> sender(refusing, 60_000, BehaviorOnError.FAIL).send(entries(1),
+        final Throwable t = catchThrowable(() -> sender(refusing, 60_000, OnRefusal.FAIL).send(entries(1),
                 e -> {
                 }));
         assertThat(t).isInstanceOf(ConnectException.class).hasMessageContaining("HTTP 400")
@@ -134,12 +134,12 @@ class BatchSenderTest {
 
     @Test
     void classifiesCallErrors() {
-        assertThat(BatchSender.retriable(error(503, "ServiceUnavailableException"))).isTrue();
-        assertThat(BatchSender.retriable(error(400, "LimitExceededException"))).isTrue();
-        assertThat(BatchSender.retriable(error(500, "InternalFailure"))).isTrue();
-        assertThat(BatchSender.retriable(error(400, "InvalidArgumentException"))).isFalse();
-        assertThat(BatchSender.retriable(error(403, "AccessDeniedException"))).isFalse();
-        assertThat(BatchSender.retriable(error(400, "ResourceNotFoundException"))).isFalse();
+        assertThat(PutRecordBatchCall.retriable(error(503, "ServiceUnavailableException"))).isTrue();
+        assertThat(PutRecordBatchCall.retriable(error(400, "LimitExceededException"))).isTrue();
+        assertThat(PutRecordBatchCall.retriable(error(500, "InternalFailure"))).isTrue();
+        assertThat(PutRecordBatchCall.retriable(error(400, "InvalidArgumentException"))).isFalse();
+        assertThat(PutRecordBatchCall.retriable(error(403, "AccessDeniedException"))).isFalse();
+        assertThat(PutRecordBatchCall.retriable(error(400, "ResourceNotFoundException"))).isFalse();
     }
 
     private static FirehoseException error(final int status, final String code) {

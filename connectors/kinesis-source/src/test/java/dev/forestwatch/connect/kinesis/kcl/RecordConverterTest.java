@@ -1,10 +1,7 @@
-package dev.forestwatch.connect.kinesis;
+package dev.forestwatch.connect.kinesis.kcl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.forestwatch.connect.kinesis.kcl.PendingRecord;
-import dev.forestwatch.connect.kinesis.kcl.SequencePosition;
-import dev.forestwatch.connect.kinesis.kcl.ShardProgress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.kafka.connect.data.Schema;

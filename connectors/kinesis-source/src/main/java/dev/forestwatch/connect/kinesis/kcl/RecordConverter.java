@@ -1,8 +1,5 @@
-package dev.forestwatch.connect.kinesis;
+package dev.forestwatch.connect.kinesis.kcl;
 
-import dev.forestwatch.connect.kinesis.kcl.PendingRecord;
-import dev.forestwatch.connect.kinesis.kcl.SequencePosition;
-import dev.forestwatch.connect.kinesis.kcl.ShardProgress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
