@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
@@ -148,7 +147,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         stopping.stop();
         stopping.awaitStop();
         log.info("Embedded Connect worker at {} stopped in {} ms", url,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                Await.millisSince(started));
     }
 
     /** {@link #stop()}, then deletes the work dir if this instance created it; idempotent. */
@@ -310,7 +309,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
             throw e;
         }
         log.info("Embedded Connect worker (group {}) ready at {} after {} ms",
-                props.get("group.id"), url, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                props.get("group.id"), url, Await.millisSince(started));
         return worker;
     }
 
