@@ -146,8 +146,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         long started = System.nanoTime();
         stopping.stop();
         stopping.awaitStop();
-        log.info("Embedded Connect worker at {} stopped in {} ms", url,
-                Await.millisSince(started));
+        log.info("Embedded Connect worker at {} stopped in {} ms", url, Await.millisSince(started));
     }
 
     /** {@link #stop()}, then deletes the work dir if this instance created it; idempotent. */

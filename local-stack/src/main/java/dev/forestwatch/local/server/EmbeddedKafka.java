@@ -200,8 +200,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         server = s;
         s.startup();
         awaitServing(DEFAULT_STARTUP_TIMEOUT);
-        log.info("Embedded Kafka at {} back after {} ms", bootstrapServers,
-                Await.millisSince(started));
+        log.info("Embedded Kafka at {} back after {} ms", bootstrapServers, Await.millisSince(started));
     }
 
     /** Stops the broker and waits for it, then deletes the data dir if this broker created it. */
