@@ -40,4 +40,9 @@ public final class Await {
             }
         }
     }
+
+    /** Milliseconds since {@code startNanos} (a {@link System#nanoTime()} reading), for "ready after N ms" logs. */
+    public static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
 }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
@@ -147,8 +146,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         long started = System.nanoTime();
         stopping.stop();
         stopping.awaitStop();
-        log.info("Embedded Connect worker at {} stopped in {} ms", url,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        log.info("Embedded Connect worker at {} stopped in {} ms", url, Await.millisSince(started));
     }
 
     /** {@link #stop()}, then deletes the work dir if this instance created it; idempotent. */
@@ -310,7 +308,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
             throw e;
         }
         log.info("Embedded Connect worker (group {}) ready at {} after {} ms",
-                props.get("group.id"), url, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                props.get("group.id"), url, Await.millisSince(started));
         return worker;
     }
 

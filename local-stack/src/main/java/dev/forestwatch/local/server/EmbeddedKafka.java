@@ -200,8 +200,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         server = s;
         s.startup();
         awaitServing(DEFAULT_STARTUP_TIMEOUT);
-        log.info("Embedded Kafka at {} back after {} ms", bootstrapServers,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        log.info("Embedded Kafka at {} back after {} ms", bootstrapServers, Await.millisSince(started));
     }
 
     /** Stops the broker and waits for it, then deletes the data dir if this broker created it. */
@@ -312,7 +311,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw e;
             }
             log.info("Embedded Kafka serving at {} (data in {}) after {} ms",
-                    kafka.bootstrapServers, dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    kafka.bootstrapServers, dir, Await.millisSince(started));
             return kafka;
         }
     }

@@ -3,7 +3,6 @@ package dev.forestwatch.local.server;
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Directories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -38,12 +33,6 @@ final class NodeEmulator {
     private static final int START_ATTEMPTS = 3;
     private static final int LOG_TAIL_LINES = 30;
     private static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
-
-    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "node-emulator-spawner");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** What to run for a given set of ports; called again with new ports after a bind failure. */
     interface Launch {
@@ -90,7 +79,7 @@ final class NodeEmulator {
                 try {
                     emulator.awaitReady(launch.port(), timeout, probe);
                     log.info("{} ready on port {} after {} ms (pid {}, log {})", name, launch.port(),
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), emulator.process.pid(),
+                            Await.millisSince(started), emulator.process.pid(),
                             emulator.logFile);
                     return emulator;
                 } catch (RuntimeException e) {
@@ -157,16 +146,7 @@ final class NodeEmulator {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.environment().putAll(launch.env());
-        try {
-            // --pdeathsig fires when the spawning *thread* exits, so spawn from one that lives as long as the JVM.
-            return SPAWNER.submit(builder::start).get();
-        } catch (ExecutionException e) {
-            throw new UncheckedIOException("Cannot start " + String.join(" ", command),
-                    e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting " + name, e);
-        }
+        return Spawner.start(builder, name);
     }
 
     /** Polls until the port accepts a connection and then the probe holds; fails at once, with the log, if node exits. */
