@@ -1,5 +1,6 @@
 package dev.forestwatch.connect.elasticsearch;
 
+import static dev.forestwatch.connect.common.testing.SinkTestSupport.committed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,15 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -188,18 +186,20 @@ class ElasticsearchSinkIT {
         connect.createOrUpdateConnector("es-c", connector("es-c", "anomalydata-c"));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-c") == 1200);
-            await().atMost(Duration.ofSeconds(30)).until(() -> committed("connect-es-c", "es-c", 2) == 1200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> committed(kafka.admin(), "connect-es-c", "es-c", 2) == 1200);
             es.stop();
             produce("es-c", 1200, 1200); // arrives while Elasticsearch is down
             final long downAt = System.nanoTime();
             // all through the outage the task keeps retrying, and commits nothing Elasticsearch did not acknowledge
             await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> connect.taskStates("es-c").stream().allMatch("RUNNING"::equals)
-                            && committed("connect-es-c", "es-c", 2) == 1200);
+                            && committed(kafka.admin(), "connect-es-c", "es-c", 2) == 1200);
             es.restart();
             System.err.printf("Elasticsearch was down %.0f s%n", (System.nanoTime() - downAt) / 1e9);
             await().atMost(Duration.ofSeconds(120)).until(() -> count("anomalydata-c") == 2400);
-            await().atMost(Duration.ofSeconds(30)).until(() -> committed("connect-es-c", "es-c", 2) == 2400);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> committed(kafka.admin(), "connect-es-c", "es-c", 2) == 2400);
             // the seed's Kibana chart: documents per minute of created; 10 a second = 600 a minute
             final JsonNode buckets = es.post("/anomalydata-c/_search", "{\"size\":0,\"aggs\":{\"per_minute\":"
                     + "{\"date_histogram\":{\"field\":\"created\",\"fixed_interval\":\"1m\"},"
@@ -213,17 +213,5 @@ class ElasticsearchSinkIT {
         } finally {
             connect.deleteConnector("es-c");
         }
-    }
-
-    /** The sum of a consumer group's committed offsets over a topic's partitions. */
-    private static long committed(final String group, final String topic, final int partitions) throws Exception {
-        final Map<TopicPartition, OffsetAndMetadata> offsets = kafka.admin().listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        long sum = 0;
-        for (int p = 0; p < partitions; p++) {
-            final OffsetAndMetadata o = offsets.get(new TopicPartition(topic, p));
-            sum += o == null ? 0 : o.offset();
-        }
-        return sum;
     }
 }

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.LogCapture;
 import dev.forestwatch.connect.elasticsearch.bulk.BulkTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The task with a fake transport: behavior.on.null.values, and what it logs about documents it cannot index. */
 class ElasticsearchSinkTaskTest {
@@ -72,14 +68,12 @@ class ElasticsearchSinkTaskTest {
     }
 
     private final FakeTransport transport = new FakeTransport();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger ours = (Logger) LoggerFactory.getLogger("dev.forestwatch");
+    private LogCapture logs;
     private ElasticsearchSinkTask task;
 
     @BeforeEach
     void captureLogs() {
-        logs.start();
-        ours.addAppender(logs);
+        logs = LogCapture.start();
     }
 
     @AfterEach
@@ -87,7 +81,7 @@ class ElasticsearchSinkTaskTest {
         if (task != null) {
             task.stop();
         }
-        ours.detachAppender(logs);
+        logs.close();
     }
 
     private void start(final String onNull, final String onMalformed) {
@@ -168,7 +162,7 @@ class ElasticsearchSinkTaskTest {
         task.put(List.of(record(0, doc(0)), record(1, doc(1)), record(2, doc(2))));
         awaitCommittable(3);
         assertThat(String.join("", transport.bodies)).contains(SECRET);
-        final List<String> lines = logged(logs.list);
+        final List<String> lines = logs.lines();
         assertThat(lines).anyMatch(l -> l.contains("scored-0@1") && l.contains("document_parsing_exception")
                 && l.contains("failed to parse field [note]"));
         assertThat(lines).noneMatch(l -> l.contains(SECRET));
@@ -192,18 +186,6 @@ class ElasticsearchSinkTaskTest {
         });
         assertThat(errors).singleElement().asString().contains("scored-0@1", "behavior.on.malformed.documents")
                 .doesNotContain(SECRET);
-        assertThat(logged(logs.list)).noneMatch(l -> l.contains(SECRET));
-    }
-
-    /** Each event's formatted message and stack trace, as an appender would write them. */
-    static List<String> logged(final Collection<ILoggingEvent> events) {
-        final List<String> out = new ArrayList<>();
-        for (final ILoggingEvent e : List.copyOf(events)) {
-            final String thrown = e.getThrowableProxy() == null
-                    ? ""
-                    : ThrowableProxyUtil.asString(e.getThrowableProxy());
-            out.add(e.getFormattedMessage() + "\n" + thrown);
-        }
-        return out;
+        assertThat(logs.lines()).noneMatch(l -> l.contains(SECRET));
     }
 }

@@ -1,5 +1,6 @@
 package dev.forestwatch.connect.firehose;
 
+import static dev.forestwatch.connect.common.testing.SinkTestSupport.committed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,11 +24,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -138,7 +137,8 @@ class FirehoseSinkIT {
             connect.awaitConnectorRunning("firehose-a", 2, Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(90)).until(() -> delivered(topic).size() >= sent.size());
             // once every offset is committed no call is left to deliver a duplicate: only then is the count final
-            await().atMost(Duration.ofSeconds(30)).until(() -> committed("connect-firehose-a", topic, 3) == 6000);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> committed(kafka.admin(), "connect-firehose-a", topic, 3) == 6000);
             final List<String> got = delivered(topic);
             assertThat(got).hasSize(sent.size()).containsExactlyInAnyOrderElementsOf(sent);
             assertThat(firehose.violations()).isEmpty();
@@ -160,7 +160,8 @@ class FirehoseSinkIT {
         connect.createOrUpdateConnector("firehose-b", connector(topic));
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> delivered(topic).size() >= sent.size());
-            await().atMost(Duration.ofSeconds(30)).until(() -> committed("connect-firehose-b", topic, 2) == 3000);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> committed(kafka.admin(), "connect-firehose-b", topic, 2) == 3000);
             final Map<String, List<Integer>> byPartition = new HashMap<>();
             for (final String d : delivered(topic)) {
                 final String[] parts = d.split(":");
@@ -224,7 +225,8 @@ class FirehoseSinkIT {
         connect.createOrUpdateConnector("firehose-d", c);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(topic).size() >= 2);
-            await().atMost(Duration.ofSeconds(30)).until(() -> committed("connect-firehose-d", topic, 1) == 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> committed(kafka.admin(), "connect-firehose-d", topic, 1) == 3);
             assertThat(delivered(topic)).containsExactly(topic + ":0:0", topic + ":0:2");
             final Properties cp = new Properties();
             cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -246,16 +248,5 @@ class FirehoseSinkIT {
         } finally {
             connect.deleteConnector("firehose-d");
         }
-    }
-
-    private static long committed(final String group, final String topic, final int partitions) throws Exception {
-        final Map<TopicPartition, OffsetAndMetadata> offsets = kafka.admin().listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        long sum = 0;
-        for (int p = 0; p < partitions; p++) {
-            final OffsetAndMetadata o = offsets.get(new TopicPartition(topic, p));
-            sum += o == null ? 0 : o.offset();
-        }
-        return sum;
     }
 }

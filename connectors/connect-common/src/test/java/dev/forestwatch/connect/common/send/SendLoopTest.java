@@ -3,11 +3,8 @@ package dev.forestwatch.connect.common.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,7 +20,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The send loop both sinks share, against a scripted call: retries, their bound, the policies, the order. */
 class SendLoopTest {
@@ -32,8 +28,7 @@ class SendLoopTest {
 
     private final List<Long> sleeps = new ArrayList<>();
     private final SendStats stats = new SendStats();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger ours = (Logger) LoggerFactory.getLogger("dev.forestwatch");
+    private LogCapture logs;
 
     /** A call answering from a script, one answer per call, and keeping what each request carried. */
     private static final class ScriptedCall implements BatchCall {
@@ -54,13 +49,12 @@ class SendLoopTest {
 
     @BeforeEach
     void capture() {
-        logs.start();
-        ours.addAppender(logs);
+        logs = LogCapture.start();
     }
 
     @AfterEach
     void release() {
-        ours.detachAppender(logs);
+        logs.close();
     }
 
     /** Entries "key:n" carrying a secret each; the key is the order key. */
@@ -103,8 +97,7 @@ class SendLoopTest {
     }
 
     private List<String> warnings() {
-        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
-                .toList();
+        return logs.warnings();
     }
 
     @Test
@@ -214,7 +207,7 @@ class SendLoopTest {
         assertThat(warnings()).singleElement().asString().contains("t-0@0", "behavior.on.error=warn", "Bad")
                 .doesNotContain(SECRET);
 
-        logs.list.clear();
+        logs.clear();
         loop(new ScriptedCall().then(perEntry("x", "ok")), OnRefusal.IGNORE).send(entries("a", "b"),
                 e -> settled.add(e.offset()));
         assertThat(warnings()).isEmpty();

@@ -1,6 +1,7 @@
 package dev.forestwatch.connect.elasticsearch.bench;
 
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector;
 import dev.forestwatch.local.BenchExit;
@@ -16,14 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,7 +76,7 @@ public final class ElasticsearchSinkBenchmark {
     }
 
     private static void run(final int records, final Deque<AutoCloseable> open) throws Exception {
-        final List<byte[]> docs = scoredRecords(records);
+        final List<byte[]> docs = SinkTestSupport.scoredRecords(records, "r-");
         final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Elasticsearch sink benchmark: %,d documents of ~%d bytes, batches of %d; "
                 + "%d cores%n", records, docs.get(0).length, BATCH, Runtime.getRuntime().availableProcessors());
@@ -211,18 +210,5 @@ public final class ElasticsearchSinkBenchmark {
         connect.deleteConnector(index);
         return new Rates((docs.size() - firstCount) / (Math.max(1, end - firstNanos) / 1e9),
                 docs.size() / ((end - t0) / 1e9));
-    }
-
-    /** Output records of the streams app: about 200 bytes of JSON each. */
-    static List<byte[]> scoredRecords(final int n) {
-        final Random rnd = new Random(42);
-        final List<byte[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(("{\"iotName\":\"DemoSensor-" + (i % 10) + "\",\"iotValue\":" + (10 + rnd.nextInt(11))
-                    + ",\"ANOMALY_SCORE\":" + rnd.nextDouble() + ",\"created\":\"2026-11-26T05:25:02Z\","
-                    + "\"ANOMALY_GRADE\":0.0,\"isAnomaly\":false,\"recordId\":\"r-" + i + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        return out;
     }
 }

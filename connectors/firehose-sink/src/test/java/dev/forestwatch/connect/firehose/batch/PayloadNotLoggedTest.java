@@ -3,15 +3,13 @@ package dev.forestwatch.connect.firehose.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.forestwatch.connect.common.batch.Entry;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.SendLoop;
 import dev.forestwatch.connect.common.send.SendStats;
+import dev.forestwatch.connect.common.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,25 +17,22 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** What the Firehose sink logs, or throws, about records Firehose refuses names them but never quotes them. */
 class PayloadNotLoggedTest {
 
     private static final String SECRET = "SECRET-PAYLOAD-51c9";
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger ours = (Logger) LoggerFactory.getLogger("dev.forestwatch");
+    private LogCapture logs;
 
     @BeforeEach
     void capture() {
-        logs.start();
-        ours.addAppender(logs);
+        logs = LogCapture.start();
     }
 
     @AfterEach
     void release() {
-        ours.detachAppender(logs);
+        logs.close();
     }
 
     private static List<Entry> secrets() {
@@ -56,13 +51,7 @@ class PayloadNotLoggedTest {
     }
 
     private List<String> logged() {
-        final List<String> out = new ArrayList<>();
-        for (final ILoggingEvent e : List.copyOf(logs.list)) {
-            out.add(e.getFormattedMessage() + (e.getThrowableProxy() == null
-                    ? ""
-                    : ThrowableProxyUtil.asString(e.getThrowableProxy())));
-        }
-        return out;
+        return logs.lines();
     }
 
     @Test

@@ -1,13 +1,13 @@
 package dev.forestwatch.connect.firehose.bench;
 
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.connect.firehose.FirehoseSinkConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConnector;
 import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -85,7 +84,7 @@ public final class FirehoseSinkBenchmark {
     }
 
     private static void run(final int records, final int rounds, final Deque<AutoCloseable> open) throws Exception {
-        final List<byte[]> data = scoredRecords(records);
+        final List<byte[]> data = SinkTestSupport.scoredRecords(records, "RawStreamData-1-");
         final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Firehose sink benchmark: %,d records of ~%d bytes, batches of 500, %d "
                 + "rounds; %d cores%n", records, data.get(0).length, rounds,
@@ -220,19 +219,6 @@ public final class FirehoseSinkBenchmark {
         connect.deleteConnector(stream);
         return new Rates((data.size() - firstCount) / (Math.max(1, end - first) / 1e9),
                 data.size() / ((end - t0) / 1e9));
-    }
-
-    /** Output records of the streams app: about 200 bytes of JSON each. */
-    static List<byte[]> scoredRecords(final int n) {
-        final Random rnd = new Random(42);
-        final List<byte[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(("{\"iotName\":\"DemoSensor-" + (i % 10) + "\",\"iotValue\":" + (10 + rnd.nextInt(11))
-                    + ",\"ANOMALY_SCORE\":" + rnd.nextDouble() + ",\"created\":\"2026-11-26T05:25:02Z\","
-                    + "\"ANOMALY_GRADE\":0.0,\"isAnomaly\":false,\"recordId\":\"RawStreamData-1-" + i + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        return out;
     }
 
     private static double median(final List<Double> xs) {
