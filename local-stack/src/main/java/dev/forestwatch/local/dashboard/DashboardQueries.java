@@ -42,8 +42,8 @@ final class DashboardQueries {
     }
 
     /**
-     * Per sensor (the {@value #MAX_SENSORS} with most records), per second: the record count and the max
-     * score. Empty seconds come back as buckets with doc_count 0, so the chart needs no gap filling.
+     * Per sensor (the {@value #MAX_SENSORS} with most records), per second: the record count, the max
+     * score, and the mean value with the band's extent. Empty seconds come back as buckets with doc_count 0, so the chart needs no gap filling.
      */
     static ObjectNode seriesQuery(Window w) {
         ObjectNode histogram = JSON.createObjectNode()
@@ -53,7 +53,12 @@ final class DashboardQueries {
         histogram.putObject("extended_bounds").put("min", w.fromMs()).put("max", w.toMs() - SECOND_MS);
         ObjectNode perSecond = JSON.createObjectNode();
         perSecond.set("date_histogram", histogram);
-        perSecond.putObject("aggs").putObject("max_score").putObject("max").put("field", SCORE_FIELD);
+        ObjectNode aggs = perSecond.putObject("aggs");
+        aggs.putObject("max_score").putObject("max").put("field", SCORE_FIELD);
+        // the streams app's forecast band (anomaly.expected.enabled): null when the records carry none
+        aggs.putObject("value").putObject("avg").put("field", VALUE_FIELD);
+        aggs.putObject("lower").putObject("min").put("field", "LOWER_BAND." + VALUE_FIELD);
+        aggs.putObject("upper").putObject("max").put("field", "UPPER_BAND." + VALUE_FIELD);
 
         ObjectNode sensors = JSON.createObjectNode();
         sensors.putObject("terms").put("field", SENSOR_FIELD).put("size", MAX_SENSORS);
@@ -89,6 +94,7 @@ final class DashboardQueries {
 
     /**
      * {@code {"from","to","intervalMs","lastDataMs","total","otherRecords","sensors":[{"name","total","points":[[t, count, maxScore|null]...]}]}},
+     * a point followed by {@code meanValue, lower, upper} in seconds whose records carry the forecast band,
      * sensors sorted by name. Points stop at {@code lastDataMs}, the latest second any sensor has records
      * in: the seconds after it are not indexed yet (pipeline lag), and drawing them as zeros would show a
      * drop that is not there.
@@ -120,6 +126,12 @@ final class DashboardQueries {
                     point.add(max.asDouble());
                 } else {
                     point.addNull(); // no record that second, or none with a score
+                }
+                JsonNode lower = second.path("lower").path("value");
+                JsonNode upper = second.path("upper").path("value");
+                if (lower.isNumber() && upper.isNumber()) {
+                    point.add(second.path("value").path("value").asDouble()).add(lower.asDouble())
+                            .add(upper.asDouble());
                 }
             }
             sensors.add(out);

@@ -221,9 +221,13 @@
     const margin = { left: 64, right: 16, top: 8, bottom: 26 };
     const gap = 30;
     const w = box.width - margin.left - margin.right;
-    const h = (box.height - margin.top - margin.bottom - gap) / 2;
+    // points carry [.., value, lower, upper] when the app writes its forecast band: then a values panel in between
+    const banded = series.sensors.some((s) => s.points.some((p) => p.length > 3));
+    const panels = banded ? 3 : 2;
+    const h = (box.height - margin.top - margin.bottom - gap * (panels - 1)) / panels;
     const counts = { x: margin.left, y: margin.top, w, h };
-    const scores = { x: margin.left, y: margin.top + h + gap, w, h };
+    const values = { x: margin.left, y: margin.top + h + gap, w, h };
+    const scores = { x: margin.left, y: margin.top + (panels - 1) * (h + gap), w, h };
     const span = series.to - series.from;
     const x = (t) => margin.left + ((t - series.from) / span) * w;
 
@@ -250,7 +254,7 @@
     for (let t = Math.ceil(series.from / step) * step; t <= series.to; t += step) {
       const gx = Math.round(x(t)) + 0.5;
       ctx.strokeStyle = '#1a253b';
-      for (const p of [counts, scores]) {
+      for (const p of banded ? [counts, values, scores] : [counts, scores]) {
         ctx.beginPath();
         ctx.moveTo(gx, p.y);
         ctx.lineTo(gx, p.y + p.h);
@@ -285,9 +289,36 @@
       drawLine(ctx, s.points, x, (p) => (p[2] === null ? null : scoreY(p[2])), colorOf(s.name));
     }
     drawAnomalyMarks(ctx, x, scoreY);
+    if (banded) drawValues(ctx, values, x);
 
     canvas.dataset.points = String(points);
     canvas.dataset.sensors = String(series.sensors.length);
+  }
+
+  // Each sensor's mean value per second, its forecast band (LOWER_BAND..UPPER_BAND) shaded behind it.
+  function drawValues(ctx, p, x) {
+    let max = 1;
+    for (const s of series.sensors) for (const q of s.points) if (q.length > 3) max = Math.max(max, q[3], q[5]);
+    const axis = yAxis(max, 4);
+    drawPanel(ctx, p, axis, 'iotValue and band');
+    const y = (v) => p.y + p.h - (v / axis.max) * p.h;
+    for (const s of series.sensors) {
+      const runs = [[]];
+      for (const q of s.points) {
+        if (q.length > 3) runs[runs.length - 1].push(q); else if (runs[runs.length - 1].length) runs.push([]);
+      }
+      ctx.globalAlpha = 0.2;
+      ctx.fillStyle = colorOf(s.name);
+      for (const run of runs.filter((r) => r.length)) {
+        ctx.beginPath();
+        run.forEach((q) => ctx.lineTo(x(q[0]), y(q[5])));
+        for (let i = run.length - 1; i >= 0; i--) ctx.lineTo(x(run[i][0]), y(run[i][4]));
+        ctx.closePath();
+        ctx.fill();
+      }
+      ctx.globalAlpha = 1;
+      drawLine(ctx, s.points, x, (q) => (q.length > 3 ? y(q[3]) : null), colorOf(s.name));
+    }
   }
 
   // Rings on the score panel where the top table's records are, labelled with their value.

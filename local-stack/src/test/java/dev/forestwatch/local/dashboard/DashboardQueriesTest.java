@@ -32,7 +32,10 @@ class DashboardQueriesTest {
                    "aggs":{"per_second":{
                      "date_histogram":{"field":"created","fixed_interval":"1s","min_doc_count":0,
                                        "extended_bounds":{"min":%d,"max":%d}},
-                     "aggs":{"max_score":{"max":{"field":"ANOMALY_SCORE"}}}}}}}}
+                     "aggs":{"max_score":{"max":{"field":"ANOMALY_SCORE"}},
+                             "value":{"avg":{"field":"iotValue"}},
+                             "lower":{"min":{"field":"LOWER_BAND.iotValue"}},
+                             "upper":{"max":{"field":"UPPER_BAND.iotValue"}}}}}}}}
                 """.formatted(T0 - 60_000, T0, T0 - 60_000, T0 - 1000)));
     }
 
@@ -57,7 +60,8 @@ class DashboardQueriesTest {
                    {"key":"DemoSensor-10","doc_count":3,"per_second":{"buckets":[
                      {"key":%1$d,"doc_count":2,"max_score":{"value":0.8}},
                      {"key":%2$d,"doc_count":0,"max_score":{"value":null}},
-                     {"key":%3$d,"doc_count":1,"max_score":{"value":3.5}},
+                     {"key":%3$d,"doc_count":1,"max_score":{"value":3.5},"value":{"value":15.0},
+                      "lower":{"value":11.0},"upper":{"value":19.0}},
                      {"key":%4$d,"doc_count":0,"max_score":{"value":null}}]}},
                    {"key":"DemoSensor-2","doc_count":4,"per_second":{"buckets":[
                      {"key":%1$d,"doc_count":4,"max_score":{"value":0.9}},
@@ -72,7 +76,7 @@ class DashboardQueriesTest {
         assertThat(shaped).isEqualTo(JSON.readTree("""
                 {"from":%1$d,"to":%5$d,"intervalMs":1000,"total":9,"otherRecords":2,"lastDataMs":%3$d,"sensors":[
                   {"name":"DemoSensor-2","total":4,"points":[[%1$d,4,0.9],[%2$d,0,null],[%3$d,0,null]]},
-                  {"name":"DemoSensor-10","total":3,"points":[[%1$d,2,0.8],[%2$d,0,null],[%3$d,1,3.5]]}]}
+                  {"name":"DemoSensor-10","total":3,"points":[[%1$d,2,0.8],[%2$d,0,null],[%3$d,1,3.5,15.0,11.0,19.0]]}]}
                 """.formatted(T0, T0 + 1000, T0 + 2000, T0 + 3000, T0 + 4000)));
     }
 

@@ -84,6 +84,11 @@ public final class AppConfig extends AbstractConfig {
     public static final String EXPLANATION_ENABLED_CONFIG = "anomaly.explanation.enabled";
     private static final String EXPLANATION_ENABLED_DOC = "Add ANOMALY_EXPLANATION with each value field's ATTRIBUTION_SCORE, STRENGTH and DIRECTION, like RANDOM_CUT_FOREST_WITH_EXPLANATION. Costs about one more forest traversal per record.";
 
+    public static final String CONFIDENCE_ENABLED_CONFIG = "anomaly.confidence.enabled";
+    private static final String CONFIDENCE_ENABLED_DOC = "Add ANOMALY_CONFIDENCE in [0,1], ThresholdedRandomCutForest's data confidence: how much of the sensor's history backs the score, not how likely an anomaly is. 0 while the forest warms up, then about 1 - forest.output.after / records seen (0.75 after 1,000 records, 0.97 after 10,000 at the defaults), reaching 1 as the forest's memory (forest.time.decay) fills. Read from the forest's result, so it costs no measurable time.";
+    public static final String EXPECTED_ENABLED_CONFIG = "anomaly.expected.enabled";
+    private static final String EXPECTED_ENABLED_DOC = "Add EXPECTED_VALUE, LOWER_BAND and UPPER_BAND, each an object with one number per value field: the sensor's forest's forecast of the record from its earlier records only (every tree imputes the record's values from the previous forest.shingle.size - 1 records, or from nothing with shingle 1; the median and the 10th and 90th percentiles over the trees), computed before the record is learned, restored exactly like the score, absent while the forest warms up. With shingle 1 the band is the range of the sensor's typical recent values, not a calibrated interval (the trees' 10th to 90th percentiles): on the seed's data 65-80% of normal readings fall inside and no anomaly does. Imputing walks every tree branch that cuts a missing value (with shingle 1 every node), which took 3-11x the forest's own time per record here, so it is off by default.";
+
     public static final String CACHE_MAX_SENSORS_CONFIG = "forest.cache.max.sensors";
     private static final String CACHE_MAX_SENSORS_DOC = "Live forests kept in memory per stream task (a warmed 100-tree forest is about 1 MB of heap). The least recently used forest beyond this is written to the state store and dropped; its next record restores it exactly.";
     public static final String SNAPSHOT_INTERVAL_CONFIG = "forest.snapshot.interval.records";
@@ -217,6 +222,10 @@ public final class AppConfig extends AbstractConfig {
                 ANOMALY_Z_FACTOR_DOC, GROUP_THRESHOLD, ++order, Width.SHORT, "Z factor");
         def.define(EXPLANATION_ENABLED_CONFIG, Type.BOOLEAN, false, Importance.LOW, EXPLANATION_ENABLED_DOC,
                 GROUP_THRESHOLD, ++order, Width.SHORT, "Explanation");
+        def.define(CONFIDENCE_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW, CONFIDENCE_ENABLED_DOC,
+                GROUP_THRESHOLD, ++order, Width.SHORT, "Confidence");
+        def.define(EXPECTED_ENABLED_CONFIG, Type.BOOLEAN, false, Importance.LOW, EXPECTED_ENABLED_DOC,
+                GROUP_THRESHOLD, ++order, Width.SHORT, "Expected value and band");
         order = 0;
         def.define(CACHE_MAX_SENSORS_CONFIG, Type.INT, 1000, Range.atLeast(1), Importance.MEDIUM,
                 CACHE_MAX_SENSORS_DOC, GROUP_STATE, ++order, Width.SHORT, "Live forests per task");
@@ -356,6 +365,12 @@ public final class AppConfig extends AbstractConfig {
     }
     public boolean explanationEnabled() {
         return getBoolean(EXPLANATION_ENABLED_CONFIG);
+    }
+    public boolean confidenceEnabled() {
+        return getBoolean(CONFIDENCE_ENABLED_CONFIG);
+    }
+    public boolean expectedEnabled() {
+        return getBoolean(EXPECTED_ENABLED_CONFIG);
     }
     public int cacheMaxSensors() {
         return getInt(CACHE_MAX_SENSORS_CONFIG);

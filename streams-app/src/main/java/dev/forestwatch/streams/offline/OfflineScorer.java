@@ -10,6 +10,8 @@ import dev.forestwatch.streams.model.Source;
 import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.score.Detector;
+import dev.forestwatch.streams.score.Expectation;
+import dev.forestwatch.streams.score.ExpectationReader;
 import dev.forestwatch.streams.score.ModelCodec;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.Score;
@@ -32,8 +34,9 @@ import java.util.Map;
 /**
  * Scores a CSV or NDJSON file with the stream's own parser and models, for evaluations and backfills. A CSV
  * without the sensor id column is one sensor. Output keeps every input column and adds ANOMALY_SCORE,
- * ANOMALY_GRADE and isAnomaly (and ANOMALY_LIKELIHOOD with detector=forestwatch); lines that cannot be scored are counted and skipped, as the stream would
- * dead-letter them.
+ * ANOMALY_GRADE and isAnomaly (and ANOMALY_LIKELIHOOD with detector=forestwatch, ANOMALY_CONFIDENCE and the forecast
+ * band when on, as CSV columns {@code EXPECTED_VALUE.<field>} and so on); lines that cannot be scored are counted and
+ * skipped, as the stream would dead-letter them.
  *
  * <p>At most {@code forest.cache.max.sensors} forests stay in memory, as in the stream: the least recently used one
  * is written to a temporary file with the snapshot codec and restored from it at the sensor's next record. The codec
@@ -48,6 +51,7 @@ public final class OfflineScorer {
 
     private final AppConfig config;
     private final ModelSettings settings;
+    private final ExpectationReader expectations;
     private final ReadingParser parser;
     private final int maxLive;
     /** Access order, so the first entry is the least recently scored sensor. */
@@ -67,10 +71,15 @@ public final class OfflineScorer {
     public OfflineScorer(final AppConfig config, final PrintStream progress) {
         this.config = config;
         this.settings = ModelSettings.from(config);
+        this.expectations = ExpectationReader.from(config);
         this.parser = new ReadingParser(config.sensorIdField(), config.valueFields(), Integer.MAX_VALUE, List.of(),
                 config.inputMaxFields());
         this.progress = progress;
         this.maxLive = config.cacheMaxSensors();
+    }
+
+    /** One scored line. */
+    private record Result(Score score, Expectation expectation, String[] fields) {
     }
 
     /** A forest in memory and the sequence number of the last record it learned. */
@@ -113,8 +122,8 @@ public final class OfflineScorer {
             if (likelihood) {
                 outHeader.add(OutputRecord.ANOMALY_LIKELIHOOD);
             }
-            w.write(Csv.join(outHeader));
-            w.newLine();
+            // the band's columns name the value fields, which the first scored row tells
+            String[] bandFields = null;
             String line;
             long lineNo = 1;
             while ((line = r.readLine()) != null) {
@@ -130,8 +139,14 @@ public final class OfflineScorer {
                 if (!hasSensor) {
                     row.put(config.sensorIdField(), fileSensor);
                 }
-                final Score s = scoreOne(ReadingParser.MAPPER.writeValueAsBytes(row), in, lineNo);
-                if (s != null) {
+                final Result result = scoreOne(ReadingParser.MAPPER.writeValueAsBytes(row), in, lineNo);
+                if (result != null) {
+                    if (bandFields == null) {
+                        bandFields = result.fields();
+                        w.write(Csv.join(withExpectationColumns(outHeader, bandFields)));
+                        w.newLine();
+                    }
+                    final Score s = result.score();
                     final List<String> outCells = new ArrayList<>(cells);
                     outCells.add(Double.toString(s.score()));
                     outCells.add(Double.toString(s.grade()));
@@ -139,11 +154,50 @@ public final class OfflineScorer {
                     if (likelihood) {
                         outCells.add(Double.toString(s.likelihood()));
                     }
+                    addExpectationCells(outCells, result.expectation(), bandFields.length);
                     w.write(Csv.join(outCells));
                     w.newLine();
                 }
             }
+            if (bandFields == null) {
+                w.write(Csv.join(outHeader));
+                w.newLine();
+            }
         }
+    }
+
+    private List<String> withExpectationColumns(final List<String> header, final String[] fields) {
+        final List<String> out = new ArrayList<>(header);
+        if (expectations.confidence()) {
+            out.add(OutputRecord.ANOMALY_CONFIDENCE);
+        }
+        if (expectations.band()) {
+            for (final String column : List.of(OutputRecord.EXPECTED_VALUE, OutputRecord.LOWER_BAND,
+                    OutputRecord.UPPER_BAND)) {
+                for (final String f : fields) {
+                    out.add(column + "." + f);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Empty cells for the band while the forest warms up, so the columns stay aligned. */
+    private void addExpectationCells(final List<String> cells, final Expectation e, final int fields) {
+        if (expectations.confidence()) {
+            cells.add(Double.toString(e.confidence()));
+        }
+        if (expectations.band()) {
+            for (int part = 0; part < 3; part++) {
+                for (int i = 0; i < fields; i++) {
+                    cells.add(e.hasBand() ? Double.toString(bandPart(e.band(), part)[i]) : "");
+                }
+            }
+        }
+    }
+
+    private static double[] bandPart(final Expectation.Band band, final int part) {
+        return part == 0 ? band.expected() : part == 1 ? band.lower() : band.upper();
     }
 
     private void scoreNdjson(final Path in, final Path out) throws IOException {
@@ -158,10 +212,10 @@ public final class OfflineScorer {
                 }
                 final byte[] json = line.getBytes(StandardCharsets.UTF_8);
                 final Message m = parser.parse(null, json, null, new Source(in.toString(), 0, lineNo));
-                final Score s = scoreParsed(m, in, lineNo);
-                if (s != null) {
+                final Result result = scoreParsed(m, in, lineNo);
+                if (result != null) {
                     final ObjectNode node = (ObjectNode) ReadingParser.MAPPER.readTree(json);
-                    OutputRecord.addScore(node, ((Reading) m).fields(), s);
+                    OutputRecord.addScore(node, result.fields(), result.score(), result.expectation());
                     w.write(ReadingParser.MAPPER.writeValueAsString(node));
                     w.newLine();
                 }
@@ -169,11 +223,11 @@ public final class OfflineScorer {
         }
     }
 
-    private Score scoreOne(final byte[] json, final Path in, final long lineNo) {
+    private Result scoreOne(final byte[] json, final Path in, final long lineNo) {
         return scoreParsed(parser.parse(null, json, null, new Source(in.toString(), 0, lineNo)), in, lineNo);
     }
 
-    private Score scoreParsed(final Message m, final Path in, final long lineNo) {
+    private Result scoreParsed(final Message m, final Path in, final long lineNo) {
         if (m instanceof Rejected rej) {
             rejected++;
             progress.printf("skipped %s line %d: %s (%s)%n", in.getFileName(), lineNo, rej.reason().label(),
@@ -187,11 +241,12 @@ public final class OfflineScorer {
             progress.printf("skipped %s line %d: dimension-mismatch%n", in.getFileName(), lineNo);
             return null;
         }
+        final Expectation.Band forecast = expectations.forecast(entry.model, reading.values());
         final Score s = entry.model.process(reading.values(), ++entry.sequence);
         if (++records % 50_000 == 0) {
             progress.printf("scored %,d records%n", records);
         }
-        return s;
+        return new Result(s, expectations.read(entry.model, forecast), reading.fields());
     }
 
     /** The sensor's forest: in memory, else restored from its spill file, else new with the reading's fields. */

@@ -3,6 +3,7 @@ package dev.forestwatch.streams.output;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.parse.ReadingParser;
+import dev.forestwatch.streams.score.Expectation;
 import dev.forestwatch.streams.score.Score;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,8 @@ import java.time.Instant;
 /**
  * The output JSON: every input field as it came, then the service's ANOMALY_SCORE, created and
  * APPROXIMATE_ARRIVAL_TIME, then what
- * forestwatch adds (ANOMALY_GRADE, isAnomaly, recordId and, when on, ANOMALY_EXPLANATION).
+ * forestwatch adds (ANOMALY_GRADE, isAnomaly, recordId and, when on, ANOMALY_EXPLANATION, ANOMALY_CONFIDENCE and the
+ * forecast band).
  */
 public final class OutputRecord {
 
@@ -25,6 +27,11 @@ public final class OutputRecord {
     public static final String IS_ANOMALY = "isAnomaly";
     public static final String RECORD_ID = "recordId";
     public static final String ANOMALY_EXPLANATION = "ANOMALY_EXPLANATION";
+    public static final String ANOMALY_CONFIDENCE = "ANOMALY_CONFIDENCE";
+    /** Objects with one number per value field, as Amazon Managed Prometheus' detector gives lower_band/upper_band. */
+    public static final String EXPECTED_VALUE = "EXPECTED_VALUE";
+    public static final String LOWER_BAND = "LOWER_BAND";
+    public static final String UPPER_BAND = "UPPER_BAND";
 
     private OutputRecord() {
     }
@@ -35,6 +42,11 @@ public final class OutputRecord {
     }
 
     public static ObjectNode build(final Reading reading, final Score score, final long timestampMs) {
+        return build(reading, score, Expectation.NONE, timestampMs);
+    }
+
+    public static ObjectNode build(final Reading reading, final Score score, final Expectation expectation,
+            final long timestampMs) {
         final ObjectNode out = object(reading.json());
         out.put(ANOMALY_SCORE, score.score());
         out.put(CREATED, created(secondOf(timestampMs)));
@@ -42,6 +54,7 @@ public final class OutputRecord {
             out.put(APPROXIMATE_ARRIVAL_TIME, Instant.ofEpochMilli(reading.arrivalMs()).toString());
         }
         addGrade(out, reading.fields(), score);
+        addExpectation(out, reading.fields(), expectation);
         out.put(RECORD_ID, reading.recordId());
         return out;
     }
@@ -59,9 +72,28 @@ public final class OutputRecord {
     }
 
     /** The score columns without the stream's created and recordId, for the offline scorer. */
-    public static void addScore(final ObjectNode out, final String[] fields, final Score score) {
+    public static void addScore(final ObjectNode out, final String[] fields, final Score score,
+            final Expectation expectation) {
         out.put(ANOMALY_SCORE, score.score());
         addGrade(out, fields, score);
+        addExpectation(out, fields, expectation);
+    }
+
+    private static void addExpectation(final ObjectNode out, final String[] fields, final Expectation e) {
+        if (e.hasConfidence()) {
+            out.put(ANOMALY_CONFIDENCE, e.confidence());
+        }
+        if (e.hasBand()) {
+            putPerField(out.putObject(EXPECTED_VALUE), fields, e.band().expected());
+            putPerField(out.putObject(LOWER_BAND), fields, e.band().lower());
+            putPerField(out.putObject(UPPER_BAND), fields, e.band().upper());
+        }
+    }
+
+    private static void putPerField(final ObjectNode target, final String[] fields, final double[] values) {
+        for (int i = 0; i < fields.length; i++) {
+            target.put(fields[i], values[i]);
+        }
     }
 
     private static void addGrade(final ObjectNode out, final String[] fields, final Score score) {

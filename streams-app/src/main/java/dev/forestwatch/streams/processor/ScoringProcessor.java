@@ -11,6 +11,8 @@ import dev.forestwatch.streams.model.Watermark;
 import dev.forestwatch.streams.order.WatermarkEmitter;
 import dev.forestwatch.streams.order.WatermarkTracker;
 import dev.forestwatch.streams.output.OutputRecord;
+import dev.forestwatch.streams.score.Expectation;
+import dev.forestwatch.streams.score.ExpectationReader;
 import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.Score;
@@ -54,9 +56,19 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
      * @param parseTasks how many parse tasks feed this one
      * @param retention idle-sensor expiry and the cap on sensors per task
      * @param outputMaxBytes the output topic's max.message.bytes (0: no limit known)
+     * @param expectations which of ANOMALY_CONFIDENCE and the forecast band the output carries
      */
     public record Settings(ModelSettings model, int maxLive, int snapshotInterval, long watermarkIntervalMs,
-            long idleMs, long maxWaitMs, int parseTasks, ForestCache.Retention retention, int outputMaxBytes) {
+            long idleMs, long maxWaitMs, int parseTasks, ForestCache.Retention retention, int outputMaxBytes,
+            ExpectationReader expectations) {
+
+        /** Without ANOMALY_CONFIDENCE and the band. */
+        public Settings(final ModelSettings model, final int maxLive, final int snapshotInterval,
+                final long watermarkIntervalMs, final long idleMs, final long maxWaitMs, final int parseTasks,
+                final ForestCache.Retention retention, final int outputMaxBytes) {
+            this(model, maxLive, snapshotInterval, watermarkIntervalMs, idleMs, maxWaitMs, parseTasks, retention,
+                    outputMaxBytes, new ExpectationReader(false, false));
+        }
     }
 
     /** Room left in an output record batch for the key, the headers and the batch framing. */
@@ -176,11 +188,14 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         }
         final ForestCache.Entry entry;
         final Score score;
+        final Expectation expectation;
         try {
             entry = cache.get(r.sensorId(), r.fields());
-            score = entry.model().acceptsFields(r.fields())
-                    ? cache.process(r.sensorId(), entry, r.values(), record.timestamp())
-                    : null;
+            final boolean accepted = entry.model().acceptsFields(r.fields());
+            // the forecast is taken before the forest learns the record, as the score is
+            final Expectation.Band forecast = accepted ? s.expectations().forecast(entry.model(), r.values()) : null;
+            score = accepted ? cache.process(r.sensorId(), entry, r.values(), record.timestamp()) : null;
+            expectation = accepted ? s.expectations().read(entry.model(), forecast) : null;
         } catch (final RuntimeException e) {
             modelFailed(record, r, e);
             return;
@@ -193,7 +208,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
                     r.source(), r.sensorId().getBytes(StandardCharsets.UTF_8), r.json())));
             return;
         }
-        final byte[] output = OutputRecord.toBytes(OutputRecord.build(r, score, record.timestamp()));
+        final byte[] output = OutputRecord.toBytes(OutputRecord.build(r, score, expectation, record.timestamp()));
         if (s.outputMaxBytes() > 0 && output.length > s.outputMaxBytes() - OUTPUT_OVERHEAD_BYTES) {
             // sending it would fail the task on every retry; its forest has learned it, which the detail says
             reject(record, r, RejectReason.OUTPUT_TOO_LARGE, "scored and learned, but its output record of "

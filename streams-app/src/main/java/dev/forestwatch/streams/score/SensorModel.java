@@ -31,6 +31,8 @@ public final class SensorModel {
     private final String[] fields;
     private final boolean explanation;
     private final ScoreLikelihood likelihood;
+    /** The last record's data confidence, for {@link ExpectationReader}; restored forests recompute it exactly. */
+    private double dataConfidence = Double.NaN;
 
     SensorModel(final ThresholdedRandomCutForest forest, final String[] fields, final boolean explanation) {
         this(forest, fields, explanation, null);
@@ -118,6 +120,7 @@ public final class SensorModel {
             }
         }
         final AnomalyDescriptor d = forest.process(values, sequence);
+        dataConfidence = d.getDataConfidence();
         if (likelihood == null) {
             return new Score(d.getRCFScore(), d.getAnomalyGrade(), high, low);
         }
@@ -135,6 +138,11 @@ public final class SensorModel {
 
     public Detector detector() {
         return likelihood == null ? Detector.KDA : Detector.FORESTWATCH;
+    }
+
+    /** ThresholdedRandomCutForest's data confidence for the record last processed (NaN before the first). */
+    double dataConfidence() {
+        return dataConfidence;
     }
 
     ScoreLikelihood likelihood() {

@@ -10,6 +10,7 @@ import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.processor.ParseProcessor;
 import dev.forestwatch.streams.processor.ScoringProcessor;
+import dev.forestwatch.streams.score.ExpectationReader;
 import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.serde.MessageSerde;
@@ -98,7 +99,7 @@ public final class ForestwatchTopology {
                         config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs(),
                         parseTasksPerScoringTask, new ForestCache.Retention(config.forestIdleTtlMs(),
                                 config.forestMaxSensorsPerTask()),
-                        config.outputMaxMessageBytes())),
+                        config.outputMaxMessageBytes(), ExpectationReader.from(config))),
                         Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
                         ScoringProcessor.WATERMARK_STORE, ScoringProcessor.ACTIVITY_STORE)
                 .split(Named.as("scored-"))

@@ -3,6 +3,8 @@ package dev.forestwatch.streams.bench;
 import com.amazon.randomcutforest.RandomCutForest;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.score.Expectation;
+import dev.forestwatch.streams.score.ExpectationReader;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.SensorModel;
 import dev.forestwatch.streams.topology.ForestwatchTopology;
@@ -43,6 +45,9 @@ public final class ScoringBenchmark {
     static final String MODE_TTD = "topology, TopologyTestDriver (in-memory)";
     static final String MODE_TTD_KEYED = "  same, input keyed by sensor (one hop less)";
     static final String MODE_BROKER = "topology, real broker (EOS, rocksdb)";
+    static final String MODE_MODEL_BAND = "  raw SensorModel + forecast band";
+    static final String MODE_TTD_BARE = "  TTD, anomaly.confidence.enabled=false";
+    static final String MODE_TTD_BAND = "  TTD, anomaly.expected.enabled=true";
     static final double TARGET_RATIO = 0.80;
     /** The broker's warm-up is a whole app start and stop; its topology code is already warm from the TTD runs. */
     static final int BROKER_WARMUP_MAX = 5_000;
@@ -63,7 +68,7 @@ public final class ScoringBenchmark {
     /** Command-line settings; see {@link #USAGE}. */
     record Options(int records, int brokerRecords, int sensors, int perSecond, int warmup, int rounds,
             int heapSensors, int heapRecords, long seed, boolean skipBroker, int brokerPartitions,
-            int brokerTimeoutSeconds, Map<String, String> appSettings) {
+            int brokerTimeoutSeconds, Map<String, String> appSettings, boolean skipRicher) {
     }
 
     static final String USAGE = """
@@ -83,6 +88,7 @@ public final class ScoringBenchmark {
               --app-settings K=V,..  app or Kafka Streams settings for the broker run, e.g.
                                      num.stream.threads=2,commit.interval.ms=500
               --skip-broker          no broker run
+              --skip-richer          no rows for the richer output (confidence off, forecast band on)
             """;
 
     public static void main(final String[] args) throws Exception {
@@ -149,6 +155,13 @@ public final class ScoringBenchmark {
                 record(rounds, round, rawModel(data, o.records(), settings));
                 record(rounds, round, topologyTestDriver(data, o.records()));
                 record(rounds, round, topologyTestDriver(data, o.records(), true));
+                if (!o.skipRicher()) {
+                    record(rounds, round, rawModel(data, o.records(), settings, BAND));
+                    record(rounds, round, topologyTestDriver(data, o.records(), false, MODE_TTD_BARE,
+                            Map.of(AppConfig.CONFIDENCE_ENABLED_CONFIG, false)));
+                    record(rounds, round, topologyTestDriver(data, o.records(), false, MODE_TTD_BAND,
+                            Map.of(AppConfig.EXPECTED_ENABLED_CONFIG, true)));
+                }
             }
             shares = profile.stop();
         }
@@ -177,8 +190,8 @@ public final class ScoringBenchmark {
             if (a.equals("--help") || a.equals("-h")) {
                 return null;
             }
-            if (a.equals("--skip-broker")) {
-                flags.put("skip-broker", "true");
+            if (a.equals("--skip-broker") || a.equals("--skip-richer")) {
+                flags.put(a.substring(2), "true");
             } else if (a.startsWith("--") && a.contains("=")) {
                 flags.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
             } else if (a.startsWith("--") && i + 1 < args.length) {
@@ -200,7 +213,8 @@ public final class ScoringBenchmark {
                 flags.remove("skip-broker") != null,
                 intFlag(flags, "partitions", 2, 1),
                 intFlag(flags, "broker-timeout", 300, 1),
-                appSettings(flags.remove("app-settings")));
+                appSettings(flags.remove("app-settings")),
+                flags.remove("skip-richer") != null);
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
         }
@@ -270,8 +284,16 @@ public final class ScoringBenchmark {
         return new Run(MODE_RCF, n, seconds);
     }
 
+    /** The band and the confidence, as anomaly.expected.enabled=true reads them around each record. */
+    private static final ExpectationReader BAND = new ExpectationReader(true, true);
+
     /** The app's own per-record model work: {@link SensorModel#process}, one model per sensor. */
     static Run rawModel(final List<Rec> data, final int n, final ModelSettings s) {
+        return rawModel(data, n, s, null);
+    }
+
+    /** @param band reads the forecast band around each record, or null */
+    static Run rawModel(final List<Rec> data, final int n, final ModelSettings s, final ExpectationReader band) {
         System.gc();
         final Map<String, SensorModel> models = new HashMap<>();
         final Map<String, long[]> sequences = new HashMap<>();
@@ -282,11 +304,16 @@ public final class ScoringBenchmark {
             final Rec r = data.get(i);
             final SensorModel model = models.computeIfAbsent(r.sensor(), id -> SensorModel.create(s, id, fields));
             final long[] seq = sequences.computeIfAbsent(r.sensor(), id -> new long[1]);
-            sum += model.process(new double[]{r.value()}, ++seq[0]).score();
+            final double[] values = {r.value()};
+            final Expectation.Band forecast = band == null ? null : band.forecast(model, values);
+            sum += model.process(values, ++seq[0]).score();
+            if (forecast != null) {
+                sum += band.read(model, forecast).band().expected()[0];
+            }
         }
         final double seconds = (System.nanoTime() - t0) / 1e9;
         sink = sum;
-        return new Run(MODE_MODEL, n, seconds);
+        return new Run(band == null ? MODE_MODEL : MODE_MODEL_BAND, n, seconds);
     }
 
     /**
@@ -300,6 +327,12 @@ public final class ScoringBenchmark {
 
     /** @param keyed input keyed by sensor with input.partitioned.by.sensor=true, as from the Kinesis source */
     static Run topologyTestDriver(final List<Rec> data, final int n, final boolean keyed) {
+        return topologyTestDriver(data, n, keyed, keyed ? MODE_TTD_KEYED : MODE_TTD, Map.of());
+    }
+
+    /** @param settings app settings on top of the benchmark's */
+    static Run topologyTestDriver(final List<Rec> data, final int n, final boolean keyed, final String mode,
+            final Map<String, Object> settings) {
         final Path stateDir = tempDir("fw-bench-ttd");
         final Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "forestwatch-bench");
@@ -308,6 +341,7 @@ public final class ScoringBenchmark {
         props.put(AppConfig.STORE_TYPE_CONFIG, AppConfig.STORE_TYPE_IN_MEMORY);
         props.put(AppConfig.INPUT_PARTITIONS_CONFIG, 1);
         props.put(AppConfig.INPUT_PARTITIONED_BY_SENSOR_CONFIG, keyed);
+        props.putAll(settings);
         final AppConfig config = new AppConfig(props);
         System.gc();
         try (TopologyTestDriver driver = new TopologyTestDriver(ForestwatchTopology.build(config),
@@ -347,7 +381,7 @@ public final class ScoringBenchmark {
                 System.out.printf(Locale.ROOT, "WARNING: TopologyTestDriver emitted %,d scored records and %,d dead "
                         + "letters for %,d records%n", out, dead, n);
             }
-            return new Run(keyed ? MODE_TTD_KEYED : MODE_TTD, n, seconds);
+            return new Run(mode, n, seconds);
         } finally {
             deleteRecursively(stateDir);
         }
@@ -427,6 +461,13 @@ public final class ScoringBenchmark {
                 TARGET_RATIO, ratio >= TARGET_RATIO ? "OK" : "BELOW TARGET");
         System.out.printf(Locale.ROOT, "topology/raw (TTD, keyed input / SensorModel): %.2f%n",
                 results.get(MODE_TTD_KEYED).rate() / model);
+        if (results.containsKey(MODE_TTD_BAND)) {
+            final double ttd = results.get(MODE_TTD).rate();
+            System.out.printf(Locale.ROOT, "richer output, against the default TTD rate: without ANOMALY_CONFIDENCE "
+                    + "(on by default) %.2fx; with the forecast band %.2fx (raw SensorModel with the band: %.2fx)%n",
+                    results.get(MODE_TTD_BARE).rate() / ttd, results.get(MODE_TTD_BAND).rate() / ttd,
+                    results.get(MODE_MODEL_BAND).rate() / model);
+        }
         shares.print();
         if (broker != null) {
             System.out.printf(Locale.ROOT, "topology/raw (broker from RUNNING to last output / SensorModel loop): "

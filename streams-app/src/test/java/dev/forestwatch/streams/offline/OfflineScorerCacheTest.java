@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,12 +47,39 @@ class OfflineScorerCacheTest {
         assertThat(expected.stream().filter(l -> !l.contains("\"ANOMALY_SCORE\":0.0")))
                 .hasSizeGreaterThanOrEqualTo(SENSORS * (PER_SENSOR - 256));
         assertThat(Files.readAllLines(bounded, StandardCharsets.UTF_8)).containsExactlyElementsOf(expected);
+        assertThat(expected.stream().filter(l -> l.contains("\"LOWER_BAND\":{\"iotValue\""))).hasSize(
+                SENSORS * (PER_SENSOR - 256));
+    }
+
+    /** The CSV gets one column per value field for each part of the band, empty while the forest warms up. */
+    @Test
+    void csvOutputHasTheConfidenceAndBandColumns(@TempDir final Path tmp) throws IOException {
+        final Path in = tmp.resolve("series.csv");
+        final List<String> rows = new ArrayList<>(List.of("timestamp,value"));
+        for (int i = 0; i < 300; i++) {
+            rows.add("2026-01-01 00:" + (i / 60) + ":" + (i % 60) + "," + (10 + i % 11));
+        }
+        Files.write(in, rows, StandardCharsets.UTF_8);
+        final Path out = tmp.resolve("scored.csv");
+        scorer("kda", 1000).score(in, out);
+        final List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(301);
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,ANOMALY_SCORE,ANOMALY_GRADE,isAnomaly,ANOMALY_CONFIDENCE,"
+                + "EXPECTED_VALUE.value,LOWER_BAND.value,UPPER_BAND.value");
+        assertThat(lines.get(1)).endsWith(",0.0,,,");
+        final String[] last = lines.get(300).split(",");
+        assertThat(Double.parseDouble(last[5])).isPositive();
+        assertThat(Double.parseDouble(last[7])).isLessThanOrEqualTo(Double.parseDouble(last[6]))
+                .isGreaterThanOrEqualTo(10.0);
+        assertThat(Double.parseDouble(last[8])).isGreaterThanOrEqualTo(Double.parseDouble(last[6]))
+                .isLessThanOrEqualTo(20.0);
     }
 
     private static OfflineScorer scorer(final String detector, final int cacheSensors) {
         final Map<String, Object> settings = new HashMap<>();
         settings.put(AppConfig.DETECTOR_CONFIG, detector);
         settings.put(AppConfig.CACHE_MAX_SENSORS_CONFIG, Integer.toString(cacheSensors));
+        settings.put(AppConfig.EXPECTED_ENABLED_CONFIG, "true");
         return new OfflineScorer(new AppConfig(settings), new PrintStream(OutputStream.nullOutputStream()));
     }
 

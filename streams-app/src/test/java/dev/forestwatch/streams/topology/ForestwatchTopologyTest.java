@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.order.SecondOrderingProcessor;
+import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.processor.ScoringProcessor;
 import dev.forestwatch.streams.topology.Harness.Out;
@@ -171,6 +172,30 @@ class ForestwatchTopologyTest {
         assertThat(roomy.values().stream().filter(s -> s > 0).count()).isGreaterThan(6 * 40);
     }
 
+    @Test
+    void evictedSensorsGiveTheSameConfidenceAndBandAsIfNeverEvicted() {
+        final Map<String, Object> on = Map.of(AppConfig.EXPECTED_ENABLED_CONFIG, true,
+                AppConfig.FOREST_SAMPLE_SIZE_CONFIG, 64, AppConfig.FOREST_TREES_CONFIG, 30);
+        final Map<String, Object> cramped = new HashMap<>(on);
+        cramped.putAll(Map.of(AppConfig.CACHE_MAX_SENSORS_CONFIG, 2, AppConfig.SNAPSHOT_INTERVAL_CONFIG, 37));
+        final Map<String, String> roomy = runManySensors(on, 6, ForestwatchTopologyTest::expectation);
+        assertThat(runManySensors(cramped, 6, ForestwatchTopologyTest::expectation)).isEqualTo(roomy);
+        assertThat(roomy.values().stream().filter(e -> e.contains(OutputRecord.LOWER_BAND)).count())
+                .isGreaterThan(6 * 40);
+    }
+
+    /** The score and every field of the richer output, as text, for comparing runs. */
+    static String expectation(final Out o) {
+        final StringBuilder b = new StringBuilder().append(o.score());
+        for (final String f : List.of(OutputRecord.ANOMALY_CONFIDENCE, OutputRecord.EXPECTED_VALUE,
+                OutputRecord.LOWER_BAND, OutputRecord.UPPER_BAND)) {
+            if (o.value().has(f)) {
+                b.append(' ').append(f).append('=').append(o.value().get(f));
+            }
+        }
+        return b.toString();
+    }
+
     /**
      * An instance dies and its tasks restart elsewhere from the changelogs: the new driver's stores get what the
      * old one's changelog topics hold (last value per key, as restoration does), and the forests go on exactly.
@@ -180,7 +205,8 @@ class ForestwatchTopologyTest {
     @Test
     void stateRestoredFromTheChangelogsScoresExactlyAsIfUninterrupted() {
         final Map<String, Object> cfg = Map.of(AppConfig.SNAPSHOT_INTERVAL_CONFIG, 100,
-                AppConfig.FOREST_SAMPLE_SIZE_CONFIG, 64, AppConfig.FOREST_TREES_CONFIG, 30);
+                AppConfig.FOREST_SAMPLE_SIZE_CONFIG, 64, AppConfig.FOREST_TREES_CONFIG, 30,
+                AppConfig.EXPECTED_ENABLED_CONFIG, true);
         final Random rnd = new Random(21);
         final double[] values = new double[700];
         for (int i = 0; i < values.length; i++) {
@@ -189,12 +215,16 @@ class ForestwatchTopologyTest {
         // second 44 holds records 440-449: crashing after 447 leaves eight of them buffered
         final int crashAt = 448;
         final Map<String, Double> uninterrupted = new HashMap<>();
+        final Map<String, String> uninterruptedExpectations = new HashMap<>();
         try (Harness h = new Harness(cfg)) {
             for (int i = 0; i < values.length; i++) {
                 sendWithOrigin(h, i, values[i]);
             }
             h.idle();
-            h.drain().forEach(o -> uninterrupted.put(recordId(o), o.score()));
+            h.drain().forEach(o -> {
+                uninterrupted.put(recordId(o), o.score());
+                uninterruptedExpectations.put(recordId(o), expectation(o));
+            });
         }
         assertThat(uninterrupted).hasSize(values.length);
 
@@ -229,6 +259,8 @@ class ForestwatchTopologyTest {
         final Map<String, Double> byId = new HashMap<>();
         restored.forEach(o -> assertThat(byId.put(recordId(o), o.score())).as("%s emitted once", recordId(o)).isNull());
         assertThat(byId).isEqualTo(uninterrupted);
+        assertThat(restored.stream().collect(Collectors.toMap(ForestwatchTopologyTest::recordId,
+                ForestwatchTopologyTest::expectation))).isEqualTo(uninterruptedExpectations);
         assertThat(buffered).allSatisfy(id -> assertThat(byId.get(id)).as("buffered %s scored", id).isPositive());
         final long positiveAfterCrash = java.util.stream.IntStream.range(crashAt, values.length)
                 .filter(i -> byId.get("shard-1-" + i) > 0).count();
@@ -297,6 +329,11 @@ class ForestwatchTopologyTest {
 
     /** Six sensors taking turns in bursts of 20, so that each comes back after a small cache has dropped it. */
     private static Map<String, Double> runManySensors(final Map<String, Object> overrides, final int rounds) {
+        return runManySensors(overrides, rounds, Out::score);
+    }
+
+    private static <T> Map<String, T> runManySensors(final Map<String, Object> overrides, final int rounds,
+            final java.util.function.Function<Out, T> what) {
         try (Harness h = new Harness(overrides)) {
             final Random rnd = new Random(11);
             long t = 0;
@@ -313,7 +350,7 @@ class ForestwatchTopologyTest {
                 assertThat(metric(h, "forest-evictions-total")).isGreaterThanOrEqualTo(6 * rounds - 2);
                 assertThat(metric(h, "forest-restores-total")).isGreaterThanOrEqualTo(6 * rounds - 6);
             }
-            return out.stream().collect(Collectors.toMap(o -> o.value().get("recordId").asText(), Out::score));
+            return out.stream().collect(Collectors.toMap(o -> o.value().get("recordId").asText(), what));
         }
     }
 
@@ -450,7 +487,9 @@ class ForestwatchTopologyTest {
             final Out plain = out.stream().filter(o -> o.iotValue() == 13).findFirst().orElseThrow();
             assertThat(plain.value().get("recordId").asText()).isEqualTo("RawStreamData-0-1");
             assertThat(kinesis.value().fieldNames()).toIterable().containsExactly("iotName", "iotValue",
-                    "ANOMALY_SCORE", "created", "APPROXIMATE_ARRIVAL_TIME", "ANOMALY_GRADE", "isAnomaly", "recordId");
+                    "ANOMALY_SCORE", "created", "APPROXIMATE_ARRIVAL_TIME", "ANOMALY_GRADE", "isAnomaly",
+                    "ANOMALY_CONFIDENCE",
+                    "recordId");
         }
     }
 

@@ -92,7 +92,9 @@ class ElasticsearchSinkIT {
                 producer.send(new ProducerRecord<>(topic, null, created.toEpochMilli(), "DemoSensor",
                         "{\"iotName\":\"DemoSensor\",\"iotValue\":" + (10 + i % 11) + ",\"ANOMALY_SCORE\":"
                                 + (i % 100 == 0 ? 3.1 : 0.8) + ",\"created\":\"" + created.toString().substring(0, 19)
-                                + "Z\",\"ANOMALY_GRADE\":0.0,\"isAnomaly\":false,\"recordId\":\"" + id + "\"}"));
+                                + "Z\",\"ANOMALY_GRADE\":0.0,\"isAnomaly\":false,\"ANOMALY_CONFIDENCE\":0.9,"
+                                + "\"EXPECTED_VALUE\":{\"iotValue\":15.0},\"LOWER_BAND\":{\"iotValue\":11.0},"
+                                + "\"UPPER_BAND\":{\"iotValue\":19.0},\"recordId\":\"" + id + "\"}"));
                 ids.add(id);
             }
         }
@@ -132,6 +134,11 @@ class ElasticsearchSinkIT {
         assertThat(mapping.path("ANOMALY_SCORE").path("type").asText()).isEqualTo("double");
         assertThat(mapping.path("created").path("type").asText()).isEqualTo("date");
         assertThat(mapping.path("iotName").path("type").asText()).isEqualTo("keyword");
+        assertThat(mapping.path("ANOMALY_CONFIDENCE").path("type").asText()).isEqualTo("double");
+        for (final String band : List.of("EXPECTED_VALUE", "LOWER_BAND", "UPPER_BAND")) {
+            assertThat(mapping.path(band).path("properties").path("iotValue").path("type").asText()).as(band)
+                    .isEqualTo("double");
+        }
     }
 
     @Test

@@ -32,9 +32,16 @@ public final class IndexTemplate {
                 + (dataStream ? "\"data_stream\":{}," : "")
                 + "\"template\":{\"settings\":{\"number_of_replicas\":" + replicas
                 + (refreshInterval.isEmpty() ? "" : ",\"refresh_interval\":\"" + refreshInterval + "\"") + "},"
-                + "\"mappings\":{\"properties\":{"
+                + "\"mappings\":{"
+                // the streams app's forecast band: one number per value field under each of these objects
+                + "\"dynamic_templates\":[{\"forecast\":{\"path_match\":\"EXPECTED_VALUE.*\","
+                + "\"match_mapping_type\":\"double\",\"mapping\":{\"type\":\"double\"}}},"
+                + "{\"band\":{\"path_match\":\"*_BAND.*\",\"match_mapping_type\":\"double\","
+                + "\"mapping\":{\"type\":\"double\"}}}],"
+                + "\"properties\":{"
                 + "\"@timestamp\":{\"type\":\"date\"},"
                 + "\"ANOMALY_SCORE\":{\"type\":\"double\"},\"ANOMALY_GRADE\":{\"type\":\"double\"},"
+                + "\"ANOMALY_CONFIDENCE\":{\"type\":\"double\"},"
                 + "\"created\":{\"type\":\"date\"},\"APPROXIMATE_ARRIVAL_TIME\":{\"type\":\"date\"},"
                 + "\"iotName\":{\"type\":\"keyword\"},"
                 + "\"iotValue\":{\"type\":\"double\"},\"isAnomaly\":{\"type\":\"boolean\"},"
