@@ -15,6 +15,8 @@ import dev.forestwatch.local.server.EmbeddedDynamo;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.server.EmbeddedKinesis;
+import dev.forestwatch.local.server.FreePort;
+import dev.forestwatch.local.server.JmxExporterAgent;
 import dev.forestwatch.local.server.StreamsAppProcess;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -76,6 +79,8 @@ public final class Pipeline {
     private volatile StreamsAppProcess streams;
     private volatile List<String> streamsCommand;
     private volatile Path streamsLog;
+    private volatile String streamsMetricsUrl;
+    private volatile String connectMetricsUrl;
     private volatile int sourceTasks;
     private volatile int sinkTasks;
     private volatile int firehoseTasks;
@@ -225,16 +230,22 @@ public final class Pipeline {
             // a one-worker cluster: a worker that comes back after a crash gets its tasks again at once (same id),
             // and a departed one's tasks wait 5 s, not Connect's 5 minutes, for it to return
             workerProps.put("scheduled.rebalance.max.delay.ms", "5000");
+            int connectMetricsPort = FreePort.pick();
             ConnectWorkerProcess connect = track(ConnectWorkerProcess.start(workerProps, work.resolve("connect"),
-                    CONNECTOR_START));
+                    CONNECTOR_START, List.of(JmxExporterAgent.jvmOption(options.repoDir(), connectMetricsPort))));
+            connectMetricsUrl = "http://127.0.0.1:" + connectMetricsPort + "/metrics";
             this.connect = connect;
             step("Connect worker (pid %d) at %s with plugins %s, log %s", connect.pid(), connect.url(), zips.keySet(),
                     work.resolve("connect").resolve("connect-worker.log"));
 
             Path log = work.resolve("streams-app.log");
             streamsLog = log;
-            streamsCommand = StreamsAppProcess.command(StreamsAppProcess.currentJava(), jar, streamsConfig,
-                    kafka.bootstrapServers(), work.resolve("state"));
+            int streamsMetricsPort = FreePort.pick();
+            List<String> command = new ArrayList<>(StreamsAppProcess.command(StreamsAppProcess.currentJava(), jar,
+                    streamsConfig, kafka.bootstrapServers(), work.resolve("state")));
+            command.addAll(List.of("--set", "metrics.prometheus.port=" + streamsMetricsPort));
+            streamsCommand = command;
+            streamsMetricsUrl = "http://127.0.0.1:" + streamsMetricsPort + "/metrics";
             streams = StreamsAppProcess.start(streamsCommand, options.repoDir(), log);
             // stopped through the field: a restart replaces the process
             started.push(new Named("streams app", () -> streams.close()));
@@ -271,6 +282,7 @@ public final class Pipeline {
             firehoseTasks = Integer.parseInt(firehoseSink.getOrDefault("tasks.max", "1"));
             awaitConnectors();
             step("connectors kinesis-source, elasticsearch-sink and firehose-sink running (from config/*.json)");
+            step("Prometheus metrics: streams app %s, Connect worker %s", streamsMetricsUrl, connectMetricsUrl);
 
             LongSupplier inKinesis = () -> 0;
             if (options.generate()) {
@@ -402,6 +414,16 @@ public final class Pipeline {
     }
 
     /** The Kafka broker's bootstrap servers, once running. */
+    /** The streams app's Prometheus endpoint, once started. */
+    public String streamsMetricsUrl() {
+        return streamsMetricsUrl;
+    }
+
+    /** The Connect worker's Prometheus endpoint (the JMX exporter agent), once started. */
+    public String connectMetricsUrl() {
+        return connectMetricsUrl;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }
