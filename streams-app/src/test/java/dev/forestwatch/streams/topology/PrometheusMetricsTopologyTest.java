@@ -3,21 +3,15 @@ package dev.forestwatch.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.streams.metrics.PrometheusEndpoint;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.forestwatch.streams.metrics.Scrape;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The production topology's own metrics, as the Prometheus endpoint serves them over HTTP. */
 class PrometheusMetricsTopologyTest {
 
     @Test
-    void servesForestwatchSeriesThatMoveWithTheRecords() throws Exception {
+    void servesForestwatchSeriesThatMoveWithTheRecords() {
         try (Harness h = new Harness();
                 PrometheusEndpoint endpoint = PrometheusEndpoint.start("127.0.0.1", 0, h.driver::metrics)) {
             final String empty = scrape(endpoint);
@@ -48,20 +42,11 @@ class PrometheusMetricsTopologyTest {
         }
     }
 
-    private static String scrape(final PrometheusEndpoint endpoint) throws Exception {
-        final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
+    private static String scrape(final PrometheusEndpoint endpoint) {
+        return Scrape.of("http://127.0.0.1:" + endpoint.port() + "/metrics").body();
     }
 
-    /** The sum of the series whose line starts with {@code prefix} (a name, or a name and its first labels), summed. */
-    static double value(final String body, final String prefix) {
-        return Arrays.stream(body.split("\n")).filter(l -> l.startsWith(prefix) && l.length() > prefix.length()
-                && "{ ,".indexOf(l.charAt(prefix.length())) >= 0).mapToDouble(l -> {
-                    final Matcher m = Pattern.compile(" ([-+0-9.eE]+|NaN)$").matcher(l);
-                    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-                }).sum();
+    private static double value(final String body, final String prefix) {
+        return new Scrape(body).sum(prefix);
     }
 }
