@@ -67,9 +67,13 @@ class DockerComposeFileTest {
                     + "|pip3?\\s+install|npm\\s+(install|ci))\\b");
     private static final Pattern HEAP = Pattern.compile("-Xmx(\\d+)([kKmMgG])");
     private static final Pattern MEMORY = Pattern.compile("(\\d+)([kmg]?)b?", Pattern.CASE_INSENSITIVE);
-    /** Host port per service, as the README and the init script's messages tell users. */
-    private static final Map<String, Integer> PUBLISHED = Map.of(
-            "kafka", 9092, "connect", 8083, "elasticsearch", 9200, "kibana", 5601, "localstack", 4566);
+    /** Prometheus endpoints: the JMX exporter agent in the worker, the streams app's own. */
+    private static final int CONNECT_METRICS_PORT = 9404;
+    private static final int STREAMS_METRICS_PORT = 9464;
+    /** Host ports per service, as the README and the init script's messages tell users. */
+    private static final Map<String, List<Integer>> PUBLISHED = Map.of(
+            "kafka", List.of(9092), "connect", List.of(8083, CONNECT_METRICS_PORT), "elasticsearch", List.of(9200),
+            "kibana", List.of(5601), "localstack", List.of(4566), "streams-app", List.of(STREAMS_METRICS_PORT));
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -179,15 +183,13 @@ class DockerComposeFileTest {
 
     @Test
     void publishedPortsAreTheDocumentedOnesAndUnique() {
-        Map<String, Integer> published = new TreeMap<>();
+        Map<String, List<Integer>> published = new TreeMap<>();
         Map<Integer, String> byPort = new HashMap<>();
         for (String name : serviceNames()) {
             for (int[] port : ports(services.path(name))) {
                 String other = byPort.put(port[0], name);
                 assertThat(other).as("host port %d is published by both %s and %s", port[0], other, name).isNull();
-                Integer previous = published.put(name, port[0]);
-                assertThat(previous).as("service %s publishes more than one port (%s and %s)", name, previous, port[0])
-                        .isNull();
+                published.computeIfAbsent(name, n -> new ArrayList<>()).add(port[0]);
             }
         }
         assertThat(published).as("host ports per service").isEqualTo(new TreeMap<>(PUBLISHED));
@@ -198,7 +200,7 @@ class DockerComposeFileTest {
         Map<String, String> env = environment(services.path("kafka"));
         Map<String, String> advertised = listeners(env.get("KAFKA_ADVERTISED_LISTENERS"));
         Map<String, String> bound = listeners(env.get("KAFKA_LISTENERS"));
-        int hostPort = PUBLISHED.get("kafka");
+        int hostPort = PUBLISHED.get("kafka").get(0);
         int containerPort = ports(services.path("kafka")).get(0)[1];
 
         String external = advertised.entrySet().stream().filter(e -> e.getValue().equals("localhost:" + hostPort))
@@ -307,6 +309,23 @@ class DockerComposeFileTest {
         assertThat(expected).as("connector modules with a META-INF/services entry").hasSize(3);
         assertThat(mounted).as("plugin directories mounted under plugin.path %s: the assemblies' plugin "
                 + "directories (manifest.json + lib/), one per connector", pluginPath).isEqualTo(expected);
+    }
+
+    @Test
+    void bothPrometheusEndpointsAreOnAndPublished() {
+        List<String> app = args(services.path("streams-app").path("command"));
+        assertThat(app).as("streams-app turns its /metrics on, on the container's interfaces")
+                .containsSubsequence("--set", "metrics.prometheus.port=" + STREAMS_METRICS_PORT)
+                .containsSubsequence("--set", "metrics.prometheus.host=0.0.0.0");
+        JsonNode connect = services.path("connect");
+        String opts = environment(connect).getOrDefault("KAFKA_OPTS", "");
+        Matcher agent = Pattern.compile("-javaagent:(\\S+)=(\\d+):(\\S+)").matcher(opts);
+        assertThat(agent.find()).as("connect's KAFKA_OPTS runs the JMX exporter agent: %s", opts).isTrue();
+        assertThat(hostPath(connect, agent.group(1))).as("the agent jar")
+                .isEqualTo(norm("./local-stack/target/jmx-exporter/jmx_prometheus_javaagent.jar"));
+        assertThat(Integer.parseInt(agent.group(2))).isEqualTo(CONNECT_METRICS_PORT);
+        assertThat(hostPath(connect, agent.group(3))).as("the exporter rules")
+                .isEqualTo(norm("./config/connect-jmx-exporter.yml"));
     }
 
     @Test

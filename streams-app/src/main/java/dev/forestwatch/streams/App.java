@@ -2,6 +2,7 @@ package dev.forestwatch.streams;
 
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.errors.BoundedThreadReplacement;
+import dev.forestwatch.streams.metrics.PrometheusEndpoint;
 import dev.forestwatch.streams.topology.ForestwatchTopology;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +28,11 @@ public final class App implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
     private final KafkaStreams streams;
+    private final AppConfig config;
+    private PrometheusEndpoint prometheus;
 
     public App(final AppConfig config) {
+        this.config = config;
         final AppConfig resolved = resolvedAtStart(config);
         this.streams = new KafkaStreams(ForestwatchTopology.build(resolved), resolved.streamsProperties());
         streams.setUncaughtExceptionHandler(new BoundedThreadReplacement(config.threadReplacementsMax(),
@@ -152,6 +156,11 @@ public final class App implements AutoCloseable {
     }
 
     public App start() {
+        if (config.metricsPrometheusPort() > 0 && prometheus == null) {
+            prometheus = PrometheusEndpoint.start(config.metricsPrometheusHost(), config.metricsPrometheusPort(),
+                    streams::metrics);
+            LOG.info("Prometheus metrics at http://{}:{}/metrics", config.metricsPrometheusHost(), prometheus.port());
+        }
         streams.start();
         return this;
     }
@@ -177,5 +186,8 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        if (prometheus != null) {
+            prometheus.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.forestwatch.streams;
 
 import dev.forestwatch.connect.common.ConfigReference;
 import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.discover.DiscoverCommand;
 import dev.forestwatch.streams.nab.NabCorpus;
 import dev.forestwatch.streams.nab.NabEvaluation;
 import dev.forestwatch.streams.nab.NabScorer;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Command line: {@code run} the streams app, {@code score} a file offline, evaluate presets on NAB
- * ({@code eval-nab}), or print the {@code config-docs}.
+ * ({@code eval-nab}), {@code discover} the input's fields from a sample, or print the {@code config-docs}.
  */
 public final class Main {
 
@@ -34,6 +35,9 @@ public final class Main {
             "  eval-nab    --data DIR [--detectors kda,forestwatch] [--config FILE] [--set key=value]...",
             "                  score each preset over a NAB-layout folder (data/, labels/combined_windows.json)",
             "                  with the offline scorer and print NAB's standard / low FP / low FN scores",
+            "  discover    --file FILE | --topic NAME --bootstrap HOST:PORT  [--records N] [--write FILE]",
+            "                  infer the input's fields from a sample (JSON lines, CSV, or a topic from its start):",
+            "                  types, nulls, examples, the suggested sensor.id.field and value.fields, warnings",
             "  config-docs [--out FILE]                            write the configuration reference (Markdown)",
             "Settings: forestwatch's own (see docs/config/streams-app.md) and any Kafka Streams setting.");
 
@@ -67,6 +71,9 @@ public final class Main {
                     return evalNab(o);
                 case "config-docs" :
                     return configDocs(o);
+                case "discover" :
+                    return DiscoverCommand.run(o.file == null ? null : Path.of(o.file), o.topic, o.settings(),
+                            o.records, o.write == null ? null : Path.of(o.write), System.out);
                 default :
                     System.err.println("unknown command '" + o.command + "'");
                     System.err.println(USAGE);
@@ -160,6 +167,10 @@ public final class Main {
         String out;
         String data;
         String detectors = "kda,forestwatch";
+        String file;
+        String topic;
+        String write;
+        int records = 1000;
         final List<String> sets = new ArrayList<>();
 
         static Options parse(final String[] args) {
@@ -183,6 +194,11 @@ public final class Main {
                     case "--out" -> o.out = v;
                     case "--data" -> o.data = v;
                     case "--detectors" -> o.detectors = v;
+                    case "--file" -> o.file = v;
+                    case "--topic" -> o.topic = v;
+                    case "--bootstrap" -> o.sets.add("bootstrap.servers=" + v);
+                    case "--records" -> o.records = Integer.parseInt(v);
+                    case "--write" -> o.write = v;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }

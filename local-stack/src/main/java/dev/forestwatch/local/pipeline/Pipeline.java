@@ -14,6 +14,8 @@ import dev.forestwatch.local.server.EmbeddedDynamo;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.server.EmbeddedKinesis;
+import dev.forestwatch.local.server.FreePort;
+import dev.forestwatch.local.server.JmxExporterAgent;
 import dev.forestwatch.local.server.StreamsAppProcess;
 import java.io.PrintStream;
 import java.net.URI;
@@ -71,6 +73,8 @@ public final class Pipeline {
     private volatile GeneratorRun generator;
     private volatile PipelineStatus status;
     private volatile Dashboard dashboard;
+    private volatile String streamsMetricsUrl;
+    private volatile String connectMetricsUrl;
 
     /** What a run did: the last status figures and the exit code. */
     public record Summary(long generated, long anomaliesGenerated, PipelineStatus.Sample last, int exitCode) {
@@ -207,15 +211,21 @@ public final class Pipeline {
         // a one-worker cluster: a worker that comes back after a crash gets its tasks again at once (same id),
         // and a departed one's tasks wait 5 s, not Connect's 5 minutes, for it to return
         props.put("scheduled.rebalance.max.delay.ms", "5000");
-        ConnectWorkerProcess worker = ConnectWorkerProcess.start(props, work.resolve("connect"), CONNECTOR_START);
+        int metricsPort = FreePort.pick();
+        ConnectWorkerProcess worker = ConnectWorkerProcess.start(props, work.resolve("connect"), CONNECTOR_START,
+                List.of(JmxExporterAgent.jvmOption(options.repoDir(), metricsPort)));
+        connectMetricsUrl = "http://127.0.0.1:" + metricsPort + "/metrics";
         step("Connect worker (pid %d) at %s with plugins %s, log %s", worker.pid(), worker.url(), zips.keySet(),
                 work.resolve("connect").resolve("connect-worker.log"));
         return worker;
     }
 
     private StreamsApp startStreamsApp(Path work, Path jar) {
+        int metricsPort = FreePort.pick();
         StreamsApp app = StreamsApp.start(jar, RepoConfig.streamsConfig(options.repoDir()),
-                servers.kafka().bootstrapServers(), work, options.repoDir());
+                servers.kafka().bootstrapServers(), work, options.repoDir(),
+                List.of("--set", "metrics.prometheus.port=" + metricsPort));
+        streamsMetricsUrl = "http://127.0.0.1:" + metricsPort + "/metrics";
         step("streams app started (pid %d), log %s", app.pid(), app.log());
         return app;
     }
@@ -226,6 +236,7 @@ public final class Pipeline {
                 servers.es().url(), firehose.url()), connectorOverrides);
         connectors.awaitRunning(connect, CONNECTOR_START);
         step("connectors %s running (from config/*.json)", String.join(", ", PLUGINS));
+        step("Prometheus metrics: streams app %s, Connect worker %s", streamsMetricsUrl, connectMetricsUrl);
     }
 
     private GeneratorRun startGenerator() {
@@ -345,6 +356,16 @@ public final class Pipeline {
     /** The Kinesis emulator's endpoint, once running. */
     public URI kinesisEndpoint() {
         return servers.kinesis().endpoint();
+    }
+
+    /** The streams app's Prometheus endpoint, once started. */
+    public String streamsMetricsUrl() {
+        return streamsMetricsUrl;
+    }
+
+    /** The Connect worker's Prometheus endpoint (the JMX exporter agent), once started. */
+    public String connectMetricsUrl() {
+        return connectMetricsUrl;
     }
 
     /** The Kafka broker's bootstrap servers, once running. */

@@ -3,6 +3,7 @@ package dev.forestwatch.local.pipeline;
 import dev.forestwatch.local.server.StreamsAppProcess;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,9 +27,12 @@ final class StreamsApp implements AutoCloseable {
     }
 
     /** Starts the app from {@code jar} with its state in {@code work/state} and its log in {@code work/streams-app.log}. */
-    static StreamsApp start(Path jar, Path config, String bootstrapServers, Path work, Path workingDir) {
-        return new StreamsApp(StreamsAppProcess.command(StreamsAppProcess.currentJava(), jar, config,
-                bootstrapServers, work.resolve("state")), workingDir, work.resolve("streams-app.log"));
+    static StreamsApp start(Path jar, Path config, String bootstrapServers, Path work, Path workingDir,
+            List<String> extraArgs) {
+        List<String> command = new ArrayList<>(StreamsAppProcess.command(StreamsAppProcess.currentJava(), jar, config,
+                bootstrapServers, work.resolve("state")));
+        command.addAll(extraArgs);
+        return new StreamsApp(command, workingDir, work.resolve("streams-app.log"));
     }
 
     long pid() {

@@ -35,13 +35,15 @@ public final class ConnectWorkerProcess extends ConnectCluster implements AutoCl
 
     private final Path propertiesFile;
     private final Path workDir;
+    private final List<String> jvmOptions;
     private Process process;
     private int starts;
 
-    private ConnectWorkerProcess(String url, Path propertiesFile, Path workDir) {
+    private ConnectWorkerProcess(String url, Path propertiesFile, Path workDir, List<String> jvmOptions) {
         super(url);
         this.propertiesFile = propertiesFile;
         this.workDir = workDir;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /**
@@ -49,6 +51,12 @@ public final class ConnectWorkerProcess extends ConnectCluster implements AutoCl
      * address set to a free port on 127.0.0.1, starts the worker and returns once its REST API answers.
      */
     public static ConnectWorkerProcess start(Map<String, String> workerProps, Path workDir, Duration timeout) {
+        return start(workerProps, workDir, timeout, List.of());
+    }
+
+    /** As above, with extra options for the worker's JVM (e.g. {@link JmxExporterAgent#jvmOption}). */
+    public static ConnectWorkerProcess start(Map<String, String> workerProps, Path workDir, Duration timeout,
+            List<String> jvmOptions) {
         Files2.createDirs(workDir);
         int port = FreePort.pick();
         Map<String, String> props = new LinkedHashMap<>(workerProps);
@@ -63,7 +71,8 @@ public final class ConnectWorkerProcess extends ConnectCluster implements AutoCl
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
-        ConnectWorkerProcess worker = new ConnectWorkerProcess("http://127.0.0.1:" + port, file, workDir);
+        ConnectWorkerProcess worker = new ConnectWorkerProcess("http://127.0.0.1:" + port, file, workDir,
+                jvmOptions);
         worker.start(timeout);
         return worker;
     }
@@ -77,7 +86,9 @@ public final class ConnectWorkerProcess extends ConnectCluster implements AutoCl
         starts++;
         Path logFile = workDir.resolve(starts == 1 ? "connect-worker.log" : "connect-worker-" + starts + ".log");
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 // the worker's logs to its own file, through the bundled configuration this JVM uses too
                 "-Dlogback.configurationFile=" + Logging.DEMO_CONFIG,
                 "-D" + Logging.LOG_FILE_PROPERTY + "=" + logFile,

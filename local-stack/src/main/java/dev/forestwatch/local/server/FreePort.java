@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Picks a currently free TCP port on 127.0.0.1. */
-final class FreePort {
+public final class FreePort {
     private FreePort() {
     }
 
@@ -14,7 +14,7 @@ final class FreePort {
      * Another process may grab the port between this call and the broker binding it; the window is
      * tiny, and {@link EmbeddedKafka} retries with new ports if binding fails.
      */
-    static int pick() {
+    public static int pick() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -141,6 +141,13 @@ public final class AppConfig extends AbstractConfig {
     public static final int FOREST_MAX_SENSORS_PER_TASK_DEFAULT = 100_000;
     private static final String FOREST_MAX_SENSORS_PER_TASK_DOC = "Most sensors whose forests a stream task keeps in its state stores (each snapshot is ~0.4-0.6 MB). A record of a new sensor beyond this goes to the dead-letter topic (too-many-sensors) until forest.idle.ttl.ms frees room.";
 
+    private static final String GROUP_METRICS = "Metrics";
+
+    public static final String METRICS_PROMETHEUS_PORT_CONFIG = "metrics.prometheus.port";
+    private static final String METRICS_PROMETHEUS_PORT_DOC = "Port of the Prometheus endpoint (GET /metrics, text format): forestwatch's counters (scored, dead letters by reason, late, delayed, restores, evictions, snapshots and their bytes, live forests, emission lag) and every numeric Kafka Streams metric, read when scraped, so nothing is added to the record path. 0 (the default) serves none; ./forestwatch up and docker-compose.yml turn it on.";
+    public static final String METRICS_PROMETHEUS_HOST_CONFIG = "metrics.prometheus.host";
+    private static final String METRICS_PROMETHEUS_HOST_DOC = "Address the Prometheus endpoint binds to. 127.0.0.1 (the default) serves this host only; 0.0.0.0 serves every interface, as a container needs.";
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private static void addLimitsConfigs(final ConfigDef def) {
@@ -152,6 +159,22 @@ public final class AppConfig extends AbstractConfig {
         def.define(FOREST_MAX_SENSORS_PER_TASK_CONFIG, Type.INT, FOREST_MAX_SENSORS_PER_TASK_DEFAULT,
                 Range.atLeast(1), Importance.MEDIUM, FOREST_MAX_SENSORS_PER_TASK_DOC, GROUP_LIMITS, ++order,
                 Width.SHORT, "Max sensors per task");
+    }
+
+    private static void addMetricsConfigs(final ConfigDef def) {
+        int order = 0;
+        def.define(METRICS_PROMETHEUS_PORT_CONFIG, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
+                METRICS_PROMETHEUS_PORT_DOC, GROUP_METRICS, ++order, Width.SHORT, "Prometheus port");
+        def.define(METRICS_PROMETHEUS_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(),
+                Importance.LOW, METRICS_PROMETHEUS_HOST_DOC, GROUP_METRICS, ++order, Width.MEDIUM, "Prometheus host");
+    }
+
+    public int metricsPrometheusPort() {
+        return getInt(METRICS_PROMETHEUS_PORT_CONFIG);
+    }
+
+    public String metricsPrometheusHost() {
+        return getString(METRICS_PROMETHEUS_HOST_CONFIG);
     }
 
     public int inputMaxFields() {
@@ -265,6 +288,7 @@ public final class AppConfig extends AbstractConfig {
         def.define(THREAD_REPLACEMENTS_MAX_CONFIG, Type.INT, 5, Range.atLeast(0), Importance.LOW,
                 THREAD_REPLACEMENTS_MAX_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Thread replacements per hour");
         addLimitsConfigs(def);
+        addMetricsConfigs(def);
         return def;
     }
 

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RFC 4180 lines: commas, and double quotes around cells that hold commas or quotes. */
-final class Csv {
+public final class Csv {
 
     private Csv() {
     }
 
-    static List<String> split(final String line) {
+    public static List<String> split(final String line) {
         final List<String> cells = new ArrayList<>();
         final StringBuilder cell = new StringBuilder();
         boolean quoted = false;

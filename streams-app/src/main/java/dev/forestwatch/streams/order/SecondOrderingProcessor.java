@@ -177,11 +177,22 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
         for (final Bytes k : done) {
             buffer.delete(k);
         }
+        if (lastSecond != Long.MIN_VALUE) {
+            // how long after its end the newest second went out: the ordering's share of the end-to-end latency
+            metrics.gauge("emission-lag-ms", context.currentSystemTimeMs() - (lastSecond + 1) * 1000L);
+        }
         final long next = Math.max(emittedBefore(), cutoff == Long.MAX_VALUE ? lastSecond + 1 : cutoff);
         if (next != emittedBefore()) {
             emittedBefore = next;
             // committed with the emitted records (exactly-once), so a restarted task knows them done
             marks.put(EMITTED_BEFORE_KEY, ByteBuffer.allocate(8).putLong(next).array());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -114,6 +114,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
                     @Override
                     public void snapshotted(final String sensorId, final int bytes) {
                         metrics.record("forest-snapshots");
+                        metrics.add("forest-snapshot-bytes", bytes);
                     }
 
                     @Override
@@ -136,6 +137,8 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
      * this task has nothing older to send.
      */
     private void watermark(final long now) {
+        // on the tick, not per record: the gauge need not be fresher than a scrape
+        metrics.gauge("live-forests", cache.liveCount());
         final WatermarkTracker.Progress p = upstream.progress(now);
         send(emitter.tick(now, progressOf(p), p.state() == WatermarkTracker.State.IDLE));
     }
@@ -218,6 +221,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         }
         context.forward(record.withKey(OutputRecord.secondOf(record.timestamp()))
                 .withValue(new Scored(score.score(), r.sensorId(), r.recordId(), output)));
+        metrics.record("scored");
     }
 
     /**
@@ -255,6 +259,9 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     public void close() {
         if (cache != null) {
             cache.clear();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

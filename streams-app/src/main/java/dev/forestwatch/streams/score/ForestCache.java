@@ -142,6 +142,11 @@ public final class ForestCache {
         return sensorCount() < retention.maxSensors();
     }
 
+    /** Forests in memory now (at most maxLive). */
+    public int liveCount() {
+        return live.size();
+    }
+
     public long sensorCount() {
         if (sensors < 0) {
             long n = 0;
