@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -97,7 +98,7 @@ public final class Demo {
                                     useColor()),
                             out));
             StreamsApp streams = stopOrder.add("streams app", StreamsApp.start(jar, options.streamsConfig(),
-                    kafka.bootstrapServers(), work, options.repoDir()));
+                    kafka.bootstrapServers(), work, options.repoDir(), List.of()));
             step("started streams app %s (pid %d), log: %s", options.repoDir().relativize(jar), streams.pid(),
                     streams.log());
 
