@@ -20,11 +20,13 @@ public final class ModelCodec {
     /**
      * Version 1: a kda model. Version 2: a detector byte and, for forestwatch, its likelihood state follow the names
      * (the first forestwatch preset: shingle-8 forest, normal-tail likelihood; no longer continued). Version 3: as
-     * 2, with the current forestwatch preset's likelihood state (score histories).
+     * 2, with the first shingle-1 forestwatch preset's likelihood state (score histories; no longer continued).
+     * Version 4: as 3, plus the seasonal channels' state (value histories and periods).
      */
     private static final byte VERSION = 1;
     private static final byte VERSION_WITH_DETECTOR = 2;
     private static final byte VERSION_FORESTWATCH_2 = 3;
+    private static final byte VERSION_FORESTWATCH_3 = 4;
     /** Most field names a snapshot holds; input.max.fields cannot exceed it. */
     public static final int MAX_FIELDS = 100;
     /** Longest field name a snapshot holds, in UTF-8 bytes (the parser's limit). */
@@ -70,7 +72,7 @@ public final class ModelCodec {
         }
         final ByteBuffer buf = ByteBuffer.allocate(size + body.length);
         // a kda model keeps version 1's bytes, so snapshots written before the detector setting stay readable both ways
-        buf.put(likelihood == null ? VERSION : VERSION_FORESTWATCH_2).putLong(sequence)
+        buf.put(likelihood == null ? VERSION : VERSION_FORESTWATCH_3).putLong(sequence)
                 .putShort((short) names.length);
         for (final byte[] n : names) {
             buf.putShort((short) n.length).put(n);
@@ -94,7 +96,8 @@ public final class ModelCodec {
         ScoreLikelihood likelihood = null;
         try {
             final byte version = buf.get();
-            if (version != VERSION && version != VERSION_WITH_DETECTOR && version != VERSION_FORESTWATCH_2) {
+            if (version != VERSION && version != VERSION_WITH_DETECTOR && version != VERSION_FORESTWATCH_2
+                    && version != VERSION_FORESTWATCH_3) {
                 throw new IllegalStateException("unknown forest snapshot version " + version);
             }
             sequence = buf.getLong();
@@ -113,10 +116,10 @@ public final class ModelCodec {
                 fields[i] = new String(n, StandardCharsets.UTF_8);
             }
             if (version != VERSION && Detector.ofCode(buf.get()) == Detector.FORESTWATCH) {
-                if (version == VERSION_WITH_DETECTOR) {
+                if (version != VERSION_FORESTWATCH_3) {
                     return new Snapshot(null, sequence);
                 }
-                likelihood = ScoreLikelihood.read(buf);
+                likelihood = ScoreLikelihood.read(buf, fields.length);
             }
         } catch (BufferUnderflowException e) {
             throw new IllegalStateException("damaged forest snapshot: " + bytes.length + " bytes is too short", e);

@@ -17,8 +17,12 @@ import java.util.Arrays;
  *       the {@link #QUANTILE} quantile u, {@code (1 - QUANTILE) * exp(-(x - u) / beta)} with beta the mean excess
  *       over u of the means above it (peaks over threshold), at least {@link #MIN_SCALE}. The surprise is
  *       {@code s = -log10(p)}. After an alarm ({@code s >= }{@link #ALARM_DECADES}) the channel is damped by
- *       {@link #DAMP} for {@link #QUIET} records unless it exceeds the alarm that started the episode, so one event
- *       raises one alarm rather than a burst;</li>
+ *       {@link #DAMP} for {@link #QUIET} records unless, after the first {@link #REFRACTORY} of them, it exceeds
+ *       the alarm that started the episode, so one event raises one alarm rather than a burst;</li>
+ *   <li>seasonal: per field, the change against the same phase one period earlier when the sensor shows a period
+ *       ({@link SeasonalChange}), {@link #SEASONAL_HANDICAP} decades handicapped (and log10 of the field count,
+ *       as the largest of several fields' surprises is taken); it joins the sustained surprise by max before the
+ *       damping, so the two channels share one alarm episode;</li>
  *   <li>point: a single forest score at least {@link #POINT_IQRS} interquartile ranges (at least
  *       {@link #POINT_MIN_IQR}) above the median of the last {@link #HISTORY} scores. It is a rule, not a
  *       probability, so it is reported at exactly the alarm level: it flags the record (never damped), and ranks
@@ -40,10 +44,20 @@ final class ScoreLikelihood {
     static final int WARMUP = 100;
     static final int QUIET = 500;
     static final double DAMP = 0.3;
+    /**
+     * Records after an alarm that are damped even when they exceed it: an event's surprise often climbs for a few
+     * records, and NAB (like an operator) counts each of those re-alarms as another false positive.
+     */
+    static final int REFRACTORY = 100;
     /** Floor of the tail scale, in forest score units: a flat series' tiny spread is not a scale. */
     static final double MIN_SCALE = 0.01;
     static final double POINT_IQRS = 10;
     static final double POINT_MIN_IQR = 0.05;
+    /**
+     * Decades taken off the seasonal channel's surprise: a period estimated from a few cycles mispredicts now and
+     * then, so its surprises are weaker evidence than the forest's.
+     */
+    static final double SEASONAL_HANDICAP = 1.5;
 
     private final double[] recent = new double[SHORT];
     private long seen;
@@ -51,12 +65,28 @@ final class ScoreLikelihood {
     private final Window scores = new Window();
     private int quietLeft;
     private double episodePeak;
+    private final SeasonalChange[] seasonal;
 
-    /** The likelihood of this record, given its forest score (0 while the forest warms up), then learns it. */
-    double update(final double forestScore, final boolean forestReady) {
+    ScoreLikelihood(final int fields) {
+        seasonal = new SeasonalChange[fields];
+        for (int i = 0; i < fields; i++) {
+            seasonal[i] = new SeasonalChange();
+        }
+    }
+
+    /**
+     * The likelihood of this record, given its values and forest score (0 while the forest warms up), then learns
+     * them.
+     */
+    double update(final double[] values, final double forestScore, final boolean forestReady) {
+        double change = 0.0;
+        for (int i = 0; i < seasonal.length; i++) {
+            change = Math.max(change, seasonal[i].update(values[i], forestReady));
+        }
         if (!forestReady) {
             return 0.0;
         }
+        final double seasonalSurprise = change - SEASONAL_HANDICAP - Math.log10(seasonal.length);
         recent[(int) (seen % SHORT)] = forestScore;
         seen++;
         final int n = (int) Math.min(seen, SHORT);
@@ -68,7 +98,7 @@ final class ScoreLikelihood {
         double sustained = 0.0;
         double point = 0.0;
         if (means.count >= WARMUP) {
-            sustained = damp(means.surprise(avg));
+            sustained = damp(Math.max(means.surprise(avg), seasonalSurprise));
             point = scores.farAboveMedian(forestScore) ? ALARM_DECADES : 0.0;
         }
         means.add(avg);
@@ -80,7 +110,7 @@ final class ScoreLikelihood {
     private double damp(final double surprise) {
         if (quietLeft > 0) {
             quietLeft--;
-            if (surprise <= episodePeak) {
+            if (surprise <= episodePeak || QUIET - quietLeft <= REFRACTORY) {
                 return surprise * DAMP;
             }
         }
@@ -175,7 +205,11 @@ final class ScoreLikelihood {
     }
 
     int encodedSize() {
-        return 4 + 8 * recent.length + 8 + means.encodedSize() + scores.encodedSize() + 4 + 8;
+        int size = 4 + 8 * recent.length + 8 + means.encodedSize() + scores.encodedSize() + 4 + 8 + 4;
+        for (final SeasonalChange c : seasonal) {
+            size += c.encodedSize();
+        }
+        return size;
     }
 
     void write(final ByteBuffer buf) {
@@ -187,10 +221,14 @@ final class ScoreLikelihood {
         means.write(buf);
         scores.write(buf);
         buf.putInt(quietLeft).putDouble(episodePeak);
+        buf.putInt(seasonal.length);
+        for (final SeasonalChange c : seasonal) {
+            c.write(buf);
+        }
     }
 
-    static ScoreLikelihood read(final ByteBuffer buf) {
-        final ScoreLikelihood l = new ScoreLikelihood();
+    static ScoreLikelihood read(final ByteBuffer buf, final int fields) {
+        final ScoreLikelihood l = new ScoreLikelihood(fields);
         final int n = buf.getInt();
         if (n != l.recent.length) {
             throw new IllegalStateException("damaged forest snapshot: likelihood window " + n);
@@ -203,6 +241,14 @@ final class ScoreLikelihood {
         l.scores.read(buf);
         l.quietLeft = buf.getInt();
         l.episodePeak = buf.getDouble();
+        final int channels = buf.getInt();
+        if (channels != fields) {
+            throw new IllegalStateException("damaged forest snapshot: " + channels + " seasonal channels for "
+                    + fields + " fields");
+        }
+        for (int i = 0; i < fields; i++) {
+            l.seasonal[i] = SeasonalChange.read(buf);
+        }
         return l;
     }
 }

@@ -84,7 +84,7 @@ public final class SensorModel {
                 .forestMode(ForestMode.STANDARD)
                 .boundingBoxCacheFraction(s.boundingBoxCacheFraction())
                 .build();
-        return new SensorModel(forest, fields.clone(), s.explanation(), new ScoreLikelihood());
+        return new SensorModel(forest, fields.clone(), s.explanation(), new ScoreLikelihood(fields.length));
     }
 
     /** A stable per-sensor seed (FNV-1a of the id mixed with the base seed), so replays and restores agree. */
@@ -124,7 +124,7 @@ public final class SensorModel {
         if (likelihood == null) {
             return new Score(d.getRCFScore(), d.getAnomalyGrade(), high, low);
         }
-        final double l = likelihood.update(d.getRCFScore(), forest.getForest().isOutputReady());
+        final double l = likelihood.update(values, d.getRCFScore(), forest.getForest().isOutputReady());
         return new Score(d.getRCFScore(), l >= ScoreLikelihood.ALARM ? l : 0.0, high, low, l);
     }
 

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelCodecTest {
 
@@ -91,12 +93,16 @@ class ModelCodecTest {
         return rnd.nextDouble() < 0.01 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11);
     }
 
-    /** A version-2 forestwatch snapshot (the earlier shingle-8 preset) decodes to no model: the sensor starts anew. */
-    @Test
-    void anEarlierForestwatchLayoutDecodesToNoModel() {
+    /**
+     * A version-2 or version-3 forestwatch snapshot (the earlier shingle-8 preset; the shingle-1 preset before the
+     * seasonal channel) decodes to no model: the sensor starts anew.
+     */
+    @ParameterizedTest
+    @ValueSource(bytes = {2, 3})
+    void anEarlierForestwatchLayoutDecodesToNoModel(final byte version) {
         final byte[] name = "v".getBytes(StandardCharsets.UTF_8);
         final ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 2 + 2 + name.length + 1 + 64);
-        buf.put((byte) 2).putLong(77).putShort((short) 1).putShort((short) name.length).put(name)
+        buf.put(version).putLong(77).putShort((short) 1).putShort((short) name.length).put(name)
                 .put((byte) Detector.FORESTWATCH.ordinal());
         final ModelCodec.Snapshot snap = ModelCodec.decode(buf.array(), false);
         assertThat(snap.model()).isNull();
