@@ -61,7 +61,8 @@ class ForestwatchDetectorTopologyTest {
                 .score(in, out);
         final List<String> offline = new ArrayList<>();
         final List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        assertThat(lines.get(0)).isEqualTo("iotValue,ANOMALY_SCORE,ANOMALY_GRADE,isAnomaly,ANOMALY_LIKELIHOOD");
+        assertThat(lines.get(0))
+                .isEqualTo("iotValue,ANOMALY_SCORE,ANOMALY_GRADE,isAnomaly,ANOMALY_LIKELIHOOD,ANOMALY_CONFIDENCE");
         for (final String line : lines.subList(1, lines.size())) {
             final String[] c = line.split(",");
             offline.add(c[1] + "|" + c[4] + "|" + c[2] + "|" + c[3]);
