@@ -12,6 +12,7 @@ import dev.forestwatch.local.pipeline.Pipeline;
 import dev.forestwatch.local.pipeline.PipelineOptions;
 import dev.forestwatch.local.server.EmbeddedKinesis;
 import dev.forestwatch.streams.config.AppConfig;
+import dev.forestwatch.streams.metrics.Scrape;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.SensorModel;
 import java.io.IOException;
@@ -59,6 +60,17 @@ class PipelineIT {
             final String es = pipeline.elasticsearchUrl();
 
             await("records indexed").atMost(Duration.ofMinutes(3)).until(() -> count(es) > 300);
+            // the Prometheus endpoints ./forestwatch up prints: named series move while readings flow
+            final double scored = Scrape.of(pipeline.streamsMetricsUrl()).sum("forestwatch_scored_total");
+            await("forestwatch_scored_total moving").atMost(Duration.ofMinutes(1)).until(
+                    () -> Scrape.of(pipeline.streamsMetricsUrl()).sum("forestwatch_scored_total") > scored);
+            await("the connectors' task counters on the worker's /metrics").atMost(Duration.ofMinutes(1)).until(() -> {
+                final Scrape connect = Scrape.of(pipeline.connectMetricsUrl());
+                return connect.sum(
+                        "kafka_connect_sink_task_metrics_sink_record_read_total{connector=\"elasticsearch-sink\"") > 0
+                        && connect.sum(
+                                "kafka_connect_source_task_metrics_source_record_write_total{connector=\"kinesis-source\"") > 0;
+            });
             pipeline.killAndRestartConnectWorker();
             final long afterWorker = count(es);
             await("records indexed after the worker crash").atMost(Duration.ofMinutes(3))

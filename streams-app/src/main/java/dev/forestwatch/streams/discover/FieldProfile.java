@@ -118,10 +118,12 @@ public final class FieldProfile {
         return type().equals("integer") || type().equals("number");
     }
 
+    /** Records where it was a JSON string. */
     public long strings() {
         return strings;
     }
 
+    /** Records where it was a JSON number. */
     public long numbers() {
         return numbers;
     }
@@ -131,6 +133,7 @@ public final class FieldProfile {
         return numericStrings;
     }
 
+    /** Distinct values seen, up to {@link #DISTINCT_LIMIT}. */
     public int distinct() {
         return distinct.size();
     }
@@ -140,14 +143,17 @@ public final class FieldProfile {
         return distinctOverflow;
     }
 
+    /** One value in every record that has it, more than once. */
     public boolean constant() {
         return present() > 1 && distinct.size() == 1;
     }
 
+    /** The smallest number seen (+infinity if none). */
     public double min() {
         return min;
     }
 
+    /** The largest number seen (-infinity if none). */
     public double max() {
         return max;
     }
