@@ -87,8 +87,8 @@ public final class SendConfig {
         o = 0;
         def.define(RETRY_MAX_DURATION_MS_CONFIG, Type.LONG, 300_000L, Range.between(0, 7_200_000), Importance.MEDIUM,
                 "How long a record's delivery is retried (" + d.retried() + ") before the task fails; 300 s as the "
-                        + "seed's Firehose retry duration. The first failed attempt of a batch and a give-up are "
-                        + "logged as WARN (at most one of each per 30 s).",
+                        + "seed's Firehose retry duration. Failed attempts are logged as WARN (the first of a "
+                        + "batch, then at most one per 30 s), and so is a give-up.",
                 errorsGroup, ++o, Width.SHORT, "Retry duration (ms)");
         def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW, RETRY_BACKOFF_MS_DOC,
                 errorsGroup, ++o, Width.SHORT, "Retry backoff (ms)");

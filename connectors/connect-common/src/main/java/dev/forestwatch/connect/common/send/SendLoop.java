@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * then carries one entry per key. Later batches of the partition wait anyway: the writer has one call per partition
  * in flight, and this returns only when all are settled.
  *
- * <p>Retries are never silent: the first failed attempt of a batch and a give-up are logged as WARN with the count
- * and the setting that bounds the retries, at most once per {@link #WARN_INTERVAL_MS} each.
+ * <p>Retries are never silent: the first failed attempt of a batch, further failed attempts and a give-up are
+ * logged as WARN with the count, the problem and the setting that bounds the retries; retry warnings (and give-up
+ * warnings) at most once per {@link #WARN_INTERVAL_MS} each, so an outage says so without flooding the log.
  */
 public final class SendLoop implements BatchingWriter.Sender {
 
@@ -138,24 +139,30 @@ public final class SendLoop implements BatchingWriter.Sender {
     /** Before a retry: a warning at the first failed attempt, the backoff, and a warning if the budget is spent. */
     private void retryOrGiveUp(final List<Entry> pending, final String problem, final int failedAttempts,
             final RetryBudget budget) throws InterruptedException {
-        if (failedAttempts == 1) {
-            final int left = retryWarnings.admit(System.nanoTime());
-            if (left >= 0) {
+        // the first failure of a batch, then (an outage) its further ones, together at most one line per interval
+        final int left = retryWarnings.admit(System.nanoTime());
+        if (left >= 0) {
+            final String skipped = left > 0 ? " (" + left + " failed attempts not logged since the last warning)" : "";
+            if (failedAttempts == 1) {
                 LOG.warn("{} did not take {} record(s) (first {}): {}; retrying with backoff for up to {}={} ms{}",
                         target, pending.size(), pending.get(0), problem, retry.setting(), retry.maxDurationMs(),
-                        left > 0 ? " (" + left + " more such batches since the last warning)" : "");
+                        skipped);
+            } else {
+                LOG.warn("{} still did not take {} record(s) (first {}) after {} attempts: {}; retrying for up to "
+                        + "{}={} ms in all{}", target, pending.size(), pending.get(0), budget.attempts(), problem,
+                        retry.setting(), retry.maxDurationMs(), skipped);
             }
         }
         try {
             budget.beforeRetry(() -> target + " did not take " + pending.size() + " record(s) (first "
                     + pending.get(0) + "), last problem: " + problem + ",");
         } catch (ConnectException giveUp) {
-            final int left = giveUpWarnings.admit(System.nanoTime());
-            if (left >= 0) {
+            final int notLogged = giveUpWarnings.admit(System.nanoTime());
+            if (notLogged >= 0) {
                 LOG.warn("{}: giving up on {} record(s) (first {}) after {} attempts, as {}={} ms is used up; last "
                         + "problem: {}{}", target, pending.size(), pending.get(0), budget.attempts(),
                         retry.setting(), retry.maxDurationMs(), problem,
-                        left > 0 ? " (" + left + " more give-ups since the last warning)" : "");
+                        notLogged > 0 ? " (" + notLogged + " more give-ups since the last warning)" : "");
             }
             throw giveUp;
         }

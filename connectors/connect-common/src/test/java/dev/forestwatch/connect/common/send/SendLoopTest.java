@@ -107,16 +107,16 @@ class SendLoopTest {
             call.then(r -> new Answer.RetryCall("HTTP 503"));
         }
         final long start = System.nanoTime();
-        final Throwable thrown = catchThrowable(() -> loop(call, 300, OnRefusal.FAIL, null, false, ms -> {
+        final Throwable thrown = catchThrowable(() -> loop(call, 2_000, OnRefusal.FAIL, null, false, ms -> {
             sleeps.add(ms);
             Thread.sleep(ms);
         }).send(entries("a", "b"), e -> {
         }));
-        assertThat(thrown).isInstanceOf(ConnectException.class).hasMessageContaining("retry.max.duration.ms=300")
+        assertThat(thrown).isInstanceOf(ConnectException.class).hasMessageContaining("retry.max.duration.ms=2000")
                 .hasMessageContaining("HTTP 503").hasMessageNotContaining(SECRET);
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(300 + 1_000);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000 + 5_000); // slack for a loaded machine
         assertThat(sleeps).isNotEmpty().allMatch(ms -> ms >= 5 && ms <= 40);
-        assertThat(sleeps.stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(300);
+        assertThat(sleeps.stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(2_000);
         assertThat(call.requests).hasSize(sleeps.size() + 1);
         assertThat(stats.retriedCalls.get()).isEqualTo(call.requests.size());
     }
