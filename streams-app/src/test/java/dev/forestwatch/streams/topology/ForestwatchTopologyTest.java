@@ -196,6 +196,21 @@ class ForestwatchTopologyTest {
         return b.toString();
     }
 
+    /** The compact preset README's "Fleet scale" documents: fewer trees, smaller samples, a tenth of the bounding boxes cached. */
+    @Test
+    void evictedSensorsScoreExactlyAsIfNeverEvictedWithTheCompactPreset() {
+        final Map<String, Object> compact = Map.of(AppConfig.FOREST_TREES_CONFIG, 40,
+                AppConfig.FOREST_SAMPLE_SIZE_CONFIG, 128, AppConfig.FOREST_BOUNDING_BOX_CACHE_FRACTION_CONFIG, 0.1);
+        final Map<String, Object> cramped = new HashMap<>(compact);
+        cramped.put(AppConfig.CACHE_MAX_SENSORS_CONFIG, 2);
+        cramped.put(AppConfig.SNAPSHOT_INTERVAL_CONFIG, 37);
+        final Map<String, Double> roomy = runManySensors(compact);
+        assertThat(roomy).hasSize(6 * 300);
+        assertThat(runManySensors(cramped)).isEqualTo(roomy);
+        // the preset's forests warm after 128 records, so most of each sensor's 300 are scored
+        assertThat(roomy.values().stream().filter(s -> s > 0).count()).isGreaterThan(6 * 150);
+    }
+
     /**
      * An instance dies and its tasks restart elsewhere from the changelogs: the new driver's stores get what the
      * old one's changelog topics hold (last value per key, as restoration does), and the forests go on exactly.
