@@ -7,6 +7,7 @@ import dev.forestwatch.streams.nab.NabCorpus;
 import dev.forestwatch.streams.nab.NabEvaluation;
 import dev.forestwatch.streams.nab.NabScorer;
 import dev.forestwatch.streams.offline.OfflineScorer;
+import dev.forestwatch.streams.output.OutputRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,8 @@ public final class Main {
             settings.put(AppConfig.DETECTOR_CONFIG, detector.trim());
             final AppConfig config = new AppConfig(settings);
             System.err.printf("scoring %d series with detector=%s%n", corpus.series().size(), detector.trim());
-            runs.add(NabEvaluation.run(corpus, "detector=" + detector.trim(), settings, config.detector().column()));
+            runs.add(NabEvaluation.run(corpus, "detector=" + detector.trim(), settings,
+                    OutputRecord.rankingColumn(config.detector())));
         }
         System.out.printf("NAB on %d series, %d windows (normalised: 0 = never detect, 100 = perfect)%n%n",
                 corpus.series().size(), corpus.windowCount());

@@ -189,7 +189,7 @@ class FailoverIT {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         final Map<String, SensorModel> reference = new HashMap<>();
         final Map<String, Long> seq = new HashMap<>();
-        final ModelSettings modelSettings = ModelSettings.from(new AppConfig(SMALL_FORESTS));
+        final ModelSettings modelSettings = new AppConfig(SMALL_FORESTS).modelSettings();
         final Map<String, Expected> expected = new ConcurrentHashMap<>();
         final Random rnd = new Random(42);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),

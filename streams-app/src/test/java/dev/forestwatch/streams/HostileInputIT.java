@@ -280,7 +280,7 @@ class HostileInputIT {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
         final ReadingParser parser = new ReadingParser(config.sensorIdField(), config.valueFields(),
                 Integer.MAX_VALUE, List.of(), config.inputMaxFields());
-        final ModelSettings modelSettings = ModelSettings.from(config);
+        final ModelSettings modelSettings = config.modelSettings();
         final Map<String, SensorModel> reference = new HashMap<>();
         final Map<String, Long> seq = new HashMap<>();
         final Map<String, Expected> good = new LinkedHashMap<>();

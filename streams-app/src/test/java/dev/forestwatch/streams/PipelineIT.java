@@ -227,7 +227,7 @@ class PipelineIT {
         }
         final Map<String, Object> props = new java.util.HashMap<>();
         file.forEach((k, v) -> props.put(String.valueOf(k), v));
-        final ModelSettings settings = ModelSettings.from(new AppConfig(props));
+        final ModelSettings settings = new AppConfig(props).modelSettings();
         final Map<String, SensorModel> models = new java.util.HashMap<>();
         final Map<String, Long> seq = new java.util.HashMap<>();
         final Map<String, Double> expected = new java.util.HashMap<>();

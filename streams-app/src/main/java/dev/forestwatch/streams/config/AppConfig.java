@@ -1,6 +1,8 @@
 package dev.forestwatch.streams.config;
 
 import dev.forestwatch.streams.score.Detector;
+import dev.forestwatch.streams.score.ExpectationReader;
+import dev.forestwatch.streams.score.ModelSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -362,6 +364,18 @@ public final class AppConfig extends AbstractConfig {
     }
     public Detector detector() {
         return Detector.fromConfig(getString(DETECTOR_CONFIG));
+    }
+
+    /** The forest parameters every sensor's model is built with. */
+    public ModelSettings modelSettings() {
+        return new ModelSettings(forestTrees(), forestSampleSize(), forestTimeDecay(), forestShingleSize(),
+                forestOutputAfter(), forestSeed(), anomalyLowerThreshold(), anomalyZFactor(), explanationEnabled(),
+                detector(), forestBoundingBoxCacheFraction());
+    }
+
+    /** Which of the forest's expectations (confidence, expected value and band) each output record carries. */
+    public ExpectationReader expectationReader() {
+        return new ExpectationReader(confidenceEnabled(), expectedEnabled());
     }
     public int forestTrees() {
         return getInt(FOREST_TREES_CONFIG);

@@ -70,8 +70,8 @@ public final class OfflineScorer {
 
     public OfflineScorer(final AppConfig config, final PrintStream progress) {
         this.config = config;
-        this.settings = ModelSettings.from(config);
-        this.expectations = ExpectationReader.from(config);
+        this.settings = config.modelSettings();
+        this.expectations = config.expectationReader();
         this.parser = new ReadingParser(config.sensorIdField(), config.valueFields(), Integer.MAX_VALUE, List.of(),
                 config.inputMaxFields());
         this.progress = progress;

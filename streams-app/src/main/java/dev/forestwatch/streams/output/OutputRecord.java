@@ -3,6 +3,7 @@ package dev.forestwatch.streams.output;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.parse.ReadingParser;
+import dev.forestwatch.streams.score.Detector;
 import dev.forestwatch.streams.score.Expectation;
 import dev.forestwatch.streams.score.Score;
 import java.io.IOException;
@@ -24,6 +25,11 @@ public final class OutputRecord {
     public static final String ANOMALY_GRADE = "ANOMALY_GRADE";
     /** detector=forestwatch: how unusual the sensor's recent scores are, in [0, 1] on a log scale. */
     public static final String ANOMALY_LIKELIHOOD = "ANOMALY_LIKELIHOOD";
+
+    /** The column a detector's records are ranked by, e.g. for an evaluation. */
+    public static String rankingColumn(final Detector detector) {
+        return detector == Detector.FORESTWATCH ? ANOMALY_LIKELIHOOD : ANOMALY_SCORE;
+    }
     public static final String IS_ANOMALY = "isAnomaly";
     public static final String RECORD_ID = "recordId";
     public static final String ANOMALY_EXPLANATION = "ANOMALY_EXPLANATION";

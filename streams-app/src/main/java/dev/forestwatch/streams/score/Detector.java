@@ -1,33 +1,21 @@
 package dev.forestwatch.streams.score;
 
-import dev.forestwatch.streams.output.OutputRecord;
 import java.util.Arrays;
 import java.util.Locale;
 
 /** The detector preset a sensor's model runs. */
 public enum Detector {
     /** RANDOM_CUT_FOREST as Kinesis Data Analytics ran it: ANOMALY_SCORE, graded by ThresholdedRandomCutForest. */
-    KDA(OutputRecord.ANOMALY_SCORE),
+    KDA,
     /**
      * The kda preset's forest, whose scores are turned into ANOMALY_LIKELIHOOD against the empirical distribution of
      * the sensor's own recent scores ({@link ScoreLikelihood}); ANOMALY_GRADE and isAnomaly come from the likelihood.
      */
-    FORESTWATCH(OutputRecord.ANOMALY_LIKELIHOOD);
-
-    private final String column;
-
-    Detector(final String column) {
-        this.column = column;
-    }
+    FORESTWATCH;
 
     /** The name used in configuration: lowercase. */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The output column to rank records by, e.g. for an evaluation. */
-    public String column() {
-        return column;
     }
 
     public static Detector fromConfig(final String name) {

@@ -2,7 +2,6 @@ package dev.forestwatch.streams.score;
 
 import com.amazon.randomcutforest.RandomCutForest;
 import com.amazon.randomcutforest.returntypes.SampleSummary;
-import dev.forestwatch.streams.config.AppConfig;
 
 /**
  * Reads what a sensor's forest expected of a record. The band is a forecast from the earlier records only: every value
@@ -23,10 +22,6 @@ public final class ExpectationReader {
     public ExpectationReader(final boolean confidence, final boolean band) {
         this.confidence = confidence;
         this.band = band;
-    }
-
-    public static ExpectationReader from(final AppConfig c) {
-        return new ExpectationReader(c.confidenceEnabled(), c.expectedEnabled());
     }
 
     public boolean enabled() {

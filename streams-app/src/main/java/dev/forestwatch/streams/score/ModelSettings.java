@@ -1,7 +1,5 @@
 package dev.forestwatch.streams.score;
 
-import dev.forestwatch.streams.config.AppConfig;
-
 /** The forest parameters every sensor's model is built with. Defaults equal RANDOM_CUT_FOREST's. */
 public record ModelSettings(int trees, int sampleSize, long timeDecay, int shingleSize, int outputAfter, long seed,
         double lowerThreshold, double zFactor, boolean explanation, Detector detector,
@@ -13,12 +11,6 @@ public record ModelSettings(int trees, int sampleSize, long timeDecay, int shing
             final boolean explanation) {
         this(trees, sampleSize, timeDecay, shingleSize, outputAfter, seed, lowerThreshold, zFactor, explanation,
                 Detector.KDA, 1.0);
-    }
-
-    public static ModelSettings from(final AppConfig c) {
-        return new ModelSettings(c.forestTrees(), c.forestSampleSize(), c.forestTimeDecay(), c.forestShingleSize(),
-                c.forestOutputAfter(), c.forestSeed(), c.anomalyLowerThreshold(), c.anomalyZFactor(),
-                c.explanationEnabled(), c.detector(), c.forestBoundingBoxCacheFraction());
     }
 
     /** The service's defaults: 100 trees, sample 256, time decay 100000, shingle 1, zeros while warming. */

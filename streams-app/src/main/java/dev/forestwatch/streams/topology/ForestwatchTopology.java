@@ -10,7 +10,6 @@ import dev.forestwatch.streams.parse.ReadingParser;
 import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.processor.ParseProcessor;
 import dev.forestwatch.streams.processor.ScoringProcessor;
-import dev.forestwatch.streams.score.ExpectationReader;
 import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.serde.MessageSerde;
@@ -93,13 +92,13 @@ public final class ForestwatchTopology {
         // each scoring task hears every parsing task, or only its own when there is no repartition in between
         final int parseTasksPerScoringTask = config.inputPartitionedBySensor() ? 1 : inputPartitions;
 
-        final ModelSettings settings = ModelSettings.from(config);
+        final ModelSettings settings = config.modelSettings();
         final Map<String, KStream<Long, Message>> scored = readings
                 .process(() -> new ScoringProcessor(new ScoringProcessor.Settings(settings, config.cacheMaxSensors(),
                         config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs(),
                         parseTasksPerScoringTask, new ForestCache.Retention(config.forestIdleTtlMs(),
                                 config.forestMaxSensorsPerTask()),
-                        config.outputMaxMessageBytes(), ExpectationReader.from(config))),
+                        config.outputMaxMessageBytes(), config.expectationReader())),
                         Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
                         ScoringProcessor.WATERMARK_STORE, ScoringProcessor.ACTIVITY_STORE)
                 .split(Named.as("scored-"))

@@ -127,7 +127,7 @@ public final class ScoringBenchmark {
     private static void run(final Options o) throws Exception {
         final long started = System.nanoTime();
         final AppConfig defaults = new AppConfig(Map.of());
-        final ModelSettings settings = ModelSettings.from(defaults);
+        final ModelSettings settings = defaults.modelSettings();
         System.out.printf(Locale.ROOT, "forestwatch scoring benchmark: %d sensors, %d records/s of event time, "
                 + "%d trees, sample %d, shingle %d; %d cores, JDK %s, max heap %d MB%n", o.sensors(), o.perSecond(),
                 settings.trees(), settings.sampleSize(), settings.shingleSize(),
