@@ -40,11 +40,13 @@ class ElasticsearchSinkIT {
     private static EmbeddedKafka kafka;
     private static EmbeddedConnect connect;
     private static EmbeddedElasticsearch es;
+    /** Elasticsearch took over 90 s to start on a 2-core machine shared with other builds (load 30). */
+    private static final Duration STARTUP = Duration.ofMinutes(6);
 
     @BeforeAll
     static void start() throws Exception {
         final Path plugins = EmbeddedConnect.installBuiltPlugin();
-        es = EmbeddedElasticsearch.start();
+        es = EmbeddedElasticsearch.builder().startupTimeout(STARTUP).start();
         kafka = EmbeddedKafka.start();
         connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
                 .workerProperty("offset.flush.interval.ms", "500").start();

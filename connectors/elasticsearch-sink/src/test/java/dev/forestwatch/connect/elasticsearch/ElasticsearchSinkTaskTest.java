@@ -20,8 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The task with a fake transport: behavior.on.null.values, and what it logs about documents it cannot index. */
 class ElasticsearchSinkTaskTest {
@@ -68,20 +68,15 @@ class ElasticsearchSinkTaskTest {
     }
 
     private final FakeTransport transport = new FakeTransport();
-    private LogCapture logs;
+    @RegisterExtension
+    final LogCapture logs = LogCapture.perTest();
     private ElasticsearchSinkTask task;
-
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.start();
-    }
 
     @AfterEach
     void stop() {
         if (task != null) {
             task.stop();
         }
-        logs.close();
     }
 
     private void start(final String onNull, final String onMalformed) {

@@ -17,9 +17,8 @@ import java.util.stream.IntStream;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The send loop both sinks share, against a scripted call: retries, their bound, the policies, the order. */
 class SendLoopTest {
@@ -28,7 +27,8 @@ class SendLoopTest {
 
     private final List<Long> sleeps = new ArrayList<>();
     private final SendStats stats = new SendStats();
-    private LogCapture logs;
+    @RegisterExtension
+    final LogCapture logs = LogCapture.perTest();
 
     /** A call answering from a script, one answer per call, and keeping what each request carried. */
     private static final class ScriptedCall implements BatchCall {
@@ -45,16 +45,6 @@ class SendLoopTest {
             requests.add(request.stream().map(SendLoopTest::text).toList());
             return script.isEmpty() ? Answer.ALL_TAKEN : script.pollFirst().apply(request);
         }
-    }
-
-    @BeforeEach
-    void capture() {
-        logs = LogCapture.start();
-    }
-
-    @AfterEach
-    void release() {
-        logs.close();
     }
 
     /** Entries "key:n" carrying a secret each; the key is the order key. */

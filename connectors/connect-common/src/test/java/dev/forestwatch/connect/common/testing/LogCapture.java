@@ -7,22 +7,49 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
-/** What forestwatch's classes log during a test, as an appender would write it, stack traces included. */
-public final class LogCapture implements AutoCloseable {
+/**
+ * What forestwatch's classes log during a test, as an appender would write it, stack traces included. As a JUnit
+ * extension ({@code @RegisterExtension final LogCapture logs = LogCapture.perTest();}) it captures each test alone.
+ */
+public final class LogCapture implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
     private final Logger ours = (Logger) LoggerFactory.getLogger("dev.forestwatch");
 
     private LogCapture() {
+    }
+
+    /** Starts capturing now; close to stop. */
+    public static LogCapture start() {
+        final LogCapture c = new LogCapture();
+        c.attach();
+        return c;
+    }
+
+    /** Captures from each test's start to its end, as a registered extension. */
+    public static LogCapture perTest() {
+        return new LogCapture();
+    }
+
+    private void attach() {
+        events.list.clear();
         events.start();
         ours.addAppender(events);
     }
 
-    /** Starts capturing; close (e.g. in an AfterEach) to stop. */
-    public static LogCapture start() {
-        return new LogCapture();
+    @Override
+    public void beforeEach(final ExtensionContext context) {
+        attach();
+    }
+
+    @Override
+    public void afterEach(final ExtensionContext context) {
+        close();
     }
 
     /** Every line so far: formatted message, then the stack trace if any. */

@@ -40,6 +40,9 @@ public final class ElasticsearchSinkBenchmark {
     /** How long closing may take once the table is out: the output is complete, so nothing is lost by not waiting. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
 
+    /** Elasticsearch took over 90 s to start on a 2-core machine shared with other builds (load 30). */
+    private static final Duration STARTUP = Duration.ofMinutes(6);
+
     /**
      * Docs/s from the first documents indexed to the last, and from the mode's start (the loader's first request,
      * the connector's creation) to the last.
@@ -80,7 +83,7 @@ public final class ElasticsearchSinkBenchmark {
         final Path plugins = EmbeddedConnect.installBuiltPlugin();
         System.out.printf(Locale.ROOT, "Elasticsearch sink benchmark: %,d documents of ~%d bytes, batches of %d; "
                 + "%d cores%n", records, docs.get(0).length, BATCH, Runtime.getRuntime().availableProcessors());
-        final EmbeddedElasticsearch es = EmbeddedElasticsearch.start();
+        final EmbeddedElasticsearch es = EmbeddedElasticsearch.builder().startupTimeout(STARTUP).start();
         open.push(es);
         final EmbeddedKafka kafka = EmbeddedKafka.start();
         open.push(kafka);

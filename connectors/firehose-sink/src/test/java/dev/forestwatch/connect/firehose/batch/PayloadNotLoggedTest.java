@@ -14,26 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the Firehose sink logs, or throws, about records Firehose refuses names them but never quotes them. */
 class PayloadNotLoggedTest {
 
     private static final String SECRET = "SECRET-PAYLOAD-51c9";
 
-    private LogCapture logs;
-
-    @BeforeEach
-    void capture() {
-        logs = LogCapture.start();
-    }
-
-    @AfterEach
-    void release() {
-        logs.close();
-    }
+    @RegisterExtension
+    final LogCapture logs = LogCapture.perTest();
 
     private static List<Entry> secrets() {
         final List<Entry> out = new ArrayList<>();
