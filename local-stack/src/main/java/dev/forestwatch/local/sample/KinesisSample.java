@@ -2,6 +2,7 @@ package dev.forestwatch.local.sample;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forestwatch.local.Flags;
+import dev.forestwatch.local.Logging;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
@@ -93,6 +95,7 @@ public final class KinesisSample {
     }
 
     public static void main(String[] args) throws IOException {
+        Logging.useBundledConfig(Logging.CONSOLE_CONFIG);
         Flags flags;
         try {
             flags = Flags.parse(args);
@@ -119,6 +122,11 @@ public final class KinesisSample {
         try (KinesisClient client = builder.build()) {
             long n = copy(client, stream, flags.intValue("records", 1000), Duration.ofSeconds(30), out);
             System.err.printf("forestwatch: copied %,d records of Kinesis stream %s to %s%n", n, stream, out);
+        } catch (SdkException e) {
+            // the SDK's message says what failed (no such stream, refused, no credentials); its stack adds nothing
+            System.err.println("forestwatch: cannot read Kinesis stream " + stream + ": " + e.getMessage()
+                    + "\n(check --kinesis-stream, --kinesis-endpoint, --region and the AWS credentials)");
+            System.exit(1);
         }
     }
 }
