@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forestwatch.local.server.ElasticsearchDistribution;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -30,22 +31,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The connector in a real Connect worker, installed from the built plugin zip, reading a real broker and writing
- * to a real Elasticsearch started from its Maven Central zip.
+ * to a real Elasticsearch or OpenSearch started from its Maven Central zip: one suite, a subclass per server.
  */
-class ElasticsearchSinkIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractSinkIT {
 
     private static final Instant T0 = Instant.parse("2026-11-26T05:00:00Z");
-    private static EmbeddedKafka kafka;
-    private static EmbeddedConnect connect;
-    private static EmbeddedElasticsearch es;
+    private EmbeddedKafka kafka;
+    private EmbeddedConnect connect;
+    private EmbeddedElasticsearch es;
+
+    /** The server the suite writes to. */
+    abstract ElasticsearchDistribution distribution();
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         final Path plugins = EmbeddedConnect.installBuiltPlugin();
-        es = EmbeddedElasticsearch.start();
+        es = EmbeddedElasticsearch.start(distribution());
         kafka = EmbeddedKafka.start();
         connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
                 .workerProperty("offset.flush.interval.ms", "500").start();
@@ -53,7 +59,7 @@ class ElasticsearchSinkIT {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (connect != null) {
             connect.close();
         }
@@ -65,7 +71,7 @@ class ElasticsearchSinkIT {
         }
     }
 
-    private static Map<String, String> connector(final String topic, final String index) {
+    private Map<String, String> connector(final String topic, final String index) {
         final Map<String, String> c = new HashMap<>();
         c.put("connector.class", ElasticsearchSinkConnector.class.getName());
         c.put("tasks.max", "2");
@@ -80,7 +86,12 @@ class ElasticsearchSinkIT {
     }
 
     /** Scored records as the streams app writes them, 10 a second from T0, with a recordId each. */
-    private static List<String> produce(final String topic, final int from, final int n) {
+    private List<String> produce(final String topic, final int from, final int n) {
+        return produce(topic, from, n, 100);
+    }
+
+    /** Scored records {@code stepMs} apart from T0, with @timestamp (for data streams) as the record time. */
+    private List<String> produce(final String topic, final int from, final int n, final long stepMs) {
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -89,9 +100,10 @@ class ElasticsearchSinkIT {
                 new StringSerializer())) {
             for (int i = from; i < from + n; i++) {
                 final String id = topic + "-" + i;
-                final Instant created = T0.plusMillis(i * 100L);
+                final Instant created = T0.plusMillis(i * stepMs);
                 producer.send(new ProducerRecord<>(topic, null, created.toEpochMilli(), "DemoSensor",
-                        "{\"iotName\":\"DemoSensor\",\"iotValue\":" + (10 + i % 11) + ",\"ANOMALY_SCORE\":"
+                        "{\"@timestamp\":" + created.toEpochMilli() + ",\"iotName\":\"DemoSensor\",\"iotValue\":"
+                                + (10 + i % 11) + ",\"ANOMALY_SCORE\":"
                                 + (i % 100 == 0 ? 3.1 : 0.8) + ",\"created\":\"" + created.toString().substring(0, 19)
                                 + "Z\",\"ANOMALY_GRADE\":0.0,\"isAnomaly\":false,\"recordId\":\"" + id + "\"}"));
                 ids.add(id);
@@ -100,7 +112,7 @@ class ElasticsearchSinkIT {
         return ids;
     }
 
-    private static long count(final String index) {
+    private long count(final String index) {
         try {
             es.refresh(index);
             return es.count(index);
@@ -196,7 +208,7 @@ class ElasticsearchSinkIT {
                     .until(() -> connect.taskStates("es-c").stream().allMatch("RUNNING"::equals)
                             && committed("connect-es-c", "es-c", 2) == 1200);
             es.restart();
-            System.err.printf("Elasticsearch was down %.0f s%n", (System.nanoTime() - downAt) / 1e9);
+            System.err.printf("%s was down %.0f s%n", es.distribution(), (System.nanoTime() - downAt) / 1e9);
             await().atMost(Duration.ofSeconds(120)).until(() -> count("anomalydata-c") == 2400);
             await().atMost(Duration.ofSeconds(30)).until(() -> committed("connect-es-c", "es-c", 2) == 2400);
             // the seed's Kibana chart: documents per minute of created; 10 a second = 600 a minute
@@ -214,8 +226,50 @@ class ElasticsearchSinkIT {
         }
     }
 
+    @Test
+    void aDataStreamTakesEachRecordOnceAndCreatesNoDuplicateOnReplay() {
+        kafka.createTopics(2, "es-d");
+        produce("es-d", 0, 500);
+        final Map<String, String> c = connector("es-d", "anomalydata-stream");
+        c.put(ElasticsearchSinkConfig.DATA_STREAM_CONFIG, "true");
+        connect.createOrUpdateConnector("es-d", c);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-stream") == 500);
+        } finally {
+            connect.deleteConnector("es-d");
+        }
+        connect.createOrUpdateConnector("es-d-replay", c);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> committed("connect-es-d-replay", "es-d", 2) == 500);
+            assertThat(count("anomalydata-stream")).isEqualTo(500);
+        } finally {
+            connect.deleteConnector("es-d-replay");
+        }
+        final JsonNode streams = es.get("/_data_stream/anomalydata-stream").path("data_streams");
+        assertThat(streams).hasSize(1);
+        assertThat(streams.get(0).path("template").asText()).isEqualTo("forestwatch-anomalydata-stream");
+    }
+
+    @Test
+    void dailyRotationWritesEachRecordToTheIndexOfItsDay() {
+        kafka.createTopics(1, "es-e");
+        produce("es-e", 0, 200, 10 * 60_000L); // every 10 minutes from 05:00: 114 on the 26th, 86 on the 27th
+        final Map<String, String> c = connector("es-e", "anomalydata-rot");
+        c.put(ElasticsearchSinkConfig.ROTATION_CONFIG, "daily");
+        connect.createOrUpdateConnector("es-e", c);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-rot-*") == 200);
+        } finally {
+            connect.deleteConnector("es-e");
+        }
+        assertThat(count("anomalydata-rot-2026-11-26")).isEqualTo(114);
+        assertThat(count("anomalydata-rot-2026-11-27")).isEqualTo(86);
+        assertThat(es.get("/anomalydata-rot-2026-11-27/_mapping").path("anomalydata-rot-2026-11-27")
+                .path("mappings").path("properties").path("ANOMALY_SCORE").path("type").asText()).isEqualTo("double");
+    }
+
     /** The sum of a consumer group's committed offsets over a topic's partitions. */
-    private static long committed(final String group, final String topic, final int partitions) throws Exception {
+    private long committed(final String group, final String topic, final int partitions) throws Exception {
         final Map<TopicPartition, OffsetAndMetadata> offsets = kafka.admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         long sum = 0;
