@@ -25,13 +25,29 @@ public final class Choices {
         NONE, HOURLY, DAILY, WEEKLY, MONTHLY
     }
 
-    /** Lower-case name, as configs spell it. */
+    /** How requests authenticate. */
+    public enum Auth {
+        /** connection.username/password or connection.api.key, or nothing when they are empty. */
+        BASIC,
+        /** AWS Signature Version 4 with the aws.* credentials. */
+        AWS_SIGV4
+    }
+
+    /** The signing name of the AWS service behind the endpoint. */
+    public enum AwsService {
+        /** Amazon OpenSearch Service (managed domains, also those running Elasticsearch). */
+        ES,
+        /** Amazon OpenSearch Serverless collections. */
+        AOSS
+    }
+
+    /** Lower-case name with hyphens, as configs spell it. */
     public static String name(final Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static <E extends Enum<E>> E parse(final Class<E> type, final String value) {
-        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     public static <E extends Enum<E>> ConfigDef.Validator validator(final Class<E> type) {

@@ -1,5 +1,6 @@
 package dev.forestwatch.connect.elasticsearch;
 
+import dev.forestwatch.connect.common.AwsConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -18,12 +19,17 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
 
     private static final String GROUP_CONNECTION = "Connection";
     private static final String GROUP_SECURITY = "Security";
+    private static final String GROUP_AWS = "AWS request signing (auth.type=aws-sigv4)";
     private static final String GROUP_DOCUMENTS = "Documents";
     private static final String GROUP_BATCHING = "Batching";
     private static final String GROUP_ERRORS = "Retries and errors";
 
     public static final String URLS_CONFIG = "connection.urls";
     private static final String URLS_DOC = "Elasticsearch (or OpenSearch) HTTP endpoints, comma separated, e.g. https://es1:9200,https://es2:9200.";
+    public static final String AUTH_TYPE_CONFIG = "auth.type";
+    private static final String AUTH_TYPE_DOC = "basic: connection.username/password or connection.api.key, or no authentication when those are empty. aws-sigv4: sign every request with AWS Signature Version 4 (IAM), as Amazon OpenSearch Service and OpenSearch Serverless require; credentials, region and role come from the aws.* settings.";
+    public static final String AWS_SERVICE_CONFIG = "aws.service";
+    private static final String AWS_SERVICE_DOC = "The service signed for with auth.type=aws-sigv4: es for an Amazon OpenSearch Service domain, aoss for an OpenSearch Serverless collection (the template then carries no replicas or refresh settings, which Serverless manages itself). aws.region, when empty, is read from an endpoint such as https://search-x.eu-west-1.es.amazonaws.com, else from the SDK's region chain.";
     public static final String USERNAME_CONFIG = "connection.username";
     private static final String USERNAME_DOC = "User for basic authentication (empty: none).";
     public static final String PASSWORD_CONFIG = "connection.password";
@@ -100,6 +106,11 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 GROUP_SECURITY, ++o, Width.SHORT, "Truststore password");
         def.define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"),
                 Importance.LOW, TRUSTSTORE_TYPE_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Truststore type");
+        def.define(AUTH_TYPE_CONFIG, Type.STRING, "basic", Choices.validator(Choices.Auth.class), Importance.HIGH,
+                AUTH_TYPE_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Authentication");
+        def.define(AWS_SERVICE_CONFIG, Type.STRING, "es", Choices.validator(Choices.AwsService.class),
+                Importance.MEDIUM, AWS_SERVICE_DOC, GROUP_AWS, 0, Width.SHORT, "AWS service");
+        AwsConfig.addTo(def, GROUP_AWS);
         o = 0;
         def.define(INDEX_CONFIG, Type.STRING, "anomalydata", new ConfigDef.NonEmptyString(), Importance.HIGH, INDEX_DOC,
                 GROUP_DOCUMENTS, ++o, Width.MEDIUM, "Index");
@@ -156,6 +167,13 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
             throw new ConfigException(PASSWORD_CONFIG, "[hidden]", "set both " + USERNAME_CONFIG + " and "
                     + PASSWORD_CONFIG + ", or neither");
         }
+        if (auth() == Choices.Auth.AWS_SIGV4) {
+            if (!username().isEmpty() || !apiKey().isEmpty()) {
+                throw new ConfigException(AUTH_TYPE_CONFIG, "aws-sigv4", "signed requests carry no password or API "
+                        + "key: clear " + USERNAME_CONFIG + " and " + API_KEY_CONFIG + ", or use auth.type=basic");
+            }
+            new AwsConfig(this); // validates the aws.* settings now rather than at the first request
+        }
         if (dataStream() && rotation() != Choices.Rotation.NONE) {
             throw new ConfigException(ROTATION_CONFIG, getString(ROTATION_CONFIG), "a data stream rolls over by "
                     + "itself; use index.rotation=none with data.stream=true");
@@ -186,6 +204,12 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     }
     public String truststoreType() {
         return getString(TRUSTSTORE_TYPE_CONFIG);
+    }
+    public Choices.Auth auth() {
+        return Choices.parse(Choices.Auth.class, getString(AUTH_TYPE_CONFIG));
+    }
+    public Choices.AwsService awsService() {
+        return Choices.parse(Choices.AwsService.class, getString(AWS_SERVICE_CONFIG));
     }
     public String index() {
         return getString(INDEX_CONFIG);

@@ -50,7 +50,8 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
                 config.idField(), config.idHeader(), config.idFromKey());
         final IndexTemplate template = config.templateEnabled()
                 ? new IndexTemplate(transport, config.index(), config.replicas(), config.refreshInterval(),
-                        config.dataStream())
+                        config.dataStream(), config.auth() == Choices.Auth.AWS_SIGV4
+                                && config.awsService() == Choices.AwsService.AOSS)
                 : null;
         startWriting(new BatchingWriter.Limits(config.batchMaxRecords(), config.batchMaxBytes(), config.linger(),
                 config.maxInFlight(), config.bufferMaxRecords(), config.bufferMaxBytes()),

@@ -1,6 +1,8 @@
 package dev.forestwatch.connect.elasticsearch.bulk;
 
+import dev.forestwatch.connect.elasticsearch.Choices;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
+import dev.forestwatch.connect.elasticsearch.signing.AwsRequestSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,7 +33,11 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
-/** The official low-level Elasticsearch REST client, with basic or API-key auth and an optional truststore. */
+/**
+ * The official low-level Elasticsearch REST client, with basic, API-key or AWS SigV4 auth and an optional
+ * truststore. It speaks to Elasticsearch 7.10+/8.x and OpenSearch 1.x/2.x alike: the sink's requests (_bulk,
+ * composable _index_template, data streams) are the same on both.
+ */
 public final class RestClientTransport implements BulkTransport {
 
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
@@ -48,7 +54,12 @@ public final class RestClientTransport implements BulkTransport {
             b.setDefaultHeaders(new Header[]{new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
         }
         final SSLContext ssl = config.truststore().isEmpty() ? null : sslContext(config);
+        final AwsRequestSigner signer = config.auth() == Choices.Auth.AWS_SIGV4 ? AwsRequestSigner.from(config) : null;
         b.setHttpClientConfigCallback(h -> {
+            if (signer != null) {
+                // last: after the client has set Host and Content-Type, which are signed
+                h.addInterceptorLast(signer);
+            }
             if (!config.username().isEmpty()) {
                 final BasicCredentialsProvider creds = new BasicCredentialsProvider();
                 creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(config.username(),
