@@ -8,14 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Which server {@link EmbeddedElasticsearch} runs, where its distribution is, and a Java for it. The build unpacks
@@ -114,6 +117,59 @@ public enum ElasticsearchDistribution {
 
     boolean isHome(Path dir) {
         return Files.isRegularFile(launcher(dir));
+    }
+
+    /** The launcher command line: {@code [setpriv ...] bin/elasticsearch -E...} (or {@code bin/opensearch}). */
+    List<String> command(List<String> prefix, Path home, int httpPort,
+            int transportPort, Path dataDir, Path logsDir, Map<String, String> extraSettings) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("discovery.type", "single-node");
+        s.putAll(securityOff);
+        s.put("cluster.routing.allocation.disk.threshold_enabled", "false");
+        s.putAll(extraSettings);
+        s.put("network.host", "127.0.0.1");
+        s.put("http.port", Integer.toString(httpPort));
+        s.put("transport.port", Integer.toString(transportPort));
+        s.put("path.data", dataDir.toString());
+        s.put("path.logs", logsDir.toString());
+        List<String> command = new ArrayList<>(prefix);
+        command.add(launcher(home).toString());
+        s.forEach((k, v) -> command.add("-E" + k + "=" + v));
+        return command;
+    }
+
+    /** The launcher's environment: this distribution's variables only, set for this instance. */
+    void environment(Map<String, String> env, Path javaHome, String heap, Path configDir, Path tmpDir) {
+        String prefix = envPrefix + "_";
+        env.keySet().removeIf(k -> k.startsWith(prefix));
+        env.put(prefix + "JAVA_HOME", javaHome.toString());
+        env.put(prefix + "JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
+        env.put(prefix + "PATH_CONF", configDir.toString());
+        env.put(prefix + "TMPDIR", tmpDir.toString());
+    }
+
+    /**
+     * Copies the distribution's config. OpenSearch's jvm.options names logs/gc.log relative to the distribution,
+     * where the unprivileged user cannot write: those paths are pointed at this instance's logs.
+     */
+    void copyConfig(Path home, Path to, Path logs) {
+        Path from = home.resolve("config");
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            Path jvmOptions = to.resolve("jvm.options");
+            Files.writeString(jvmOptions,
+                    Files.readString(jvmOptions).replace("HeapDumpPath=data", "HeapDumpPath=" + logs)
+                            .replace("logs/", logs + "/"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
+        }
     }
 
     /**

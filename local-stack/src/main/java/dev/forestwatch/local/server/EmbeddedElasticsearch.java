@@ -5,16 +5,12 @@ import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Files2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,9 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedElasticsearch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedElasticsearch.class);
-    /** Cold start measured at ~16-24 s on 2 cores; a loaded CI machine can take several times that. */
-    static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
-    static final String DEFAULT_HEAP = "512m";
     /** SIGTERM stops ES in ~1-2 s; it gets this long before SIGKILL. */
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
     /** Shorter than {@link #GRACEFUL_STOP}: the JVM is exiting. */
@@ -61,7 +54,6 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final String READY_PATH = "/_cluster/health?wait_for_status=yellow&timeout=1s";
     private static final int START_ATTEMPTS = 3;
-    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
     private static final Pattern BIND_FAILURE = Pattern
             .compile("BindHttpException|BindTransportException|Address already in use");
 
@@ -94,7 +86,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private volatile Process process;
     private boolean closed;
 
-    private EmbeddedElasticsearch(Builder b, Path home, Path javaHome, boolean dropPrivileges, Path workDir,
+    private EmbeddedElasticsearch(EmbeddedElasticsearchBuilder b, Path home, Path javaHome, boolean dropPrivileges,
+            Path workDir,
             Path dataDir) {
         this.distribution = b.distribution;
         this.home = home;
@@ -123,8 +116,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return builder().distribution(distribution).start();
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static EmbeddedElasticsearchBuilder builder() {
+        return new EmbeddedElasticsearchBuilder();
     }
 
     /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
@@ -275,127 +268,21 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return client;
     }
 
-    /** Options beyond {@link #start()}: the distribution, a fixed port, a data dir, the heap, extra settings. */
-    public static final class Builder {
-        private ElasticsearchDistribution distribution = ElasticsearchDistribution.ELASTICSEARCH;
-        private int httpPort;
-        private Path dataDir;
-        private String heap = DEFAULT_HEAP;
-        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
-        private Path home;
-        private Path javaHome;
-        private final Map<String, String> settings = new LinkedHashMap<>();
-
-        private Builder() {
+    /**
+     * A new instance on a prepared work dir, launched; closed again if it does not start. Called by the builder,
+     * which locates the distribution and prepares the directories.
+     */
+    static EmbeddedElasticsearch launch(EmbeddedElasticsearchBuilder b, Path home, Path javaHome,
+            boolean dropPrivileges, Path workDir, Path dataDir) {
+        EmbeddedElasticsearch es = new EmbeddedElasticsearch(b, home, javaHome, dropPrivileges, workDir, dataDir);
+        Runtime.getRuntime().addShutdownHook(es.shutdownHook);
+        try {
+            es.launch(b.httpPort == 0);
+        } catch (RuntimeException e) {
+            es.close();
+            throw e;
         }
-
-        /** Elasticsearch (the default) or OpenSearch. */
-        public Builder distribution(ElasticsearchDistribution distribution) {
-            this.distribution = Objects.requireNonNull(distribution);
-            return this;
-        }
-
-        /** A fixed HTTP port (e.g. 9200); 0, the default, picks a free one. */
-        public Builder httpPort(int httpPort) {
-            if (httpPort < 0 || httpPort > 65535) {
-                throw new IllegalArgumentException("Bad port " + httpPort);
-            }
-            this.httpPort = httpPort;
-            return this;
-        }
-
-        /**
-         * Keep the data in this directory (created if missing, kept on close) instead of a temporary one.
-         * When running as root it is chowned to 65534:65534, and uid 65534 must be able to reach it.
-         */
-        public Builder dataDir(Path dataDir) {
-            this.dataDir = Objects.requireNonNull(dataDir).toAbsolutePath().normalize();
-            return this;
-        }
-
-        /** Heap size, both -Xms and -Xmx, e.g. {@code 512m} (the default) or {@code 1g}. */
-        public Builder heap(String heap) {
-            if (!HEAP.matcher(heap).matches()) {
-                throw new IllegalArgumentException("Bad heap size '" + heap + "', expected e.g. 512m or 1g");
-            }
-            this.heap = heap;
-            return this;
-        }
-
-        public Builder startupTimeout(Duration startupTimeout) {
-            this.startupTimeout = Objects.requireNonNull(startupTimeout);
-            return this;
-        }
-
-        /** Another unpacked distribution instead of the one the build unpacked. */
-        public Builder home(Path home) {
-            this.home = Objects.requireNonNull(home).toAbsolutePath().normalize();
-            return this;
-        }
-
-        /** The Java that runs ES (17 to 24 for ES 8). */
-        public Builder javaHome(Path javaHome) {
-            this.javaHome = Objects.requireNonNull(javaHome);
-            return this;
-        }
-
-        /** An extra {@code -E key=value} setting; may override the defaults (but not the ports and paths). */
-        public Builder setting(String key, String value) {
-            settings.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
-            return this;
-        }
-
-        /** Starts ES and returns once the cluster health is yellow or green. */
-        public EmbeddedElasticsearch start() {
-            Path installed = home != null ? home : distribution.locateHome();
-            if (!distribution.isHome(installed)) {
-                throw new IllegalArgumentException(installed + " holds no bin/" + distribution.id);
-            }
-            boolean root = Unprivileged.runningAsRoot();
-            if (root && !Unprivileged.canReach(distribution.launcher(installed))) {
-                Path copy = Unprivileged.worldReadableCopy(installed, "forestwatch-" + installed.getFileName());
-                log.info("uid {} cannot read {}; using a copy in {}", Unprivileged.UID, installed, copy);
-                installed = copy;
-            }
-            Path java = javaHome != null ? javaHome : ElasticsearchDistribution.javaHome();
-            if (root && !Unprivileged.canReach(java.resolve("bin").resolve("java"))) {
-                throw new IllegalStateException(
-                        "uid " + Unprivileged.UID + " cannot run " + java.resolve("bin").resolve("java")
-                                + "; choose a Java it can read with javaHome(...) or -D"
-                                + ElasticsearchDistribution.JAVA_HOME_PROPERTY);
-            }
-            Path work = Files2.createTempDir("embedded-" + distribution.id + "-");
-            try {
-                Path data = dataDir != null ? Files2.createDirs(dataDir) : Files2.createDirs(work.resolve("data"));
-                copyConfig(installed.resolve("config"), work.resolve("config"), work.resolve("logs"));
-                Files2.createDirs(work.resolve("logs"));
-                Files2.createDirs(work.resolve("tmp"));
-                if (root) {
-                    Unprivileged.chownRecursively(work);
-                    if (dataDir != null) {
-                        Unprivileged.chownRecursively(data);
-                        if (!Unprivileged.canReach(data)) {
-                            throw new IllegalArgumentException(
-                                    "uid " + Unprivileged.UID
-                                            + " (the server runs as it, as this JVM is root) cannot reach "
-                                            + data + ": a parent directory is not searchable by others (chmod o+x) ");
-                        }
-                    }
-                }
-                EmbeddedElasticsearch es = new EmbeddedElasticsearch(this, installed, java, root, work, data);
-                Runtime.getRuntime().addShutdownHook(es.shutdownHook);
-                try {
-                    es.launch(httpPort == 0);
-                } catch (RuntimeException e) {
-                    es.close();
-                    throw e;
-                }
-                return es;
-            } catch (RuntimeException e) {
-                Files2.deleteRecursively(work);
-                throw e;
-            }
-        }
+        return es;
     }
 
     /**
@@ -438,19 +325,13 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     }
 
     private Process spawn() {
-        List<String> command = command(distribution, Unprivileged.commandPrefix(dropPrivileges), home, httpPort,
+        List<String> command = distribution.command(Unprivileged.commandPrefix(dropPrivileges), home, httpPort,
                 transportPort, dataDir, logsDir, settings);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        Map<String, String> env = builder.environment();
-        String prefix = distribution.envPrefix + "_";
-        env.keySet().removeIf(k -> k.startsWith(prefix));
-        env.put(prefix + "JAVA_HOME", javaHome.toString());
-        env.put(prefix + "JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
-        env.put(prefix + "PATH_CONF", configDir.toString());
-        env.put(prefix + "TMPDIR", tmpDir.toString());
+        distribution.environment(builder.environment(), javaHome, heap, configDir, tmpDir);
         try {
             // --pdeathsig fires when the spawning *thread* exits, so spawn from one that lives as long as the JVM.
             return SPAWNER.submit(builder::start).get();
@@ -461,25 +342,6 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while starting " + distribution.displayName, e);
         }
-    }
-
-    /** The launcher command line: {@code [setpriv ...] bin/elasticsearch -E...} (or {@code bin/opensearch}). */
-    static List<String> command(ElasticsearchDistribution distribution, List<String> prefix, Path home, int httpPort,
-            int transportPort, Path dataDir, Path logsDir, Map<String, String> extraSettings) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("discovery.type", "single-node");
-        s.putAll(distribution.securityOff);
-        s.put("cluster.routing.allocation.disk.threshold_enabled", "false");
-        s.putAll(extraSettings);
-        s.put("network.host", "127.0.0.1");
-        s.put("http.port", Integer.toString(httpPort));
-        s.put("transport.port", Integer.toString(transportPort));
-        s.put("path.data", dataDir.toString());
-        s.put("path.logs", logsDir.toString());
-        List<String> command = new ArrayList<>(prefix);
-        command.add(distribution.launcher(home).toString());
-        s.forEach((k, v) -> command.add("-E" + k + "=" + v));
-        return command;
     }
 
     /** Polls cluster health; fails at once, with the log's tail, if the process exits. */
@@ -515,29 +377,6 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             Files2.deleteRecursively(workDir);
         } catch (RuntimeException e) {
             System.err.println("Stopping " + distribution.displayName + " (pid " + p.pid() + ") on exit failed: " + e);
-        }
-    }
-
-    /**
-     * Copies the distribution's config. OpenSearch's jvm.options names logs/gc.log relative to the distribution,
-     * where the unprivileged user cannot write: those paths are pointed at this instance's logs.
-     */
-    private static void copyConfig(Path from, Path to, Path logs) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-            Path jvmOptions = to.resolve("jvm.options");
-            Files.writeString(jvmOptions,
-                    Files.readString(jvmOptions).replace("HeapDumpPath=data", "HeapDumpPath=" + logs)
-                            .replace("logs/", logs + "/"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
         }
     }
 }

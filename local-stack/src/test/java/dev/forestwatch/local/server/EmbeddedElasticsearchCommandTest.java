@@ -15,7 +15,7 @@ class EmbeddedElasticsearchCommandTest {
 
     @Test
     void commandBindsLoopbackWithSecurityOffAndTheGivenPortsAndPaths() {
-        List<String> command = EmbeddedElasticsearch.command(ElasticsearchDistribution.ELASTICSEARCH, List.of(), HOME,
+        List<String> command = ElasticsearchDistribution.ELASTICSEARCH.command(List.of(), HOME,
                 9201, 9301,
                 Path.of("/d"), Path.of("/l"), Map.of());
 
@@ -33,7 +33,7 @@ class EmbeddedElasticsearchCommandTest {
 
     @Test
     void commandRunsUnderTheGivenPrefixAndExtraSettingsCannotMoveThePortsOrPaths() {
-        List<String> command = EmbeddedElasticsearch.command(ElasticsearchDistribution.ELASTICSEARCH,
+        List<String> command = ElasticsearchDistribution.ELASTICSEARCH.command(
                 List.of("/usr/bin/setpriv", "--reuid=65534"), HOME, 9201,
                 9301,
                 Path.of("/d"), Path.of("/l"), Map.of("http.port", "1", "cluster.name", "fw"));
@@ -60,7 +60,7 @@ class EmbeddedElasticsearchCommandTest {
 
     @Test
     void openSearchRunsItsOwnLauncherWithoutTheXpackSetting() {
-        List<String> command = EmbeddedElasticsearch.command(ElasticsearchDistribution.OPENSEARCH, List.of(),
+        List<String> command = ElasticsearchDistribution.OPENSEARCH.command(List.of(),
                 Path.of("/opt/os"), 9201, 9301, Path.of("/d"), Path.of("/l"), Map.of());
 
         assertThat(command).startsWith("/opt/os/bin/opensearch", "-Ediscovery.type=single-node")
