@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Options beyond {@link #start()}: the distribution, a fixed port, a data dir, the heap, extra settings. */
+/**
+ * Options for {@link EmbeddedElasticsearch} beyond {@link EmbeddedElasticsearch#start()}: the distribution, a fixed
+ * port, a data dir, the heap, extra settings.
+ */
 public final class EmbeddedElasticsearchBuilder {
     /** Cold start measured at ~16-24 s on 2 cores; a loaded CI machine can take several times that. */
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
