@@ -1,7 +1,7 @@
 package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import dev.forestwatch.local.Logging;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +57,7 @@ public final class ConnectWorkerProcess extends ConnectCluster implements AutoCl
     /** As above, with extra options for the worker's JVM (e.g. {@link JmxExporterAgent#jvmOption}). */
     public static ConnectWorkerProcess start(Map<String, String> workerProps, Path workDir, Duration timeout,
             List<String> jvmOptions) {
-        Files2.createDirs(workDir);
+        Directories.createDirs(workDir);
         int port = FreePort.pick();
         Map<String, String> props = new LinkedHashMap<>(workerProps);
         props.put("listeners", "http://127.0.0.1:" + port);

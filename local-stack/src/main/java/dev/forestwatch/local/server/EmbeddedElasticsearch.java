@@ -2,21 +2,15 @@ package dev.forestwatch.local.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.local.Await;
-import dev.forestwatch.local.Files2;
+import dev.forestwatch.local.Directories;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,44 +22,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Elasticsearch 8 (the {@code integ-test-zip} distribution that the build unpacks,
- * see {@link ElasticsearchDistribution}) running as a child process on 127.0.0.1, security off, for the
+ * A real single-node Elasticsearch 8 or OpenSearch 2 (the {@code integ-test-zip} distributions that the build
+ * unpacks, see {@link ElasticsearchDistribution}) running as a child process on 127.0.0.1, security off, for the
  * integration tests and the one-command run.
  *
  * <pre>{@code
- * try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start()) {
+ * try (EmbeddedElasticsearch es = EmbeddedElasticsearch.start(ElasticsearchDistribution.OPENSEARCH)) {
  *     es.bulk("{\"index\":{\"_index\":\"readings\"}}\n{\"value\":1}\n");
  *     es.refresh("readings");
  *     long n = es.count("readings");
  * }
  * }</pre>
  *
- * <p>Elasticsearch refuses to run as root. When this JVM is root (as CI is), the work and data
- * directories are chowned to uid/gid 65534 and ES runs under {@code setpriv --reuid=65534
- * --regid=65534 --clear-groups}; otherwise it runs as the current user. Each instance has its own
- * config copy ({@code ES_PATH_CONF}), logs and temp dirs in a temporary work dir, so instances don't
- * share anything but the read-only distribution. ES is stopped by {@link #stop()}/{@link #close()}, by a
- * shutdown hook, and, if this JVM is SIGKILLed, by {@code setpriv --pdeathsig=SIGTERM}. ES needs Java 17 to 24: this JVM's if it is one,
- * else one from {@code /usr/lib/jvm} ({@value ElasticsearchDistribution#JAVA_HOME_PROPERTY} overrides).
+ * <p>Both refuse to run as root. When this JVM is root (as CI is), the work and data directories are chowned to
+ * uid/gid 65534 and the server runs under {@code setpriv --reuid=65534 --regid=65534 --clear-groups}. Each instance
+ * has its own config copy, logs and temp dirs in a temporary work dir, so instances share nothing but the read-only
+ * distribution. The server is stopped by {@link #stop()}/{@link #close()}, by a shutdown hook, and, if this JVM is
+ * SIGKILLed, by {@code setpriv --pdeathsig=SIGTERM}. It needs Java 17 to 24: this JVM's if it is one, else one from
+ * {@code /usr/lib/jvm} ({@value ElasticsearchDistribution#JAVA_HOME_PROPERTY} overrides).
  *
- * <p>The integ-test zip is minimal: {@code GET /} answers 405, and there is no painless and no
- * whitespace tokenizer; bulk, search, the usual aggregations and data streams work.
+ * <p>The Elasticsearch integ-test zip is minimal: {@code GET /} answers 405, and there is no painless and no
+ * whitespace tokenizer; bulk, search, the usual aggregations and data streams work. The OpenSearch one has the full
+ * module set but no security plugin.
  */
 public final class EmbeddedElasticsearch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedElasticsearch.class);
-    /** Cold start measured at ~16-24 s on 2 cores; a loaded CI machine can take several times that. */
-    static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
-    static final String DEFAULT_HEAP = "512m";
     /** SIGTERM stops ES in ~1-2 s; it gets this long before SIGKILL. */
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /** Shorter than {@link #GRACEFUL_STOP}: the JVM is exiting. */
     private static final Duration HOOK_GRACEFUL_STOP = Duration.ofSeconds(10);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final String READY_PATH = "/_cluster/health?wait_for_status=yellow&timeout=1s";
     private static final int START_ATTEMPTS = 3;
-    private static final int LOG_TAIL_LINES = 40;
-    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
     private static final Pattern BIND_FAILURE = Pattern
             .compile("BindHttpException|BindTransportException|Address already in use");
 
@@ -75,6 +63,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return t;
     });
 
+    private final ElasticsearchDistribution distribution;
     private final Path home;
     private final Path javaHome;
     private final boolean dropPrivileges;
@@ -97,8 +86,10 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private volatile Process process;
     private boolean closed;
 
-    private EmbeddedElasticsearch(Builder b, Path home, Path javaHome, boolean dropPrivileges, Path workDir,
+    private EmbeddedElasticsearch(EmbeddedElasticsearchBuilder b, Path home, Path javaHome, boolean dropPrivileges,
+            Path workDir,
             Path dataDir) {
+        this.distribution = b.distribution;
         this.home = home;
         this.javaHome = javaHome;
         this.dropPrivileges = dropPrivileges;
@@ -120,8 +111,13 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return builder().start();
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** Starts the given distribution as {@link #start()} does. */
+    public static EmbeddedElasticsearch start(ElasticsearchDistribution distribution) {
+        return builder().distribution(distribution).start();
+    }
+
+    public static EmbeddedElasticsearchBuilder builder() {
+        return new EmbeddedElasticsearchBuilder();
     }
 
     /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
@@ -150,7 +146,11 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
 
     /** The version of the distribution, e.g. {@code 8.19.21}. */
     public String version() {
-        return ElasticsearchDistribution.versionOf(home);
+        return distribution.versionOf(home);
+    }
+
+    public ElasticsearchDistribution distribution() {
+        return distribution;
     }
 
     public synchronized boolean isRunning() {
@@ -217,8 +217,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         }
         process = null;
         long started = System.nanoTime();
-        killTree(p, GRACEFUL_STOP);
-        log.info("Embedded Elasticsearch at {} stopped in {} ms", url,
+        ProcessTree.kill(distribution.displayName, p, GRACEFUL_STOP);
+        log.info("Embedded {} at {} stopped in {} ms", distribution.displayName, url,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -232,7 +232,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         try {
             stop();
         } finally {
-            Files2.deleteRecursively(workDir);
+            Directories.deleteRecursively(workDir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {
@@ -243,7 +243,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedElasticsearch[" + url + ", data " + dataDir + "]";
+        return "Embedded" + distribution.displayName + "[" + url + ", data " + dataDir + "]";
     }
 
     /** The launcher and its descendants (the server JVM) while running; empty when stopped. */
@@ -268,119 +268,21 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         return client;
     }
 
-    /** Options beyond {@link #start()}: a fixed port, a data dir, the heap, extra settings. */
-    public static final class Builder {
-        private int httpPort;
-        private Path dataDir;
-        private String heap = DEFAULT_HEAP;
-        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
-        private Path home;
-        private Path javaHome;
-        private final Map<String, String> settings = new LinkedHashMap<>();
-
-        private Builder() {
+    /**
+     * A new instance on a prepared work dir, launched; closed again if it does not start. Called by the builder,
+     * which locates the distribution and prepares the directories.
+     */
+    static EmbeddedElasticsearch launch(EmbeddedElasticsearchBuilder b, Path home, Path javaHome,
+            boolean dropPrivileges, Path workDir, Path dataDir) {
+        EmbeddedElasticsearch es = new EmbeddedElasticsearch(b, home, javaHome, dropPrivileges, workDir, dataDir);
+        Runtime.getRuntime().addShutdownHook(es.shutdownHook);
+        try {
+            es.launch(b.httpPort == 0);
+        } catch (RuntimeException e) {
+            es.close();
+            throw e;
         }
-
-        /** A fixed HTTP port (e.g. 9200); 0, the default, picks a free one. */
-        public Builder httpPort(int httpPort) {
-            if (httpPort < 0 || httpPort > 65535) {
-                throw new IllegalArgumentException("Bad port " + httpPort);
-            }
-            this.httpPort = httpPort;
-            return this;
-        }
-
-        /**
-         * Keep the data in this directory (created if missing, kept on close) instead of a temporary one.
-         * When running as root it is chowned to 65534:65534, and uid 65534 must be able to reach it.
-         */
-        public Builder dataDir(Path dataDir) {
-            this.dataDir = Objects.requireNonNull(dataDir).toAbsolutePath().normalize();
-            return this;
-        }
-
-        /** Heap size, both -Xms and -Xmx, e.g. {@code 512m} (the default) or {@code 1g}. */
-        public Builder heap(String heap) {
-            if (!HEAP.matcher(heap).matches()) {
-                throw new IllegalArgumentException("Bad heap size '" + heap + "', expected e.g. 512m or 1g");
-            }
-            this.heap = heap;
-            return this;
-        }
-
-        public Builder startupTimeout(Duration startupTimeout) {
-            this.startupTimeout = Objects.requireNonNull(startupTimeout);
-            return this;
-        }
-
-        /** Another unpacked distribution instead of the one the build unpacked. */
-        public Builder home(Path home) {
-            this.home = Objects.requireNonNull(home).toAbsolutePath().normalize();
-            return this;
-        }
-
-        /** The Java that runs ES (17 to 24 for ES 8). */
-        public Builder javaHome(Path javaHome) {
-            this.javaHome = Objects.requireNonNull(javaHome);
-            return this;
-        }
-
-        /** An extra {@code -E key=value} setting; may override the defaults (but not the ports and paths). */
-        public Builder setting(String key, String value) {
-            settings.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
-            return this;
-        }
-
-        /** Starts ES and returns once the cluster health is yellow or green. */
-        public EmbeddedElasticsearch start() {
-            Path distribution = home != null ? home : ElasticsearchDistribution.locateHome();
-            if (!ElasticsearchDistribution.isHome(distribution)) {
-                throw new IllegalArgumentException(distribution + " holds no bin/elasticsearch");
-            }
-            boolean root = Unprivileged.runningAsRoot();
-            if (root && !Unprivileged.canReach(distribution.resolve("bin").resolve("elasticsearch"))) {
-                Path copy = Unprivileged.worldReadableCopy(distribution, "forestwatch-" + distribution.getFileName());
-                log.info("uid {} cannot read {}; using a copy in {}", Unprivileged.UID, distribution, copy);
-                distribution = copy;
-            }
-            Path java = javaHome != null ? javaHome : ElasticsearchDistribution.javaHome();
-            if (root && !Unprivileged.canReach(java.resolve("bin").resolve("java"))) {
-                throw new IllegalStateException(
-                        "uid " + Unprivileged.UID + " cannot run " + java.resolve("bin").resolve("java")
-                                + "; choose a Java it can read with javaHome(...) or -D"
-                                + ElasticsearchDistribution.JAVA_HOME_PROPERTY);
-            }
-            Path work = Files2.createTempDir("embedded-elasticsearch-");
-            try {
-                Path data = dataDir != null ? Files2.createDirs(dataDir) : Files2.createDirs(work.resolve("data"));
-                copyConfig(distribution.resolve("config"), work.resolve("config"));
-                Files2.createDirs(work.resolve("logs"));
-                Files2.createDirs(work.resolve("tmp"));
-                if (root) {
-                    Unprivileged.chownRecursively(work);
-                    if (dataDir != null) {
-                        Unprivileged.chownRecursively(data);
-                        if (!Unprivileged.canReach(data)) {
-                            throw new IllegalArgumentException(
-                                    "uid " + Unprivileged.UID + " (ES runs as it, since this JVM is root) cannot reach "
-                                            + data + ": a parent directory is not searchable by others (chmod o+x) ");
-                        }
-                    }
-                }
-                EmbeddedElasticsearch es = new EmbeddedElasticsearch(this, distribution, java, root, work, data);
-                Runtime.getRuntime().addShutdownHook(es.shutdownHook);
-                try {
-                    es.launch(httpPort == 0);
-                } catch (RuntimeException e) {
-                    es.close();
-                    throw e;
-                }
-                return es;
-            } catch (RuntimeException e) {
-                Files2.deleteRecursively(work);
-                throw e;
-            }
-        }
+        return es;
     }
 
     /**
@@ -398,42 +300,38 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             }
             url = "http://127.0.0.1:" + httpPort;
             rest = new ElasticsearchRestClient(url);
-            long logOffset = logSize();
+            long logOffset = ProcessTree.size(logFile);
             long started = System.nanoTime();
             Process p = spawn();
             process = p;
             try {
                 awaitReady(p, logOffset);
-                log.info("Embedded Elasticsearch {} ready at {} after {} ms (pid {}, log {})", version(), url,
+                log.info("Embedded {} {} ready at {} after {} ms (pid {}, log {})", distribution.displayName, version(),
+                        url,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), p.pid(), logFile);
                 return;
             } catch (RuntimeException e) {
                 process = null;
-                killTree(p, Duration.ZERO);
+                ProcessTree.kill(distribution.displayName, p, Duration.ZERO);
                 last = e;
-                if (!pickPorts || !BIND_FAILURE.matcher(logSince(logOffset)).find()) {
+                if (!pickPorts || !BIND_FAILURE.matcher(ProcessTree.since(logFile, logOffset)).find()) {
                     break;
                 }
-                log.warn("Port taken while starting Elasticsearch (attempt {}/{}), retrying on new ports", attempt,
-                        START_ATTEMPTS);
+                log.warn("Port taken while starting {} (attempt {}/{}), retrying on new ports",
+                        distribution.displayName, attempt, START_ATTEMPTS);
             }
         }
         throw last;
     }
 
     private Process spawn() {
-        List<String> command = command(Unprivileged.commandPrefix(dropPrivileges),
-                home, httpPort, transportPort, dataDir, logsDir, settings);
+        List<String> command = distribution.command(Unprivileged.commandPrefix(dropPrivileges), home, httpPort,
+                transportPort, dataDir, logsDir, settings);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("ES_"));
-        env.put("ES_JAVA_HOME", javaHome.toString());
-        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
-        env.put("ES_PATH_CONF", configDir.toString());
-        env.put("ES_TMPDIR", tmpDir.toString());
+        distribution.environment(builder.environment(), javaHome, heap, configDir, tmpDir);
         try {
             // --pdeathsig fires when the spawning *thread* exits, so spawn from one that lives as long as the JVM.
             return SPAWNER.submit(builder::start).get();
@@ -442,38 +340,17 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
                     e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting Elasticsearch", e);
+            throw new IllegalStateException("Interrupted while starting " + distribution.displayName, e);
         }
-    }
-
-    /** The launcher command line: {@code [setpriv ...] bin/elasticsearch -E...}. */
-    static List<String> command(List<String> prefix, Path home, int httpPort, int transportPort, Path dataDir,
-            Path logsDir,
-            Map<String, String> extraSettings) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("discovery.type", "single-node");
-        s.put("xpack.security.enabled", "false");
-        s.put("cluster.routing.allocation.disk.threshold_enabled", "false");
-        s.putAll(extraSettings);
-        s.put("network.host", "127.0.0.1");
-        s.put("http.port", Integer.toString(httpPort));
-        s.put("transport.port", Integer.toString(transportPort));
-        s.put("path.data", dataDir.toString());
-        s.put("path.logs", logsDir.toString());
-        List<String> command = new ArrayList<>(prefix);
-        command.add(home.resolve("bin").resolve("elasticsearch").toString());
-        s.forEach((k, v) -> command.add("-E" + k + "=" + v));
-        return command;
     }
 
     /** Polls cluster health; fails at once, with the log's tail, if the process exits. */
     private void awaitReady(Process p, long logOffset) {
         try {
-            Await.until("Elasticsearch at " + url + " to be ready", startupTimeout, () -> {
+            Await.until(distribution.displayName + " at " + url + " to be ready", startupTimeout, () -> {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException(
-                            "Elasticsearch exited with code " + p.exitValue() + " while starting; "
-                                    + logTail(logOffset));
+                    throw new IllegalStateException(distribution.displayName + " exited with code " + p.exitValue()
+                            + " while starting; " + ProcessTree.tail(logFile, logOffset));
                 }
                 try {
                     return rest.probe(READY_PATH, PROBE_TIMEOUT).status() == 200;
@@ -483,42 +360,9 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             });
         } catch (IllegalStateException e) {
             if (e.getMessage().startsWith("Timed out")) {
-                throw new IllegalStateException(e.getMessage() + "; " + logTail(logOffset), e);
+                throw new IllegalStateException(e.getMessage() + "; " + ProcessTree.tail(logFile, logOffset), e);
             }
             throw e;
-        }
-    }
-
-    /**
-     * Signals the launcher and every descendant (the server JVM, which outlives a launcher killed
-     * alone), waits up to {@code graceful}, then SIGKILLs what is left and waits for it.
-     */
-    private static void killTree(Process launcher, Duration graceful) {
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(launcher.toHandle());
-        launcher.descendants().forEach(tree::add);
-        if (!graceful.isZero()) {
-            tree.forEach(ProcessHandle::destroy);
-            if (awaitGone(tree, graceful)) {
-                return;
-            }
-            log.warn("Elasticsearch did not stop within {}; killing it", graceful);
-        }
-        tree.forEach(ProcessHandle::destroyForcibly);
-        if (!awaitGone(tree, KILL_WAIT)) {
-            throw new IllegalStateException("Elasticsearch processes survived SIGKILL: "
-                    + tree.stream().filter(ProcessHandle::isAlive).map(h -> Long.toString(h.pid()))
-                            .collect(Collectors.joining(", ")));
-        }
-    }
-
-    private static boolean awaitGone(List<ProcessHandle> tree, Duration timeout) {
-        try {
-            Await.until("Elasticsearch processes to exit", timeout,
-                    () -> tree.stream().noneMatch(ProcessHandle::isAlive));
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
         }
     }
 
@@ -529,52 +373,10 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             return;
         }
         try {
-            killTree(p, HOOK_GRACEFUL_STOP);
-            Files2.deleteRecursively(workDir);
+            ProcessTree.kill(distribution.displayName, p, HOOK_GRACEFUL_STOP);
+            Directories.deleteRecursively(workDir);
         } catch (RuntimeException e) {
-            System.err.println("Stopping Elasticsearch (pid " + p.pid() + ") on exit failed: " + e);
-        }
-    }
-
-    private long logSize() {
-        try {
-            return Files.exists(logFile) ? Files.size(logFile) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** What ES wrote since {@code offset} (this start attempt), at most the last 1 MiB of it. */
-    private String logSince(long offset) {
-        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-            long from = Math.max(offset, file.length() - (1 << 20));
-            byte[] bytes = new byte[(int) Math.max(0, file.length() - from)];
-            file.seek(from);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private String logTail(long offset) {
-        List<String> lines = logSince(offset).lines().collect(Collectors.toList());
-        return "last lines of " + logFile + ":\n"
-                + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    }
-
-    private static void copyConfig(Path from, Path to) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
+            System.err.println("Stopping " + distribution.displayName + " (pid " + p.pid() + ") on exit failed: " + e);
         }
     }
 }

@@ -15,7 +15,8 @@ class EmbeddedElasticsearchCommandTest {
 
     @Test
     void commandBindsLoopbackWithSecurityOffAndTheGivenPortsAndPaths() {
-        List<String> command = EmbeddedElasticsearch.command(List.of(), HOME, 9201, 9301,
+        List<String> command = ElasticsearchDistribution.ELASTICSEARCH.command(List.of(), HOME,
+                9201, 9301,
                 Path.of("/d"), Path.of("/l"), Map.of());
 
         assertThat(command).containsExactly(
@@ -32,7 +33,8 @@ class EmbeddedElasticsearchCommandTest {
 
     @Test
     void commandRunsUnderTheGivenPrefixAndExtraSettingsCannotMoveThePortsOrPaths() {
-        List<String> command = EmbeddedElasticsearch.command(List.of("/usr/bin/setpriv", "--reuid=65534"), HOME, 9201,
+        List<String> command = ElasticsearchDistribution.ELASTICSEARCH.command(
+                List.of("/usr/bin/setpriv", "--reuid=65534"), HOME, 9201,
                 9301,
                 Path.of("/d"), Path.of("/l"), Map.of("http.port", "1", "cluster.name", "fw"));
 
@@ -57,7 +59,17 @@ class EmbeddedElasticsearchCommandTest {
     }
 
     @Test
-    void theBuildRecordsAnEight19Distribution() {
-        assertThat(ElasticsearchDistribution.version()).startsWith("8.19.");
+    void openSearchRunsItsOwnLauncherWithoutTheXpackSetting() {
+        List<String> command = ElasticsearchDistribution.OPENSEARCH.command(List.of(),
+                Path.of("/opt/os"), 9201, 9301, Path.of("/d"), Path.of("/l"), Map.of());
+
+        assertThat(command).startsWith("/opt/os/bin/opensearch", "-Ediscovery.type=single-node")
+                .noneMatch(arg -> arg.contains("xpack"));
+    }
+
+    @Test
+    void theBuildRecordsAnEight19ElasticsearchAndATwo19OpenSearch() {
+        assertThat(ElasticsearchDistribution.ELASTICSEARCH.version()).startsWith("8.19.");
+        assertThat(ElasticsearchDistribution.OPENSEARCH.version()).startsWith("2.19.");
     }
 }

@@ -35,18 +35,25 @@ public final class EnumSetting<E extends Enum<E>> implements ConfigDef.Validator
         return new EnumSetting<>(type, EnumSet.copyOf(Arrays.asList(offered)));
     }
 
+    /** An enum whose config spelling is not its lower-cased name, e.g. {@code aws-sigv4}. */
+    public interface Spelled {
+        String spelling();
+    }
+
     /** The config spelling of a constant. */
     public static String name(final Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+        return e instanceof Spelled s ? s.spelling() : e.name().toLowerCase(Locale.ROOT);
     }
 
     /** The constant a valid value names (case-insensitive). */
     public E parse(final String value) {
-        final E e = Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        if (!offered.contains(e)) {
-            throw new IllegalArgumentException(value + " is not one of " + this);
+        final String v = value.trim();
+        for (final E e : offered) {
+            if (name(e).equalsIgnoreCase(v)) {
+                return e;
+            }
         }
-        return e;
+        throw new IllegalArgumentException(value + " is not one of " + this);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.forestwatch.connect.elasticsearch;
 
+import dev.forestwatch.connect.common.AwsConfig;
 import dev.forestwatch.connect.common.EnumSetting;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.connect.elasticsearch.bulk.RestClientTransport;
 import dev.forestwatch.connect.elasticsearch.bulk.Rotation;
+import dev.forestwatch.connect.elasticsearch.signing.AwsRequestSigner;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +24,17 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
 
     private static final String GROUP_CONNECTION = "Connection";
     private static final String GROUP_SECURITY = "Security";
+    private static final String GROUP_AWS = "AWS request signing (auth.type=aws-sigv4)";
     private static final String GROUP_DOCUMENTS = "Documents";
     private static final String GROUP_BATCHING = "Batching";
     private static final String GROUP_ERRORS = "Retries and errors";
 
     public static final String URLS_CONFIG = "connection.urls";
     private static final String URLS_DOC = "Elasticsearch (or OpenSearch) HTTP endpoints, comma separated, e.g. https://es1:9200,https://es2:9200.";
+    public static final String AUTH_TYPE_CONFIG = "auth.type";
+    private static final String AUTH_TYPE_DOC = "basic: connection.username/password or connection.api.key, or no authentication when those are empty. aws-sigv4: sign every request with AWS Signature Version 4 (IAM), as Amazon OpenSearch Service and OpenSearch Serverless require; credentials, region and role come from the aws.* settings.";
+    public static final String AWS_SERVICE_CONFIG = "aws.service";
+    private static final String AWS_SERVICE_DOC = "The service signed for with auth.type=aws-sigv4: es for an Amazon OpenSearch Service domain, aoss for an OpenSearch Serverless collection (the template then carries no replicas or refresh settings, which Serverless manages itself). aws.region, when empty, is read from an endpoint such as https://search-x.eu-west-1.es.amazonaws.com, else from the SDK's region chain.";
     public static final String USERNAME_CONFIG = "connection.username";
     private static final String USERNAME_DOC = "User for basic authentication (empty: none).";
     public static final String PASSWORD_CONFIG = "connection.password";
@@ -70,6 +77,35 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         IGNORE, DELETE, FAIL
     }
 
+    /** How requests authenticate. */
+    public enum Auth implements EnumSetting.Spelled {
+        /** connection.username/password or connection.api.key, or nothing when they are empty. */
+        BASIC("basic"),
+        /** AWS Signature Version 4 with the aws.* credentials. */
+        AWS_SIGV4("aws-sigv4");
+
+        private final String spelling;
+
+        Auth(final String spelling) {
+            this.spelling = spelling;
+        }
+
+        @Override
+        public String spelling() {
+            return spelling;
+        }
+    }
+
+    /** The signing name of the AWS service behind the endpoint. */
+    public enum AwsService {
+        /** Amazon OpenSearch Service (managed domains, also those running Elasticsearch). */
+        ES,
+        /** Amazon OpenSearch Serverless collections. */
+        AOSS
+    }
+
+    private static final EnumSetting<Auth> AUTH = EnumSetting.of(Auth.class);
+    private static final EnumSetting<AwsService> AWS_SERVICE = EnumSetting.of(AwsService.class);
     private static final EnumSetting<Rotation> ROTATION = EnumSetting.of(Rotation.class);
     private static final EnumSetting<OnRefusal> ON_MALFORMED = EnumSetting.of(OnRefusal.class);
     private static final EnumSetting<OnNull> ON_NULL = EnumSetting.of(OnNull.class);
@@ -100,6 +136,11 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 GROUP_SECURITY, ++o, Width.SHORT, "Truststore password");
         def.define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"),
                 Importance.LOW, TRUSTSTORE_TYPE_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Truststore type");
+        def.define(AUTH_TYPE_CONFIG, Type.STRING, "basic", AUTH, Importance.HIGH,
+                AUTH_TYPE_DOC, GROUP_SECURITY, ++o, Width.SHORT, "Authentication", AUTH);
+        def.define(AWS_SERVICE_CONFIG, Type.STRING, "es", AWS_SERVICE,
+                Importance.MEDIUM, AWS_SERVICE_DOC, GROUP_AWS, 0, Width.SHORT, "AWS service", AWS_SERVICE);
+        AwsConfig.addTo(def, GROUP_AWS);
         o = 0;
         def.define(INDEX_CONFIG, Type.STRING, "anomalydata", new ConfigDef.NonEmptyString(), Importance.HIGH, INDEX_DOC,
                 GROUP_DOCUMENTS, ++o, Width.MEDIUM, "Index");
@@ -139,6 +180,13 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
             throw new ConfigException(PASSWORD_CONFIG, "[hidden]", "set both " + USERNAME_CONFIG + " and "
                     + PASSWORD_CONFIG + ", or neither");
         }
+        if (auth() == Auth.AWS_SIGV4) {
+            if (!username().isEmpty() || !apiKey().isEmpty()) {
+                throw new ConfigException(AUTH_TYPE_CONFIG, "aws-sigv4", "signed requests carry no password or API "
+                        + "key: clear " + USERNAME_CONFIG + " and " + API_KEY_CONFIG + ", or use auth.type=basic");
+            }
+            new AwsConfig(this); // validates the aws.* settings now rather than at the first request
+        }
         if (dataStream() && rotation() != Rotation.NONE) {
             throw new ConfigException(ROTATION_CONFIG, getString(ROTATION_CONFIG), "a data stream rolls over by "
                     + "itself; use index.rotation=none with data.stream=true");
@@ -168,6 +216,16 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     }
     public String truststoreType() {
         return getString(TRUSTSTORE_TYPE_CONFIG);
+    }
+    public Auth auth() {
+        return AUTH.parse(getString(AUTH_TYPE_CONFIG));
+    }
+    public AwsService awsService() {
+        return AWS_SERVICE.parse(getString(AWS_SERVICE_CONFIG));
+    }
+    /** OpenSearch Serverless, which manages replicas and refresh itself and refuses those index settings. */
+    public boolean serverless() {
+        return auth() == Auth.AWS_SIGV4 && awsService() == AwsService.AOSS;
     }
     public String index() {
         return getString(INDEX_CONFIG);
@@ -209,7 +267,9 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     /** What the REST client needs, as values: the transport never sees this config. */
     public RestClientTransport.Connection connection() {
         return new RestClientTransport.Connection(urls(), username(), password(), apiKey(), truststore(),
-                truststorePassword(), truststoreType());
+                truststorePassword(), truststoreType(), auth() == Auth.AWS_SIGV4
+                        ? AwsRequestSigner.create(new AwsConfig(this), EnumSetting.name(awsService()), urls())
+                        : null);
     }
 
     private String secret(final String key) {

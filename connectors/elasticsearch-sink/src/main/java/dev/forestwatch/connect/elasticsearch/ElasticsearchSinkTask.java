@@ -40,7 +40,7 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
                 config.idField(), config.idHeader(), config.idFromKey());
         final IndexTemplate template = config.templateEnabled()
                 ? new IndexTemplate(transport, config.index(), config.replicas(), config.refreshInterval(),
-                        config.dataStream())
+                        config.dataStream(), config.serverless())
                 : null;
         startSending("Elasticsearch", config.send(), new BulkCall(transport, template), refusals, DocumentOrder::key,
                 transport);

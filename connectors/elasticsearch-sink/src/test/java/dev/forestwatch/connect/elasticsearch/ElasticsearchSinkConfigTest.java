@@ -91,4 +91,34 @@ class ElasticsearchSinkConfigTest {
         assertThat(new dev.forestwatch.connect.elasticsearch.bulk.IndexTemplate(null, "a", 0, "", false).body())
                 .doesNotContain("refresh_interval");
     }
+
+    @Test
+    void awsSigningTakesNoPasswordAndReadsTheSharedAwsSettings() {
+        final Map<String, String> m = minimal();
+        m.put(ElasticsearchSinkConfig.AUTH_TYPE_CONFIG, "aws-sigv4");
+        m.put(ElasticsearchSinkConfig.AWS_SERVICE_CONFIG, "aoss");
+        final ElasticsearchSinkConfig c = new ElasticsearchSinkConfig(m);
+        assertThat(c.auth()).isEqualTo(ElasticsearchSinkConfig.Auth.AWS_SIGV4);
+        assertThat(c.awsService()).isEqualTo(ElasticsearchSinkConfig.AwsService.AOSS);
+
+        final Map<String, String> withPassword = new HashMap<>(m);
+        withPassword.put(ElasticsearchSinkConfig.USERNAME_CONFIG, "admin");
+        withPassword.put(ElasticsearchSinkConfig.PASSWORD_CONFIG, "changeme");
+        assertThat(catchThrowable(() -> new ElasticsearchSinkConfig(withPassword)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.type")
+                .hasMessageNotContaining("changeme");
+
+        final Map<String, String> halfKeys = new HashMap<>(m);
+        halfKeys.put("aws.access.key.id", "AKIDEXAMPLE");
+        assertThat(catchThrowable(() -> new ElasticsearchSinkConfig(halfKeys)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("aws.secret.access.key")
+                .hasMessageNotContaining("AKIDEXAMPLE");
+    }
+
+    @Test
+    void serverlessTemplatesCarryOnlyMappings() {
+        final String body = new dev.forestwatch.connect.elasticsearch.bulk.IndexTemplate(null, "a", 1, "1s", false,
+                true).body();
+        assertThat(body).doesNotContain("number_of_replicas", "refresh_interval").contains("\"ANOMALY_SCORE\"");
+    }
 }

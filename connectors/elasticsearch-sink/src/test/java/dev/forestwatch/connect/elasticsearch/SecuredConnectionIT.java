@@ -1,7 +1,6 @@
 package dev.forestwatch.connect.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -10,17 +9,12 @@ import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -29,10 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +42,6 @@ class SecuredConnectionIT {
     private static final String API_KEY = Base64.getEncoder()
             .encodeToString("key-id:key-secret".getBytes(StandardCharsets.UTF_8));
     private static final String STORE_PASSWORD = "changeit";
-    private static final TopicPartition TP = new TopicPartition("scored", 0);
 
     @TempDir
     static Path dir;
@@ -80,19 +69,13 @@ class SecuredConnectionIT {
         ssl.init(kmf.getKeyManagers(), null, null);
         proxy = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         proxy.setHttpsConfigurator(new HttpsConfigurator(ssl));
-        final HttpClient upstream = HttpClient.newHttpClient();
-        proxy.createContext("/", exchange -> forward(exchange, upstream));
+        proxy.createContext("/", SecuredConnectionIT::forward);
         proxy.start();
     }
 
     @AfterAll
-    static void stop() {
-        if (proxy != null) {
-            proxy.stop(0);
-        }
-        if (es != null) {
-            es.close();
-        }
+    static void stop() throws Exception {
+        TaskHarness.stop(proxy, es);
     }
 
     @AfterEach
@@ -102,42 +85,25 @@ class SecuredConnectionIT {
         }
     }
 
-    private static void forward(final HttpExchange exchange, final HttpClient upstream) throws IOException {
+    private static void forward(final HttpExchange exchange) throws IOException {
         try (exchange) {
             final String auth = exchange.getRequestHeaders().getFirst("Authorization");
             final boolean ok = ("Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
                     .getBytes(StandardCharsets.UTF_8))).equals(auth) || ("ApiKey " + API_KEY).equals(auth);
             if (!ok) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"security\"");
-                respond(exchange, 401, "{\"error\":\"missing or wrong credentials\"}".getBytes(StandardCharsets.UTF_8));
+                TaskHarness.respond(exchange, 401,
+                        "{\"error\":\"missing or wrong credentials\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            final byte[] body = exchange.getRequestBody().readAllBytes();
-            final HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(es.url() + exchange.getRequestURI()))
-                    .method(exchange.getRequestMethod(), body.length == 0
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            final String type = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (type != null) {
-                r.header("Content-Type", type);
-            }
-            final HttpResponse<byte[]> resp = upstream.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+            final HttpResponse<byte[]> resp = TaskHarness.forward(exchange, exchange.getRequestBody().readAllBytes(),
+                    es.url());
             synchronized (SecuredConnectionIT.class) {
                 forwarded++;
             }
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            respond(exchange, resp.statusCode(), resp.body());
+            TaskHarness.respond(exchange, resp.statusCode(), resp.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void respond(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
         }
     }
 
@@ -183,39 +149,17 @@ class SecuredConnectionIT {
     }
 
     private void put(final Map<String, String> config, final int n) {
-        task = new ElasticsearchSinkTask();
-        task.start(config);
-        final List<SinkRecord> records = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            records.add(new SinkRecord(TP.topic(), TP.partition(), null, null, null,
-                    "{\"iotName\":\"S\",\"iotValue\":" + i + ",\"ANOMALY_SCORE\":0.5,\"recordId\":\"r-" + i + "\"}",
-                    i));
-        }
-        task.put(records);
+        task = TaskHarness.put(config, n, 0);
     }
 
     private void awaitIndexed(final String index, final int n) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            final OffsetAndMetadata c = task.preCommit(Map.of(TP, new OffsetAndMetadata(n))).get(TP);
-            return c != null && c.offset() == n;
-        });
+        TaskHarness.awaitCommitted(task, n);
         es.refresh(index);
         assertThat(es.count(index)).isEqualTo(n);
     }
 
-    /** The task's failure, which reaches it on its next call. */
     private String awaitFailure() {
-        final String[] message = new String[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            try {
-                task.put(List.of());
-                return false;
-            } catch (ConnectException e) {
-                message[0] = e.getMessage() + (e.getCause() == null ? "" : " / " + e.getCause());
-                return true;
-            }
-        });
-        return message[0];
+        return TaskHarness.awaitFailure(task);
     }
 
     @Test

@@ -129,8 +129,8 @@ public final class BulkCall implements BatchCall {
     /** Authentication or authorization refused: permanent, and the fix is in the credential settings. */
     static ConnectException refusedCredentials(final int status) {
         return new ConnectException("Elasticsearch refused the credentials (HTTP " + status + "): check "
-                + "connection.username/connection.password or connection.api.key, and that they may write "
-                + "the index");
+                + "connection.username/connection.password or connection.api.key (with auth.type=aws-sigv4: the "
+                + "aws.* credentials, aws.region and aws.service), and that they may write the index");
     }
 
     /**

@@ -15,11 +15,22 @@ public final class IndexTemplate {
     private final int replicas;
     private final String refreshInterval;
     private final boolean dataStream;
+    private final boolean serverless;
     private volatile boolean installed;
 
     /** @param refreshInterval the indices' refresh_interval, e.g. "250ms"; empty for the server's default (1s) */
     public IndexTemplate(final BulkTransport transport, final String index, final int replicas,
             final String refreshInterval, final boolean dataStream) {
+        this(transport, index, replicas, refreshInterval, dataStream, false);
+    }
+
+    /**
+     * @param serverless for OpenSearch Serverless, which manages shards, replicas and refresh itself and refuses
+     *        those index settings: the template then holds only the mappings
+     */
+    public IndexTemplate(final BulkTransport transport, final String index, final int replicas,
+            final String refreshInterval, final boolean dataStream, final boolean serverless) {
+        this.serverless = serverless;
         this.transport = transport;
         this.index = index;
         this.replicas = replicas;
@@ -30,8 +41,11 @@ public final class IndexTemplate {
     public String body() {
         return "{\"index_patterns\":[\"" + index + "\",\"" + index + "-*\"],\"priority\":200,"
                 + (dataStream ? "\"data_stream\":{}," : "")
-                + "\"template\":{\"settings\":{\"number_of_replicas\":" + replicas
-                + (refreshInterval.isEmpty() ? "" : ",\"refresh_interval\":\"" + refreshInterval + "\"") + "},"
+                + "\"template\":{" + (serverless
+                        ? ""
+                        : "\"settings\":{\"number_of_replicas\":" + replicas
+                                + (refreshInterval.isEmpty() ? "" : ",\"refresh_interval\":\"" + refreshInterval + "\"")
+                                + "},")
                 + "\"mappings\":{"
                 // the streams app's forecast band: one number per value field under each of these objects
                 + "\"dynamic_templates\":[{\"forecast\":{\"path_match\":\"EXPECTED_VALUE.*\","

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
+import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.entity.ContentType;
@@ -31,14 +32,21 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
-/** The official low-level Elasticsearch REST client, with basic or API-key auth and an optional truststore. */
+/**
+ * The official low-level Elasticsearch REST client, with basic, API-key or AWS SigV4 auth and an optional
+ * truststore. It speaks to Elasticsearch 7.10+/8.x and OpenSearch 1.x/2.x alike: the sink's requests (_bulk,
+ * composable _index_template, data streams) are the same on both.
+ */
 public final class RestClientTransport implements BulkTransport {
 
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson", StandardCharsets.UTF_8);
 
-    /** Where and how to connect; empty strings for what is not set. Secrets are never logged. */
+    /**
+     * Where and how to connect; empty strings for what is not set, and {@code requestSigner} null unless requests are
+     * signed (AWS SigV4). Secrets are never logged.
+     */
     public record Connection(List<URI> urls, String username, String password, String apiKey, String truststore,
-            String truststorePassword, String truststoreType) {
+            String truststorePassword, String truststoreType, HttpRequestInterceptor requestSigner) {
 
         @Override
         public String toString() {
@@ -60,7 +68,12 @@ public final class RestClientTransport implements BulkTransport {
             b.setDefaultHeaders(new Header[]{new BasicHeader("Authorization", "ApiKey " + config.apiKey())});
         }
         final SSLContext ssl = config.truststore().isEmpty() ? null : sslContext(config);
+        final HttpRequestInterceptor signer = config.requestSigner();
         b.setHttpClientConfigCallback(h -> {
+            if (signer != null) {
+                // last: after the client has set Host and Content-Type, which are signed
+                h.addInterceptorLast(signer);
+            }
             if (!config.username().isEmpty()) {
                 final BasicCredentialsProvider creds = new BasicCredentialsProvider();
                 creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(config.username(),
