@@ -19,6 +19,9 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * forestwatch's own settings. Every other key in the same properties file is handed to Kafka Streams
  * unchanged (see {@link #streamsProperties()}), so one file configures the whole app.
+ *
+ * <p>Longer than 400 lines on purpose: each setting is a key, a documentation string, a define and a getter, and
+ * keeping them in one ConfigDef is what generates the one reference (docs/config/streams-app.md) users read.
  */
 public final class AppConfig extends AbstractConfig {
 

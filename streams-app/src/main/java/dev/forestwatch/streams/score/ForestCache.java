@@ -31,6 +31,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>With an activity store, each sensor's newest record time is kept too, so that sensors silent for
  * {@link Retention#idleTtlMs} are deleted and at most {@link Retention#maxSensors} are kept.
+ *
+ * <p>About 400 lines because load, evict, snapshot and the value log must agree on one ordering of writes for a
+ * restore to be exact; split apart, that invariant would live in no single file.
  */
 public final class ForestCache {
 
