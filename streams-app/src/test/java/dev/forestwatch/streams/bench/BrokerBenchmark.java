@@ -114,6 +114,16 @@ final class BrokerBenchmark {
                             Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152")),
                     new NewTopic(output, partitions, (short) 1),
                     new NewTopic(deadLetters, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            // created is not yet led: a producer sending at once got NOT_LEADER, then stuck on OUT_OF_ORDER_SEQUENCE
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!admin.describeTopics(List.of(input, output, deadLetters)).allTopicNames()
+                    .get(60, TimeUnit.SECONDS).values().stream().flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the benchmark's topics have no leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted creating the benchmark's topics", e);
