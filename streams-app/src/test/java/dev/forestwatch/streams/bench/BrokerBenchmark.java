@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -61,8 +66,10 @@ final class BrokerBenchmark {
     private final Duration timeout;
 
     BrokerBenchmark(final List<Rec> data, final int records, final int warmup, final int partitions,
-            final int perSecond, final Duration timeout, final Map<String, String> appSettings) {
+            final int perSecond, final Duration timeout, final Map<String, String> appSettings,
+            final String bootstrap) {
         this.appSettings = appSettings;
+        this.bootstrap = bootstrap;
         this.data = data;
         this.records = records;
         this.warmup = warmup;
@@ -72,32 +79,72 @@ final class BrokerBenchmark {
     }
 
     private final Map<String, String> appSettings;
+    /** An already running broker (e.g. {@code ./forestwatch kafka}, in its own JVM), or null for one in this JVM. */
+    private final String bootstrap;
 
     Result run() {
-        System.out.println("broker: starting an in-process Kafka broker");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            if (warmup > 0) {
-                System.out.printf(Locale.ROOT, "broker: warm-up run of a separate app over %,d records (untimed)%n",
-                        warmup);
-                appRun(kafka, "warmup-", warmup, false);
+        if (bootstrap != null) {
+            System.out.println("broker: using the broker at " + bootstrap);
+            final Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            try (Admin admin = Admin.create(p)) {
+                return runOn(bootstrap, admin);
             }
-            return appRun(kafka, "", records, true);
+        }
+        System.out.println("broker: starting an in-process Kafka broker (--bootstrap for one in its own JVM)");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            return runOn(kafka.bootstrapServers(), kafka.admin());
         }
     }
 
-    private Result appRun(final EmbeddedKafka kafka, final String prefix, final int n, final boolean verbose) {
-        final String input = prefix + AppConfig.INPUT_TOPIC_DEFAULT;
-        final String output = prefix + AppConfig.OUTPUT_TOPIC_DEFAULT;
-        final String deadLetters = prefix + AppConfig.DEAD_LETTER_TOPIC_DEFAULT;
-        kafka.createInputTopics(partitions, input);
-        kafka.createTopics(partitions, output);
-        kafka.createTopics(1, deadLetters);
+    private Result runOn(final String servers, final Admin admin) {
+        if (warmup > 0) {
+            System.out.printf(Locale.ROOT, "broker: warm-up run of a separate app over %,d records (untimed)%n",
+                    warmup);
+            appRun(servers, admin, "warmup-", warmup, false);
+        }
+        return appRun(servers, admin, "", records, true);
+    }
+
+    /** Topics named per run (a timestamp), so runs against a long-lived broker never share one. */
+    private void createTopics(final Admin admin, final String input, final String output, final String deadLetters) {
+        try {
+            admin.createTopics(List.of(
+                    new NewTopic(input, partitions, (short) 1).configs(
+                            Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152")),
+                    new NewTopic(output, partitions, (short) 1),
+                    new NewTopic(deadLetters, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            // created is not yet led: a producer sending at once got NOT_LEADER, then stuck on OUT_OF_ORDER_SEQUENCE
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!admin.describeTopics(List.of(input, output, deadLetters)).allTopicNames()
+                    .get(60, TimeUnit.SECONDS).values().stream().flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the benchmark's topics have no leader after 60 s");
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating the benchmark's topics", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("creating the benchmark's topics failed", e);
+        }
+    }
+
+    private Result appRun(final String servers, final Admin admin, final String prefix, final int n,
+            final boolean verbose) {
+        final String run = prefix + System.currentTimeMillis() + "-";
+        final String input = run + AppConfig.INPUT_TOPIC_DEFAULT;
+        final String output = run + AppConfig.OUTPUT_TOPIC_DEFAULT;
+        final String deadLetters = run + AppConfig.DEAD_LETTER_TOPIC_DEFAULT;
+        createTopics(admin, input, output, deadLetters);
 
         final Path stateDir = ScoringBenchmark.tempDir("fw-bench-broker");
         final String appId = "forestwatch-bench-" + prefix + System.currentTimeMillis();
         final Map<String, Object> settings = new java.util.HashMap<>(appSettings);
         settings.putAll(Map.of(
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 StreamsConfig.APPLICATION_ID_CONFIG, appId,
                 StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
                 AppConfig.INPUT_TOPIC_CONFIG, input,
@@ -107,8 +154,8 @@ final class BrokerBenchmark {
         // seconds of event time that only stream time past them (or the idle flush) releases, with a margin
         final long tail = (long) perSecond * (config.orderGraceMs() / 1000L + 3L);
         final byte[] clockPrefix = CLOCK_SENSOR.getBytes(StandardCharsets.UTF_8);
-        try (KafkaProducer<byte[], byte[]> producer = producer(kafka);
-                KafkaConsumer<byte[], byte[]> consumer = outputConsumer(kafka, output)) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(servers);
+                KafkaConsumer<byte[], byte[]> consumer = outputConsumer(servers, output)) {
             final long loadStart = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 final Rec r = data.get(i);
@@ -240,17 +287,17 @@ final class BrokerBenchmark {
         return true;
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(final EmbeddedKafka kafka) {
+    private static KafkaProducer<byte[], byte[]> producer(final String servers) {
         final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static KafkaConsumer<byte[], byte[]> outputConsumer(final EmbeddedKafka kafka, final String topic) {
+    private static KafkaConsumer<byte[], byte[]> outputConsumer(final String servers, final String topic) {
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

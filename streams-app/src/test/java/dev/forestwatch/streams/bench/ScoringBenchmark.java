@@ -68,7 +68,7 @@ public final class ScoringBenchmark {
     /** Command-line settings; see {@link #USAGE}. */
     record Options(int records, int brokerRecords, int sensors, int perSecond, int warmup, int rounds,
             int heapSensors, int heapRecords, long seed, boolean skipBroker, int brokerPartitions,
-            int brokerTimeoutSeconds, Map<String, String> appSettings, boolean skipRicher) {
+            int brokerTimeoutSeconds, Map<String, String> appSettings, boolean skipRicher, String bootstrap) {
     }
 
     static final String USAGE = """
@@ -87,6 +87,8 @@ public final class ScoringBenchmark {
               --broker-timeout S     give up waiting for broker output after S seconds (300)
               --app-settings K=V,..  app or Kafka Streams settings for the broker run, e.g.
                                      num.stream.threads=2,commit.interval.ms=500
+              --bootstrap HOST:PORT  an already running broker for the broker run (e.g. ./forestwatch kafka,
+                                     its own JVM); default: a broker in this JVM
               --skip-broker          no broker run
               --skip-richer          no rows for the richer output (confidence off, forecast band on)
             """;
@@ -176,7 +178,7 @@ public final class ScoringBenchmark {
         if (!o.skipBroker()) {
             broker = new BrokerBenchmark(data, o.brokerRecords(), Math.min(BROKER_WARMUP_MAX, o.warmup()),
                     o.brokerPartitions(), o.perSecond(), Duration.ofSeconds(o.brokerTimeoutSeconds()),
-                    o.appSettings()).run();
+                    o.appSettings(), o.bootstrap()).run();
             results.put(MODE_BROKER, broker.run());
         }
 
@@ -214,7 +216,8 @@ public final class ScoringBenchmark {
                 intFlag(flags, "partitions", 2, 1),
                 intFlag(flags, "broker-timeout", 300, 1),
                 appSettings(flags.remove("app-settings")),
-                flags.remove("skip-richer") != null);
+                flags.remove("skip-richer") != null,
+                flags.remove("bootstrap"));
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
         }
@@ -450,9 +453,11 @@ public final class ScoringBenchmark {
         if (broker != null) {
             System.out.printf(Locale.ROOT, "real broker: records/s from RUNNING to last output; %,.0f from app start "
                     + "(RUNNING after %.1f s, first output after %.1f s); stream thread on CPU %.0f%%; %,d of %,d "
-                    + "emitted late; input %d partitions, broker in this JVM%s%n", broker.fromStartRate(),
+                    + "emitted late; input %d partitions, broker %s%s%n", broker.fromStartRate(),
                     broker.runningSeconds(), broker.firstOutputSeconds(), 100 * broker.threadBusy(), broker.late(),
-                    broker.run().records(), o.brokerPartitions(), broker.complete() ? "" : "; TIMED OUT");
+                    broker.run().records(), o.brokerPartitions(),
+                    o.bootstrap() == null ? "in this JVM" : "at " + o.bootstrap(),
+                    broker.complete() ? "" : "; TIMED OUT");
             System.out.println("real broker output order: " + broker.order());
         }
         final double model = results.get(MODE_MODEL).rate();
