@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -219,7 +218,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
         long started = System.nanoTime();
         ProcessTree.kill(distribution.displayName, p, GRACEFUL_STOP);
         log.info("Embedded {} at {} stopped in {} ms", distribution.displayName, url,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                Await.millisSince(started));
     }
 
     /** {@link #stop()}, then deletes the work dir (config, logs, temp, and the data if temporary); idempotent. */
@@ -308,7 +307,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
                 awaitReady(p, logOffset);
                 log.info("Embedded {} {} ready at {} after {} ms (pid {}, log {})", distribution.displayName, version(),
                         url,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), p.pid(), logFile);
+                        Await.millisSince(started), p.pid(), logFile);
                 return;
             } catch (RuntimeException e) {
                 process = null;
