@@ -64,18 +64,18 @@ public final class Main {
         }
         try {
             switch (o.command) {
-                case "run" :
+                case "run":
                     return new App(new AppConfig(o.settings())).runUntilStopped();
-                case "score" :
+                case "score":
                     return score(o);
-                case "eval-nab" :
+                case "eval-nab":
                     return evalNab(o);
-                case "config-docs" :
+                case "config-docs":
                     return configDocs(o);
-                case "discover" :
+                case "discover":
                     return DiscoverCommand.run(o.file == null ? null : Path.of(o.file), o.topic, o.settings(),
                             o.records, o.write == null ? null : Path.of(o.write), System.out);
-                default :
+                default:
                     System.err.println("unknown command '" + o.command + "'");
                     System.err.println(USAGE);
                     return 2;

@@ -159,11 +159,11 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     /** While some parse task has not spoken, promise nothing: a stream time no second is complete at. */
     private long progressOf(final WatermarkTracker.Progress p) {
         switch (p.state()) {
-            case ACTIVE :
+            case ACTIVE:
                 return p.slowest();
-            case IDLE :
+            case IDLE:
                 return context.currentStreamTimeMs();
-            default :
+            default:
                 return -1L;
         }
     }

@@ -51,13 +51,13 @@ public final class MessageSerde implements Serde<Message> {
     static Message decode(final ByteBuffer buf) {
         final byte tag = buf.get();
         switch (tag) {
-            case READING :
+            case READING:
                 return reading(buf);
-            case SCORED :
+            case SCORED:
                 return ScoredSerde.decode(buf);
-            case WATERMARK :
+            case WATERMARK:
                 return new Watermark(Wire.string(buf), buf.getLong(), buf.get() == 1);
-            default :
+            default:
                 throw new IllegalArgumentException("unknown internal record tag " + tag);
         }
     }

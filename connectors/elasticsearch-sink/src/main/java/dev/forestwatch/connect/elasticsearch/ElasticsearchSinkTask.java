@@ -53,12 +53,12 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
             return documents.indexItem(r);
         }
         switch (onNull) {
-            case DELETE :
+            case DELETE:
                 return documents.deleteItem(r);
-            case FAIL :
+            case FAIL:
                 throw new ConnectException("record " + r.topic() + "-" + r.kafkaPartition() + "@" + r.kafkaOffset()
                         + " has a null value; set behavior.on.null.values=ignore or delete to accept such records");
-            default :
+            default:
                 return null;
         }
     }

@@ -78,11 +78,11 @@ public final class RefusalPolicy {
             throws InterruptedException {
         stats.refused.incrementAndGet();
         switch (action) {
-            case FAIL :
+            case FAIL:
                 throw new ConnectException(target + " refused record " + e + ": " + shown + ". Set " + setting
                         + "=report (with a dead-letter topic) or " + String.join(" or ", skipChoices)
                         + " to go on without it.");
-            case REPORT :
+            case REPORT:
                 try {
                     // waited for, so the offset is committed only once the dead-letter copy is written
                     reporter.report(e.record(), new ConnectException(reason)).get(60, TimeUnit.SECONDS);
@@ -92,10 +92,10 @@ public final class RefusalPolicy {
                 stats.reported.incrementAndGet();
                 LOG.warn("Reported record {} to the dead-letter topic: {}", e, shown);
                 break;
-            case WARN :
+            case WARN:
                 LOG.warn("Skipped record {} ({}={}): {}", e, setting, configured, shown);
                 break;
-            default :
+            default:
                 break;
         }
     }

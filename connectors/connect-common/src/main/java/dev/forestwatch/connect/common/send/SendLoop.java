@@ -239,18 +239,18 @@ public final class SendLoop implements BatchingWriter.Sender {
             }
             final Answer.Result r = results.get(i);
             switch (r.kind()) {
-                case TAKEN :
+                case TAKEN:
                     stats.delivered.incrementAndGet();
                     settled.accept(e);
                     break;
-                case RETRY :
+                case RETRY:
                     retry.add(e);
                     example = example == null ? r.shownReason() : example;
                     if (key != null) {
                         heldBack.add(key);
                     }
                     break;
-                default :
+                default:
                     refusals.refuse(e, r.reason(), r.shownReason(), stats);
                     settled.accept(e);
             }
