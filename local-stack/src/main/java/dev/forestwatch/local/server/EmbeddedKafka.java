@@ -285,7 +285,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         private EmbeddedKafka startOnce(Path dir, boolean temporary) {
             int brokerPort = port != 0 ? port : FreePort.pick();
-            int controllerPort = FreePort.pick();
+            int controllerPort = FreePort.pickOtherThan(brokerPort);
             Properties props = SingleNodeKraftConfig.build(dir.resolve("logs"), brokerPort, controllerPort,
                     brokerProperties);
             KafkaConfig config = new KafkaConfig(props, false);

@@ -22,4 +22,13 @@ public final class FreePort {
             throw new UncheckedIOException("No free port on 127.0.0.1", e);
         }
     }
+
+    /** A free port other than {@code taken}: two picks in a row can get the same port back once it is closed. */
+    public static int pickOtherThan(int taken) {
+        int port = pick();
+        while (port == taken) {
+            port = pick();
+        }
+        return port;
+    }
 }
