@@ -60,6 +60,14 @@ public final class LoopbackHttpServer implements AutoCloseable {
         return new LoopbackHttpServer(server, executor);
     }
 
+    /** {@code port} if it is one a server can listen on (0 picks a free one); for builders to fail early. */
+    public static int checkPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("Bad port " + port);
+        }
+        return port;
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -57,7 +57,7 @@ class PipelineIT {
         runner.start();
         try {
             pipeline.awaitRunning(Duration.ofMinutes(4));
-            final String es = pipeline.elasticsearchUrl();
+            final String es = pipeline.elasticsearch().url();
 
             await("records indexed").atMost(Duration.ofMinutes(3)).until(() -> count(es) > 300);
             // the Prometheus endpoints ./forestwatch up prints: named series move while readings flow
@@ -96,7 +96,7 @@ class PipelineIT {
             // what an uninterrupted forest of its sensor gives
             final Map<String, KinesisReading> inKinesis = readKinesis(pipeline.kinesisEndpoint());
             assertThat(inKinesis).as("readings in Kinesis").hasSize((int) generated);
-            final Map<String, JsonNode> scoredById = readScored(pipeline.bootstrapServers());
+            final Map<String, JsonNode> scoredById = readScored(pipeline.kafka().bootstrapServers());
             assertThat(scoredById.keySet()).as("scored ids").isEqualTo(inKinesis.keySet());
             final java.util.Set<String> indexedIds = new java.util.HashSet<>();
             documents(es, (int) generated).forEach(d -> indexedIds.add(d.path("recordId").asText()));
@@ -113,7 +113,8 @@ class PipelineIT {
             // ORDER BY FLOOR(ROWTIME TO SECOND), ANOMALY_SCORE DESC, as a consumer of the output topic sees it, over
             // the clean start with two shards whose leases start apart, both crashes and the app's backlog after
             // its restart: every second one block, nothing late
-            final OrderChecker.Report order = OrderChecker.read(pipeline.bootstrapServers(), "DESTINATION_SQL_STREAM",
+            final OrderChecker.Report order = OrderChecker.read(pipeline.kafka().bootstrapServers(),
+                    "DESTINATION_SQL_STREAM",
                     Duration.ofMinutes(2));
             System.out.println("PipelineIT order of DESTINATION_SQL_STREAM: " + order);
             assertThat(order.records()).as("scored records in the output topic").isEqualTo(generated);

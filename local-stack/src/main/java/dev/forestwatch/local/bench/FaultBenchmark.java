@@ -140,7 +140,7 @@ public final class FaultBenchmark {
         DeliverySampler sampler = null;
         try {
             pipeline.awaitRunning(Duration.ofMinutes(5));
-            DeliveredReadings delivered = new DeliveredReadings(pipeline.elasticsearchUrl());
+            DeliveredReadings delivered = new DeliveredReadings(pipeline.elasticsearch().url());
             sampler = new DeliverySampler(delivered, pipeline.firehose());
             try (KinesisClient kinesis = EmbeddedKinesis.client(pipeline.kinesisEndpoint())) {
                 Map<String, String> acknowledged = new ConcurrentHashMap<>();

@@ -82,9 +82,9 @@ public final class LatencyBenchmark {
         try {
             pipeline.awaitRunning(Duration.ofMinutes(5));
             List<Thread> watchers = List.of(
-                    daemon("watch-input", () -> watchInput(pipeline.bootstrapServers())),
-                    daemon("watch-scored", () -> watchScored(pipeline.bootstrapServers())),
-                    daemon("watch-es", () -> watchElasticsearch(pipeline.elasticsearchUrl())));
+                    daemon("watch-input", () -> watchInput(pipeline.kafka().bootstrapServers())),
+                    daemon("watch-scored", () -> watchScored(pipeline.kafka().bootstrapServers())),
+                    daemon("watch-es", () -> watchElasticsearch(pipeline.elasticsearch().url())));
             try (KinesisClient kinesis = EmbeddedKinesis.client(pipeline.kinesisEndpoint())) {
                 KinesisPutter putter = new KinesisPutter(kinesis, rate, (id, reading, at) -> {
                     if (measuring) {

@@ -317,10 +317,7 @@ public final class Dashboard implements AutoCloseable {
 
         /** A port on 127.0.0.1; 0, the default, picks a free one ({@link Dashboard#url()} tells which). */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("Bad port " + port);
-            }
-            this.port = port;
+            this.port = LoopbackHttpServer.checkPort(port);
             return this;
         }
 

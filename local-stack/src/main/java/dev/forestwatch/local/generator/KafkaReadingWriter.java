@@ -9,12 +9,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Sends readings to a Kafka topic keyed by sensor name, so each sensor stays on one partition, in order. */
-final class KafkaReadingWriter implements ReadingWriter {
+final class KafkaReadingWriter extends ReadingWriter {
     private final Producer<String, String> producer;
     private final String topic;
-    private final WriteCounts counts = new WriteCounts();
 
     KafkaReadingWriter(String bootstrapServers, String topic) {
+        super("topic " + topic);
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "forestwatch-sensor-simulator",
@@ -40,16 +40,6 @@ final class KafkaReadingWriter implements ReadingWriter {
     @Override
     public void flush() {
         producer.flush();
-    }
-
-    @Override
-    public WriteCounts counts() {
-        return counts;
-    }
-
-    @Override
-    public String describe() {
-        return "topic " + topic;
     }
 
     @Override

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * Throttling is per shard, so it tends to fail the rest of that shard's entries too; strict order would
  * take one entry per sensor per call.
  */
-final class KinesisReadingWriter implements ReadingWriter {
+final class KinesisReadingWriter extends ReadingWriter {
     static final int MAX_BATCH_ENTRIES = 500;
     static final int MAX_BATCH_BYTES = 5 * 1024 * 1024;
     /** Kinesis counts a record's data and partition key against both this and the batch size. */
@@ -78,7 +78,6 @@ final class KinesisReadingWriter implements ReadingWriter {
     private final Duration retryTimeout;
     private final RetryClock clock;
     private final AutoCloseable resources;
-    private final WriteCounts counts = new WriteCounts();
     private final Thread sender;
 
     // The buffer holds at most one batch, so the writer blocks once a batch is buffered behind the one in flight.
@@ -96,6 +95,7 @@ final class KinesisReadingWriter implements ReadingWriter {
     /** @param resources closed by {@link #close()} after the sender has finished, or null */
     KinesisReadingWriter(String stream, PutRecordsCall api, Duration linger, Duration retryTimeout, RetryClock clock,
             AutoCloseable resources) {
+        super("Kinesis stream " + stream);
         this.stream = stream;
         this.api = api;
         this.lingerNanos = linger.toNanos();
@@ -189,16 +189,6 @@ final class KinesisReadingWriter implements ReadingWriter {
             flushing = false;
             lock.unlock();
         }
-    }
-
-    @Override
-    public WriteCounts counts() {
-        return counts;
-    }
-
-    @Override
-    public String describe() {
-        return "Kinesis stream " + stream;
     }
 
     /** Sends what is buffered (retrying as usual), then closes the client. */

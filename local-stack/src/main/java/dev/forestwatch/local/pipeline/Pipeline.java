@@ -328,12 +328,12 @@ public final class Pipeline {
         return this;
     }
 
-    /** The running Elasticsearch, for fault tests that stop and start it. */
+    /** The running Elasticsearch: its URL, and for fault tests that stop and start it. */
     public EmbeddedElasticsearch elasticsearch() {
         return servers.es();
     }
 
-    /** The running broker, for fault tests that crash and restart it. */
+    /** The running broker: its bootstrap servers, and for fault tests that crash and restart it. */
     public EmbeddedKafka kafka() {
         return servers.kafka();
     }
@@ -346,11 +346,6 @@ public final class Pipeline {
     /** The Connect worker's REST API, for connector and task states. */
     public ConnectCluster connect() {
         return connect;
-    }
-
-    /** Elasticsearch's base URL, once running. */
-    public String elasticsearchUrl() {
-        return servers.es().url();
     }
 
     /** The Kinesis emulator's endpoint, once running. */
@@ -366,11 +361,6 @@ public final class Pipeline {
     /** The Connect worker's Prometheus endpoint (the JMX exporter agent), once started. */
     public String connectMetricsUrl() {
         return connectMetricsUrl;
-    }
-
-    /** The Kafka broker's bootstrap servers, once running. */
-    public String bootstrapServers() {
-        return servers.kafka().bootstrapServers();
     }
 
     /** The dashboard's URL, once running. */

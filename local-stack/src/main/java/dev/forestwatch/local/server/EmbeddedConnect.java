@@ -3,7 +3,6 @@ package dev.forestwatch.local.server;
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Directories;
 import java.io.IOException;
-import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,7 +53,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
     private final Path tempWorkDir;
     private final Duration startupTimeout;
     private Connect<?> worker;
-    private boolean closed;
+    private final CloseOnce closing = new CloseOnce();
 
     private EmbeddedConnect(Map<String, String> workerProps, String url, Path pluginPath, Path tempWorkDir,
             Duration startupTimeout) {
@@ -129,9 +128,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
      * resume from the config topic and source tasks from their committed offsets.
      */
     public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException("EmbeddedConnect at " + url + " is closed");
-        }
+        closing.checkOpen("EmbeddedConnect at " + url);
         stop();
         worker = startWorker(workerProps, url, rest, startupTimeout);
     }
@@ -152,17 +149,11 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
     /** {@link #stop()}, then deletes the work dir if this instance created it; idempotent. */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stop();
-        } finally {
+        closing.close(this::stop, () -> {
             if (tempWorkDir != null) {
                 Directories.deleteRecursively(tempWorkDir);
             }
-        }
+        });
     }
 
     @Override
@@ -276,7 +267,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
                 } catch (RuntimeException e) {
                     last = e;
                     // Only a port stolen between FreePort.pick() and bind is worth another try.
-                    if (port != 0 || !causedByBindFailure(e)) {
+                    if (port != 0 || !FreePort.causedByBindFailure(e)) {
                         break;
                     }
                     log.warn("Port {} taken while starting Connect (attempt {}/{}), retrying on a new port", restPort,
@@ -329,14 +320,5 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
                 return false;
             }
         });
-    }
-
-    private static boolean causedByBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Directories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -56,12 +52,6 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private static final Pattern BIND_FAILURE = Pattern
             .compile("BindHttpException|BindTransportException|Address already in use");
 
-    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "embedded-elasticsearch-spawner");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final ElasticsearchDistribution distribution;
     private final Path home;
     private final Path javaHome;
@@ -83,7 +73,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private volatile ElasticsearchRestClient rest;
     /** The launcher (bin/elasticsearch, which execs the CLI JVM); the server JVM is its child. */
     private volatile Process process;
-    private boolean closed;
+    private final CloseOnce closing = new CloseOnce();
 
     private EmbeddedElasticsearch(EmbeddedElasticsearchBuilder b, Path home, Path javaHome, boolean dropPrivileges,
             Path workDir,
@@ -198,9 +188,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
      * HTTP and transport ports; returns once the cluster is yellow, i.e. every primary shard is active.
      */
     public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException("EmbeddedElasticsearch at " + url + " is closed");
-        }
+        closing.checkOpen("EmbeddedElasticsearch at " + url);
         stop();
         launch(false);
     }
@@ -224,20 +212,14 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     /** {@link #stop()}, then deletes the work dir (config, logs, temp, and the data if temporary); idempotent. */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stop();
-        } finally {
+        closing.close(this::stop, () -> {
             Directories.deleteRecursively(workDir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {
                 // The JVM is exiting; the hook runs anyway and finds nothing to do.
             }
-        }
+        });
     }
 
     @Override
@@ -331,16 +313,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         distribution.environment(builder.environment(), javaHome, heap, configDir, tmpDir);
-        try {
-            // --pdeathsig fires when the spawning *thread* exits, so spawn from one that lives as long as the JVM.
-            return SPAWNER.submit(builder::start).get();
-        } catch (ExecutionException e) {
-            throw new UncheckedIOException("Cannot start " + String.join(" ", command),
-                    e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting " + distribution.displayName, e);
-        }
+        return Spawner.start(builder, distribution.displayName);
     }
 
     /** Polls cluster health; fails at once, with the log's tail, if the process exits. */

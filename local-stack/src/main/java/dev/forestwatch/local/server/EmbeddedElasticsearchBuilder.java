@@ -1,6 +1,7 @@
 package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Directories;
+import dev.forestwatch.local.LoopbackHttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,10 +43,7 @@ public final class EmbeddedElasticsearchBuilder {
 
     /** A fixed HTTP port (e.g. 9200); 0, the default, picks a free one. */
     public EmbeddedElasticsearchBuilder httpPort(int httpPort) {
-        if (httpPort < 0 || httpPort > 65535) {
-            throw new IllegalArgumentException("Bad port " + httpPort);
-        }
-        this.httpPort = httpPort;
+        this.httpPort = LoopbackHttpServer.checkPort(httpPort);
         return this;
     }
 

@@ -2,7 +2,6 @@ package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Directories;
-import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -57,7 +56,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean deleteDataDirOnClose;
     private final String bootstrapServers;
     private final Admin admin;
-    private boolean closed;
+    private final CloseOnce closing = new CloseOnce();
 
     private EmbeddedKafka(KafkaRaftServer server, KafkaConfig config, Path dataDir, boolean deleteDataDirOnClose,
             String bootstrapServers) {
@@ -170,9 +169,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @return how many clean-shutdown markers were deleted (0 means the restart will not run recovery)
      */
     public synchronized int crash() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
+        closing.checkOpen(this);
         KafkaRaftServer s = server;
         s.shutdown();
         s.awaitShutdown();
@@ -192,9 +189,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a new broker on the data dir and ports of the one {@link #crash()} stopped; returns once it serves. */
     public synchronized void restartAfterCrash() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
+        closing.checkOpen(this);
         long started = System.nanoTime();
         KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
         server = s;
@@ -206,10 +201,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops the broker and waits for it, then deletes the data dir if this broker created it. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!closing.markClosed()) {
             return;
         }
-        closed = true;
         admin.close(Duration.ofSeconds(5));
         try {
             server.shutdown();
@@ -270,7 +264,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 } catch (RuntimeException e) {
                     last = e;
                     // Only a port stolen between FreePort.pick() and bind is worth another try.
-                    if (port != 0 || !causedByBindFailure(e)) {
+                    if (port != 0 || !FreePort.causedByBindFailure(e)) {
                         break;
                     }
                     log.warn("Port taken while starting Kafka (attempt {}/{}), retrying on new ports", attempt,
@@ -328,7 +322,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void closeWithoutDeleting() {
-        closed = true;
+        closing.markClosed();
         admin.close(Duration.ZERO);
         shutdownQuietly(server);
     }
@@ -340,14 +334,5 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Error stopping a broker that failed to start", e);
         }
-    }
-
-    private static boolean causedByBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

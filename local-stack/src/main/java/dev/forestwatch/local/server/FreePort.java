@@ -2,6 +2,7 @@ package dev.forestwatch.local.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
@@ -21,6 +22,16 @@ public final class FreePort {
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on 127.0.0.1", e);
         }
+    }
+
+    /** Whether {@code e} or a cause is a failed bind: the port was taken after the pick, and a new pick may work. */
+    static boolean causedByBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A free port other than {@code taken}: two picks in a row can get the same port back once it is closed. */
