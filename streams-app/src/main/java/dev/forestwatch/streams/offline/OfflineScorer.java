@@ -82,6 +82,38 @@ public final class OfflineScorer {
     private record Result(Score score, Expectation expectation, String[] fields) {
     }
 
+    /** The non-blank lines of a file and their numbers, for the messages about skipped lines. */
+    private static final class NumberedLines {
+        private final BufferedReader reader;
+        private long number;
+        private String text;
+
+        /** @param linesRead lines already read from {@code reader} (a CSV's header) */
+        NumberedLines(final BufferedReader reader, final long linesRead) {
+            this.reader = reader;
+            this.number = linesRead;
+        }
+
+        /** Moves to the next non-blank line; false at the end of the file. */
+        boolean next() throws IOException {
+            while ((text = reader.readLine()) != null) {
+                number++;
+                if (!text.isBlank()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String text() {
+            return text;
+        }
+
+        long number() {
+            return number;
+        }
+    }
+
     /** A forest in memory and the sequence number of the last record it learned. */
     private static final class Live {
         private final SensorModel model;
@@ -124,14 +156,9 @@ public final class OfflineScorer {
             }
             // the band's columns name the value fields, which the first scored row tells
             String[] bandFields = null;
-            String line;
-            long lineNo = 1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                final List<String> cells = Csv.split(line);
+            final NumberedLines lines = new NumberedLines(r, 1);
+            while (lines.next()) {
+                final List<String> cells = Csv.split(lines.text());
                 final ObjectNode row = ReadingParser.MAPPER.createObjectNode();
                 for (int i = 0; i < header.size() && i < cells.size(); i++) {
                     putCell(row, header.get(i), cells.get(i));
@@ -139,7 +166,7 @@ public final class OfflineScorer {
                 if (!hasSensor) {
                     row.put(config.sensorIdField(), fileSensor);
                 }
-                final Result result = scoreOne(ReadingParser.MAPPER.writeValueAsBytes(row), in, lineNo);
+                final Result result = scoreOne(ReadingParser.MAPPER.writeValueAsBytes(row), in, lines.number());
                 if (result != null) {
                     if (bandFields == null) {
                         bandFields = result.fields();
@@ -203,16 +230,10 @@ public final class OfflineScorer {
     private void scoreNdjson(final Path in, final Path out) throws IOException {
         try (BufferedReader r = Files.newBufferedReader(in, StandardCharsets.UTF_8);
                 BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            String line;
-            long lineNo = 0;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                final byte[] json = line.getBytes(StandardCharsets.UTF_8);
-                final Message m = parser.parse(null, json, null, new Source(in.toString(), 0, lineNo));
-                final Result result = scoreParsed(m, in, lineNo);
+            final NumberedLines lines = new NumberedLines(r, 0);
+            while (lines.next()) {
+                final byte[] json = lines.text().getBytes(StandardCharsets.UTF_8);
+                final Result result = scoreOne(json, in, lines.number());
                 if (result != null) {
                     final ObjectNode node = (ObjectNode) ReadingParser.MAPPER.readTree(json);
                     OutputRecord.addScore(node, result.fields(), result.score(), result.expectation());

@@ -1,7 +1,7 @@
 package dev.forestwatch.streams.order;
 
 import dev.forestwatch.streams.model.Scored;
-import dev.forestwatch.streams.serde.ScoredSerde;
+import dev.forestwatch.streams.serde.ScoredCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
@@ -48,7 +48,7 @@ final class OrderBuffer {
             keys[i] = hs[i].key().getBytes(StandardCharsets.UTF_8);
             size += 4 + keys[i].length + 4 + (hs[i].value() == null ? 0 : hs[i].value().length);
         }
-        final byte[] body = ScoredSerde.encode(scored);
+        final byte[] body = ScoredCodec.encode(scored);
         final ByteBuffer buf = ByteBuffer.allocate(size + body.length).putLong(timestamp).putInt(hs.length);
         for (int i = 0; i < hs.length; i++) {
             buf.putInt(keys[i].length).put(keys[i]);
@@ -77,6 +77,6 @@ final class OrderBuffer {
             }
             headers.add(new String(k, StandardCharsets.UTF_8), v);
         }
-        return new Entry(secondOf(key), timestamp, headers, ScoredSerde.decode(buf));
+        return new Entry(secondOf(key), timestamp, headers, ScoredCodec.decode(buf));
     }
 }

@@ -36,7 +36,7 @@ public final class MessageSerde implements Serde<Message> {
             return reading(r);
         }
         if (m instanceof Scored s) {
-            final byte[] body = ScoredSerde.encode(s);
+            final byte[] body = ScoredCodec.encode(s);
             return ByteBuffer.allocate(1 + body.length).put(SCORED).put(body).array();
         }
         if (m instanceof Watermark w) {
@@ -54,7 +54,7 @@ public final class MessageSerde implements Serde<Message> {
             case READING:
                 return reading(buf);
             case SCORED:
-                return ScoredSerde.decode(buf);
+                return ScoredCodec.decode(buf);
             case WATERMARK:
                 return new Watermark(Wire.string(buf), buf.getLong(), buf.get() == 1);
             default:

@@ -2,21 +2,14 @@ package dev.forestwatch.streams.serde;
 
 import dev.forestwatch.streams.model.Scored;
 import java.nio.ByteBuffer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
-/** Scored records on the by-second repartition topic and in the ordering buffer. */
-public final class ScoredSerde implements Serde<Scored> {
+/**
+ * A scored record's bytes: the body of {@link MessageSerde}'s scored records on the by-second repartition topic, and
+ * the values of the ordering buffer. Not a serde of its own: nothing carries a bare scored record.
+ */
+public final class ScoredCodec {
 
-    @Override
-    public Serializer<Scored> serializer() {
-        return (topic, s) -> s == null ? null : encode(s);
-    }
-
-    @Override
-    public Deserializer<Scored> deserializer() {
-        return (topic, data) -> data == null ? null : decode(ByteBuffer.wrap(data));
+    private ScoredCodec() {
     }
 
     public static byte[] encode(final Scored s) {

@@ -1,10 +1,14 @@
 package dev.forestwatch.streams.processor;
 
+import static dev.forestwatch.streams.processor.ReplayFilter.Verdict.NEW;
+import static dev.forestwatch.streams.processor.ReplayFilter.Verdict.REPLAY;
+import static dev.forestwatch.streams.processor.ReplayFilter.Verdict.RESET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.streams.processor.ReplayFilter.Position;
 import dev.forestwatch.streams.processor.ReplayFilter.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -42,48 +46,47 @@ class ReplayFilterTest {
 
     @Test
     void aRecordReadAgainAfterACrashIsAReplay() {
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "100"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "200"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "300"))).isEqualTo(Verdict.NEW);
         // the source re-reads from its checkpoint at 200
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "200"))).isEqualTo(Verdict.REPLAY);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "300"))).isEqualTo(Verdict.REPLAY);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "400"))).isEqualTo(Verdict.NEW);
+        assertThat(verdicts("s", null, "100", "200", "300", "200", "300", "400"))
+                .containsExactly(NEW, NEW, NEW, REPLAY, REPLAY, NEW);
     }
 
     @Test
     void twoStreamsWithTheSameShardIdsNeverCompareTheirSequenceNumbers() {
-        assertThat(filter.check(kinesis("east", null, "shardId-0", "900"))).isEqualTo(Verdict.NEW);
-        // another stream's shardId-0 is at an unrelated, lower position: a good record, not a replay
-        assertThat(filter.check(kinesis("west", null, "shardId-0", "500"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("west", null, "shardId-0", "600"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("east", null, "shardId-0", "901"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("west", null, "shardId-0", "550"))).isEqualTo(Verdict.REPLAY);
+        assertThat(verdicts("east", null, "900")).containsExactly(NEW);
+        // another stream's shardId-0 is at an unrelated, lower position: good records, not replays
+        assertThat(verdicts("west", null, "500", "600")).containsExactly(NEW, NEW);
+        assertThat(verdicts("east", null, "901")).containsExactly(NEW);
+        assertThat(verdicts("west", null, "550")).containsExactly(REPLAY);
     }
 
     @Test
     void aReCreatedStreamWithTheSameShardIdsIsANewStream() {
-        assertThat(filter.check(kinesis("s", "1700000000000", "shardId-0", "900"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("s", "1700000000000", "shardId-0", "950"))).isEqualTo(Verdict.NEW);
+        assertThat(verdicts("s", "1700000000000", "900", "950")).containsExactly(NEW, NEW);
         // deleted and created again: same name and shard ids, its sequence numbers start over inside the old range
-        assertThat(filter.check(kinesis("s", "1800000000000", "shardId-0", "920"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("s", "1800000000000", "shardId-0", "930"))).isEqualTo(Verdict.NEW);
+        assertThat(verdicts("s", "1800000000000", "920", "930")).containsExactly(NEW, NEW);
     }
 
     @Test
     void aPositionBelowEverythingSeenPassesVisiblyInsteadOfBeingDropped() {
         // no creation time header: a re-created stream can only be told by positions below the range seen
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "900"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "950"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "10"))).isEqualTo(Verdict.RESET);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "11"))).isEqualTo(Verdict.NEW);
-        assertThat(filter.check(kinesis("s", null, "shardId-0", "10"))).isEqualTo(Verdict.REPLAY);
+        assertThat(verdicts("s", null, "900", "950", "10", "11", "10"))
+                .containsExactly(NEW, NEW, RESET, NEW, REPLAY);
     }
 
     @Test
     void recordsWithoutCoordinatesAlwaysPass() {
         assertThat(filter.check(new RecordHeaders())).isEqualTo(Verdict.NEW);
         assertThat(filter.check(new RecordHeaders())).isEqualTo(Verdict.NEW);
+    }
+
+    /** The filter's verdicts on records of {@code stream}'s shardId-0 at these sequence numbers, in turn. */
+    private List<Verdict> verdicts(final String stream, final String created, final String... sequenceNumbers) {
+        final List<Verdict> verdicts = new ArrayList<>();
+        for (final String seq : sequenceNumbers) {
+            verdicts.add(filter.check(kinesis(stream, created, "shardId-0", seq)));
+        }
+        return verdicts;
     }
 
     private static Headers kinesis(final String stream, final String created, final String shard, final String seq) {

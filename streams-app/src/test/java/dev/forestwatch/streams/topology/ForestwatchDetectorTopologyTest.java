@@ -135,10 +135,10 @@ class ForestwatchDetectorTopologyTest {
             }
             first.idle();
             firstOut = first.drain();
-            changelogs.putAll(ForestwatchTopologyTest.changelogs(first));
+            changelogs.putAll(first.changelogs());
         }
         try (Harness second = new Harness(cfg)) {
-            changelogs.forEach((topic, latest) -> ForestwatchTopologyTest.restore(second, topic, latest));
+            second.restore(changelogs);
             for (int i = 951; i < values.length; i++) {
                 second.send(i % 2 == 0 ? "A" : "B", values[i], Harness.T0.plusMillis(i * 100L));
             }

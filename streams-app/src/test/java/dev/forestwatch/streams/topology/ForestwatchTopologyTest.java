@@ -23,9 +23,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
@@ -35,13 +33,12 @@ class ForestwatchTopologyTest {
     void ordersEachSecondByDescendingScoreAcrossSensors() {
         try (Harness h = new Harness()) {
             final Random rnd = new Random(7);
-            int sent = 0;
+            final int sent = 2000;
             // 5 sensors, ~12 records a second for 3 minutes, records slightly out of time order
-            for (int i = 0; i < 2000; i++) {
+            for (int i = 0; i < sent; i++) {
                 final String sensor = "sensor-" + rnd.nextInt(5);
                 final double v = rnd.nextDouble() < 0.02 ? 100 + rnd.nextInt(21) : 10 + rnd.nextInt(11);
                 h.send(sensor, v, Harness.T0.plusMillis(i * 83L - rnd.nextInt(300)));
-                sent++;
             }
             h.idle();
             final List<Out> out = h.drain();
@@ -252,7 +249,7 @@ class ForestwatchTopologyTest {
             }
             // no idle(): the crash leaves the newest seconds in the ordering buffer
             restored.addAll(first.drain());
-            changelogs.putAll(changelogs(first));
+            changelogs.putAll(first.changelogs());
         }
         for (int i = 0; i < crashAt; i++) {
             final String id = "shard-1-" + i;
@@ -264,7 +261,7 @@ class ForestwatchTopologyTest {
         assertThat(changelogs.keySet()).anyMatch(t -> t.contains(ScoringProcessor.LOG_STORE))
                 .anyMatch(t -> t.contains(SecondOrderingProcessor.BUFFER_STORE));
         try (Harness second = new Harness(cfg)) {
-            changelogs.forEach((topic, latest) -> restore(second, topic, latest));
+            second.restore(changelogs);
             for (int i = crashAt; i < values.length; i++) {
                 sendWithOrigin(second, i, values[i]);
             }
@@ -292,36 +289,6 @@ class ForestwatchTopologyTest {
 
     private static String recordId(final Out o) {
         return o.value().get("recordId").asText();
-    }
-
-    /** What each changelog topic of the driver holds: its last value per key. */
-    static Map<String, Map<Bytes, byte[]>> changelogs(final Harness h) {
-        final Map<String, Map<Bytes, byte[]>> changelogs = new HashMap<>();
-        for (final String topic : h.driver.producedTopicNames()) {
-            if (topic.endsWith("-changelog")) {
-                final Map<Bytes, byte[]> latest = new HashMap<>();
-                h.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-                        .readRecordsToList().forEach(r -> latest.put(Bytes.wrap(r.key()), r.value()));
-                changelogs.put(topic, latest);
-            }
-        }
-        return changelogs;
-    }
-
-    /** What restoration does: the changelog's last value per key into the store (null deletes). */
-    static void restore(final Harness h, final String changelog, final Map<Bytes, byte[]> latest) {
-        final String store = changelog.substring("forestwatch-test-".length(),
-                changelog.length() - "-changelog".length());
-        final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks")
-                || store.equals(ScoringProcessor.ACTIVITY_STORE)
-                || store.equals(dev.forestwatch.streams.processor.ParseProcessor.REPLAY_STORE);
-        if (stringKeys) {
-            final KeyValueStore<String, byte[]> s = h.driver.getKeyValueStore(store);
-            latest.forEach((k, v) -> s.put(new String(k.get(), StandardCharsets.UTF_8), v));
-        } else {
-            final KeyValueStore<Bytes, byte[]> s = h.driver.getKeyValueStore(store);
-            latest.forEach(s::put);
-        }
     }
 
     @Test

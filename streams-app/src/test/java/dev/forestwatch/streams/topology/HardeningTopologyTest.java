@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -131,7 +130,7 @@ class HardeningTopologyTest {
             final Map<String, Map<Bytes, byte[]>> restoreChangelogs) {
         try (Harness h = new Harness(cfg)) {
             if (restoreChangelogs != null) {
-                restoreChangelogs.forEach((topic, latest) -> ForestwatchTopologyTest.restore(h, topic, latest));
+                h.restore(restoreChangelogs);
             }
             for (int i = from; i < to; i++) {
                 h.send(i % 2 == 0 ? "A" : "B", values[i], at(i * 10L));
@@ -141,14 +140,7 @@ class HardeningTopologyTest {
                     .sorted((x, y) -> Long.compare(x.inputOffset(), y.inputOffset())).map(Out::score)
                     .collect(Collectors.toList());
             if (saveChangelogs != null) {
-                for (final String topic : h.driver.producedTopicNames()) {
-                    if (topic.endsWith("-changelog")) {
-                        final Map<Bytes, byte[]> latest = new HashMap<>();
-                        h.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-                                .readRecordsToList().forEach(r -> latest.put(Bytes.wrap(r.key()), r.value()));
-                        saveChangelogs.put(topic, latest);
-                    }
-                }
+                saveChangelogs.putAll(h.changelogs());
             }
             return scores;
         }

@@ -3,6 +3,8 @@ package dev.forestwatch.streams.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.parse.ReadingParser;
+import dev.forestwatch.streams.processor.ParseProcessor;
+import dev.forestwatch.streams.processor.ScoringProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +21,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** The production topology in a TopologyTestDriver, with JSON helpers. */
@@ -129,6 +133,42 @@ final class Harness implements AutoCloseable {
 
         double iotValue() {
             return value.get("iotValue").asDouble();
+        }
+    }
+
+    /** What each changelog topic of the driver holds: its last value per key. */
+    Map<String, Map<Bytes, byte[]>> changelogs() {
+        final Map<String, Map<Bytes, byte[]>> changelogs = new HashMap<>();
+        for (final String topic : driver.producedTopicNames()) {
+            if (topic.endsWith("-changelog")) {
+                final Map<Bytes, byte[]> latest = new HashMap<>();
+                driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                        .readRecordsToList().forEach(r -> latest.put(Bytes.wrap(r.key()), r.value()));
+                changelogs.put(topic, latest);
+            }
+        }
+        return changelogs;
+    }
+
+    /**
+     * What restoration does on a new instance, for {@link #changelogs()} of an old one: each changelog's last value
+     * per key into its store (null deletes).
+     */
+    void restore(final Map<String, Map<Bytes, byte[]>> changelogs) {
+        changelogs.forEach(this::restore);
+    }
+
+    private void restore(final String changelog, final Map<Bytes, byte[]> latest) {
+        final String store = changelog.substring("forestwatch-test-".length(),
+                changelog.length() - "-changelog".length());
+        final boolean stringKeys = store.equals(ScoringProcessor.SNAPSHOT_STORE) || store.endsWith("watermarks")
+                || store.equals(ScoringProcessor.ACTIVITY_STORE) || store.equals(ParseProcessor.REPLAY_STORE);
+        if (stringKeys) {
+            final KeyValueStore<String, byte[]> s = driver.getKeyValueStore(store);
+            latest.forEach((k, v) -> s.put(new String(k.get(), StandardCharsets.UTF_8), v));
+        } else {
+            final KeyValueStore<Bytes, byte[]> s = driver.getKeyValueStore(store);
+            latest.forEach(s::put);
         }
     }
 
