@@ -4,9 +4,7 @@ import dev.forestwatch.streams.metrics.TaskMetrics;
 import dev.forestwatch.streams.model.Message;
 import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.Source;
-import dev.forestwatch.streams.model.Watermark;
 import dev.forestwatch.streams.order.Rowtime;
-import dev.forestwatch.streams.order.WatermarkEmitter;
 import dev.forestwatch.streams.parse.ReadingParser;
 import java.time.Duration;
 import java.util.List;
@@ -47,11 +45,10 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
     private final ReadingParser parser;
     private final Settings settings;
     private ProcessorContext<String, Message> context;
-    private WatermarkEmitter emitter;
+    private WatermarkSender<String> watermarks;
     private ReplayFilter replays;
     private TaskMetrics metrics;
     private Rowtime rowtime;
-    private long lastWatermark = Long.MIN_VALUE;
 
     public ParseProcessor(final ReadingParser parser, final Settings settings) {
         this.parser = parser;
@@ -61,14 +58,14 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
     @Override
     public void init(final ProcessorContext<String, Message> context) {
         this.context = context;
-        this.emitter = new WatermarkEmitter(context.taskId().toString(), settings.idleMs());
+        this.watermarks = new WatermarkSender<>(context, WATERMARK_KEY, settings.idleMs());
         this.metrics = new TaskMetrics(context.metrics(), context.taskId().toString());
         this.rowtime = new Rowtime(settings.ingestTime(), settings.arrivalHeader());
         if (settings.originHeaders().size() >= 2) {
             this.replays = new ReplayFilter(context.getStateStore(REPLAY_STORE), settings.originHeaders());
         }
         context.schedule(Duration.ofMillis(settings.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
-                now -> send(watermark(emitter.tick(now, rowtime.watermark(context.currentStreamTimeMs()), true))));
+                now -> watermarks.tick(now, rowtime.watermark(context.currentStreamTimeMs()), true));
     }
 
     @Override
@@ -76,7 +73,7 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
         final long arrival = rowtime.arrival(record.timestamp(), record.headers());
         final long time = rowtime.of(record.timestamp(), arrival, context.currentStreamTimeMs());
         final long now = context.currentSystemTimeMs();
-        send(watermark(emitter.beforeRecord(now, () -> rowtime.watermark(context.currentStreamTimeMs()))));
+        watermarks.beforeRecord(now, () -> rowtime.watermark(context.currentStreamTimeMs()));
         final Source source = context.recordMetadata()
                 .map(m -> new Source(m.topic(), m.partition(), m.offset()))
                 .orElse(Source.UNKNOWN);
@@ -104,21 +101,8 @@ public final class ParseProcessor implements Processor<byte[], byte[], String, M
         }
         // a new second: say so now rather than at the next tick, since that second's predecessor can then go out
         final long mark = rowtime.watermark(context.currentStreamTimeMs());
-        if (Math.floorDiv(mark, 1000L) > Math.floorDiv(lastWatermark, 1000L)) {
-            send(watermark(emitter.tick(now, mark, false)));
-        }
-    }
-
-    private Watermark watermark(final Watermark w) {
-        if (w != null) {
-            lastWatermark = Math.max(lastWatermark, w.streamTime());
-        }
-        return w;
-    }
-
-    private void send(final Watermark w) {
-        if (w != null) {
-            context.forward(new Record<>(WATERMARK_KEY, w, Math.max(w.streamTime(), 0L)));
+        if (Math.floorDiv(mark, 1000L) > Math.floorDiv(watermarks.newestSent(), 1000L)) {
+            watermarks.tick(now, mark, false);
         }
     }
 }

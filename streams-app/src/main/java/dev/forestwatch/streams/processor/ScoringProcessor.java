@@ -8,7 +8,6 @@ import dev.forestwatch.streams.model.RejectReason;
 import dev.forestwatch.streams.model.Rejected;
 import dev.forestwatch.streams.model.Scored;
 import dev.forestwatch.streams.model.Watermark;
-import dev.forestwatch.streams.order.WatermarkEmitter;
 import dev.forestwatch.streams.order.WatermarkTracker;
 import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.score.Expectation;
@@ -79,7 +78,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
     private TaskMetrics metrics;
     private ForestCache cache;
     private WatermarkTracker upstream;
-    private WatermarkEmitter emitter;
+    private WatermarkSender<Long> watermarks;
     private long lastForwarded = Long.MIN_VALUE;
 
     public ScoringProcessor(final Settings settings) {
@@ -94,7 +93,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         final KeyValueStore<String, byte[]> snapshots = context.getStateStore(SNAPSHOT_STORE);
         final KeyValueStore<Bytes, byte[]> log = context.getStateStore(LOG_STORE);
         this.upstream = new WatermarkTracker(context.getStateStore(WATERMARK_STORE), s.parseTasks(), s.maxWaitMs());
-        this.emitter = new WatermarkEmitter(context.taskId().toString(), s.idleMs());
+        this.watermarks = new WatermarkSender<>(context, WATERMARK_KEY, s.idleMs());
         context.schedule(Duration.ofMillis(s.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::watermark);
         // a fresh cache on every init: after a revive the stores, not memory, hold the truth
         final KeyValueStore<String, byte[]> activity = context.getStateStore(ACTIVITY_STORE);
@@ -140,7 +139,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         // on the tick, not per record: the gauge need not be fresher than a scrape
         metrics.gauge("live-forests", cache.liveCount());
         final WatermarkTracker.Progress p = upstream.progress(now);
-        send(emitter.tick(now, progressOf(p), p.state() == WatermarkTracker.State.IDLE));
+        watermarks.tick(now, progressOf(p), p.state() == WatermarkTracker.State.IDLE);
     }
 
     /**
@@ -152,7 +151,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         if (p.state() == WatermarkTracker.State.ACTIVE
                 && Math.floorDiv(p.slowest(), 1000L) > Math.floorDiv(lastForwarded, 1000L)) {
             lastForwarded = p.slowest();
-            send(emitter.tick(now, p.slowest(), false));
+            watermarks.tick(now, p.slowest(), false);
         }
     }
 
@@ -168,12 +167,6 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         }
     }
 
-    private void send(final Watermark w) {
-        if (w != null) {
-            context.forward(new Record<>(WATERMARK_KEY, w, Math.max(w.streamTime(), 0L)));
-        }
-    }
-
     @Override
     public void process(final Record<String, Message> record) {
         final long now = context.currentSystemTimeMs();
@@ -182,7 +175,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
             forwardProgress(now);
             return;
         }
-        send(emitter.beforeRecord(now, () -> progressOf(upstream.progress(now))));
+        watermarks.beforeRecord(now, () -> progressOf(upstream.progress(now)));
         final Reading r = (Reading) record.value();
         if (!cache.admits(r.sensorId())) {
             reject(record, r, RejectReason.TOO_MANY_SENSORS, "this task already keeps the forests of "
