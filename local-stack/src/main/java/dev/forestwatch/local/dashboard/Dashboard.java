@@ -294,12 +294,13 @@ public final class Dashboard implements AutoCloseable {
 
     /** Where to read from, where to listen, and what health figures to show. */
     public static final class Builder {
-        private final String elasticsearchUrl;
-        private String index = DEFAULT_INDEX;
-        private int port;
+        // Read by Dashboard's constructor, and by the tests of the flags.
+        final String elasticsearchUrl;
+        String index = DEFAULT_INDEX;
+        int port;
         private Duration timeout = DEFAULT_TIMEOUT;
         private Supplier<Map<String, Object>> health = Map::of;
-        private double scoreThreshold = DEFAULT_SCORE_THRESHOLD;
+        double scoreThreshold = DEFAULT_SCORE_THRESHOLD;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String elasticsearchUrl) {
@@ -343,22 +344,6 @@ public final class Dashboard implements AutoCloseable {
             }
             this.scoreThreshold = scoreThreshold;
             return this;
-        }
-
-        String elasticsearchUrl() {
-            return elasticsearchUrl;
-        }
-
-        String index() {
-            return index;
-        }
-
-        int port() {
-            return port;
-        }
-
-        double scoreThreshold() {
-            return scoreThreshold;
         }
 
         Builder clock(Clock clock) {

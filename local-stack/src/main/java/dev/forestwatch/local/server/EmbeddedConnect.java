@@ -45,7 +45,6 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
-    private static final int START_ATTEMPTS = 3;
     static final String DEFAULT_CONVERTER = ConnectWorkerSettings.DEFAULT_CONVERTER;
 
     private final Map<String, String> workerProps;
@@ -251,8 +250,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
         }
 
         private EmbeddedConnect startOnFreePort(Path plugins, String group, Path tempWorkDir) {
-            RuntimeException last = null;
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            return PortRetry.start("Connect", PortRetry.ATTEMPTS, attempt -> {
                 int restPort = port != 0 ? port : FreePort.pick();
                 Map<String, String> props = ConnectWorkerSettings.loopback(bootstrapServers, group, restPort, plugins);
                 props.putAll(workerProperties);
@@ -261,20 +259,9 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
                 }
                 String url = "http://127.0.0.1:" + restPort;
                 EmbeddedConnect connect = new EmbeddedConnect(props, url, plugins, tempWorkDir, startupTimeout);
-                try {
-                    connect.worker = startWorker(props, url, connect.rest, startupTimeout);
-                    return connect;
-                } catch (RuntimeException e) {
-                    last = e;
-                    // Only a port stolen between FreePort.pick() and bind is worth another try.
-                    if (port != 0 || !FreePort.causedByBindFailure(e)) {
-                        break;
-                    }
-                    log.warn("Port {} taken while starting Connect (attempt {}/{}), retrying on a new port", restPort,
-                            attempt, START_ATTEMPTS);
-                }
-            }
-            throw last;
+                connect.worker = startWorker(props, url, connect.rest, startupTimeout);
+                return connect;
+            }, e -> port == 0 && FreePort.causedByBindFailure(e));
         }
 
     }

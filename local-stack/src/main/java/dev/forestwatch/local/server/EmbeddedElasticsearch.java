@@ -48,7 +48,6 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private static final Duration HOOK_GRACEFUL_STOP = Duration.ofSeconds(10);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final String READY_PATH = "/_cluster/health?wait_for_status=yellow&timeout=1s";
-    private static final int START_ATTEMPTS = 3;
     private static final Pattern BIND_FAILURE = Pattern
             .compile("BindHttpException|BindTransportException|Address already in use");
 
@@ -73,6 +72,8 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
     private volatile ElasticsearchRestClient rest;
     /** The launcher (bin/elasticsearch, which execs the CLI JVM); the server JVM is its child. */
     private volatile Process process;
+    /** Where the current start attempt's output begins in the log, to tell a bind failure from other ones. */
+    private long attemptLogOffset;
     private final CloseOnce closing = new CloseOnce();
 
     private EmbeddedElasticsearch(EmbeddedElasticsearchBuilder b, Path home, Path javaHome, boolean dropPrivileges,
@@ -271,8 +272,7 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
      * retries on new ones if ES could not bind them (another process took one in the meantime).
      */
     private void launch(boolean pickPorts) {
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= (pickPorts ? START_ATTEMPTS : 1); attempt++) {
+        PortRetry.start(distribution.displayName, pickPorts ? PortRetry.ATTEMPTS : 1, attempt -> {
             if (pickPorts) {
                 httpPort = FreePort.pick();
                 transportPort = FreePort.pick();
@@ -281,28 +281,21 @@ public final class EmbeddedElasticsearch implements AutoCloseable {
             }
             url = "http://127.0.0.1:" + httpPort;
             rest = new ElasticsearchRestClient(url);
-            long logOffset = ProcessTree.size(logFile);
+            attemptLogOffset = ProcessTree.size(logFile);
             long started = System.nanoTime();
             Process p = spawn();
             process = p;
             try {
-                awaitReady(p, logOffset);
-                log.info("Embedded {} {} ready at {} after {} ms (pid {}, log {})", distribution.displayName, version(),
-                        url,
-                        Await.millisSince(started), p.pid(), logFile);
-                return;
+                awaitReady(p, attemptLogOffset);
             } catch (RuntimeException e) {
                 process = null;
                 ProcessTree.kill(distribution.displayName, p, Duration.ZERO);
-                last = e;
-                if (!pickPorts || !BIND_FAILURE.matcher(ProcessTree.since(logFile, logOffset)).find()) {
-                    break;
-                }
-                log.warn("Port taken while starting {} (attempt {}/{}), retrying on new ports",
-                        distribution.displayName, attempt, START_ATTEMPTS);
+                throw e;
             }
-        }
-        throw last;
+            log.info("Embedded {} {} ready at {} after {} ms (pid {}, log {})", distribution.displayName, version(),
+                    url, Await.millisSince(started), p.pid(), logFile);
+            return p;
+        }, e -> BIND_FAILURE.matcher(ProcessTree.since(logFile, attemptLogOffset)).find());
     }
 
     private Process spawn() {

@@ -45,7 +45,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Cold start measured at ~7 s on 2 cores; a loaded CI machine can take several times that. */
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
-    private static final int START_ATTEMPTS = 3;
     /** Written by the log manager on a clean shutdown; without it the next start recovers the logs. */
     static final String CLEAN_SHUTDOWN_MARKER = ".kafka_cleanshutdown"; // CleanShutdownFileHandler's, runtime scope
 
@@ -257,24 +256,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         public EmbeddedKafka start() {
             boolean temporary = dataDir == null;
             Path dir = temporary ? Directories.createTempDir("embedded-kafka-") : Directories.createDirs(dataDir);
-            RuntimeException last = null;
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                try {
-                    return startOnce(dir, temporary);
-                } catch (RuntimeException e) {
-                    last = e;
-                    // Only a port stolen between FreePort.pick() and bind is worth another try.
-                    if (port != 0 || !FreePort.causedByBindFailure(e)) {
-                        break;
-                    }
-                    log.warn("Port taken while starting Kafka (attempt {}/{}), retrying on new ports", attempt,
-                            START_ATTEMPTS);
+            try {
+                return PortRetry.start("Kafka", PortRetry.ATTEMPTS, attempt -> startOnce(dir, temporary),
+                        e -> port == 0 && FreePort.causedByBindFailure(e));
+            } catch (RuntimeException e) {
+                if (temporary) {
+                    Directories.deleteRecursively(dir);
                 }
+                throw e;
             }
-            if (temporary) {
-                Directories.deleteRecursively(dir);
-            }
-            throw last;
         }
 
         private EmbeddedKafka startOnce(Path dir, boolean temporary) {

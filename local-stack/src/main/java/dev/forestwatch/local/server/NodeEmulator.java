@@ -30,7 +30,6 @@ final class NodeEmulator {
     private static final Logger log = LoggerFactory.getLogger(NodeEmulator.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
-    private static final int START_ATTEMPTS = 3;
     private static final int LOG_TAIL_LINES = 30;
     private static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
 
@@ -70,34 +69,26 @@ final class NodeEmulator {
     static NodeEmulator start(String name, Duration timeout, IntFunction<Launch> launchForAttempt, Probe probe) {
         NodeEmulator emulator = new NodeEmulator(name, Directories.createTempDir("embedded-" + name + "-"));
         Runtime.getRuntime().addShutdownHook(emulator.shutdownHook);
-        RuntimeException last = null;
         try {
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            return PortRetry.start(name, PortRetry.ATTEMPTS, attempt -> {
                 Launch launch = launchForAttempt.apply(attempt);
                 long started = System.nanoTime();
                 emulator.process = emulator.spawn(launch);
                 try {
                     emulator.awaitReady(launch.port(), timeout, probe);
-                    log.info("{} ready on port {} after {} ms (pid {}, log {})", name, launch.port(),
-                            Await.millisSince(started), emulator.process.pid(),
-                            emulator.logFile);
-                    return emulator;
                 } catch (RuntimeException e) {
-                    last = e;
                     killTree(emulator.process);
                     emulator.process = null;
-                    if (!emulator.log().contains("EADDRINUSE")) {
-                        break;
-                    }
-                    log.warn("Port taken while starting {} (attempt {}/{}), retrying on new ports", name, attempt,
-                            START_ATTEMPTS);
+                    throw e;
                 }
-            }
+                log.info("{} ready on port {} after {} ms (pid {}, log {})", name, launch.port(),
+                        Await.millisSince(started), emulator.process.pid(), emulator.logFile);
+                return emulator;
+            }, e -> emulator.log().contains("EADDRINUSE"));
         } catch (RuntimeException e) {
-            last = e;
+            emulator.kill();
+            throw e;
         }
-        emulator.kill();
-        throw last;
     }
 
     Path logFile() {

@@ -152,11 +152,11 @@ class DashboardTest {
     void parsesTheMainsFlags() {
         Dashboard.Builder b = Dashboard
                 .builderFrom(Flags.parse("--es", "http://es:9200", "--port=8089", "--index", "x"));
-        assertThat(b.elasticsearchUrl()).isEqualTo("http://es:9200");
-        assertThat(b.port()).isEqualTo(8089);
-        assertThat(b.index()).isEqualTo("x");
-        assertThat(Dashboard.builderFrom(Flags.parse("--threshold", "1.5")).scoreThreshold()).isEqualTo(1.5);
-        assertThat(Dashboard.builderFrom(Flags.parse()).port()).isEqualTo(8088);
+        assertThat(b.elasticsearchUrl).isEqualTo("http://es:9200");
+        assertThat(b.port).isEqualTo(8089);
+        assertThat(b.index).isEqualTo("x");
+        assertThat(Dashboard.builderFrom(Flags.parse("--threshold", "1.5")).scoreThreshold).isEqualTo(1.5);
+        assertThat(Dashboard.builderFrom(Flags.parse()).port).isEqualTo(8088);
         assertThat(Flags.parse("--help").has("help")).isTrue();
         assertThatThrownBy(() -> Dashboard.builderFrom(Flags.parse("--prot", "1")))
                 .hasMessageContaining("Unknown flag --prot");
