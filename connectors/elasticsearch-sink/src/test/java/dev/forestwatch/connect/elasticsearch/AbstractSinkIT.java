@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.local.server.ElasticsearchDistribution;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -74,10 +74,7 @@ abstract class AbstractSinkIT {
     }
 
     private Map<String, String> connector(final String topic, final String index) {
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", ElasticsearchSinkConnector.class.getName());
-        c.put("tasks.max", "2");
-        c.put("topics", topic);
+        final Map<String, String> c = SinkTestSupport.connectorConfig(ElasticsearchSinkConnector.class, 2, topic);
         c.put(ElasticsearchSinkConfig.URLS_CONFIG, es.url());
         c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
         c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");

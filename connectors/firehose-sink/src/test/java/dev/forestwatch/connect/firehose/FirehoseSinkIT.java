@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -71,10 +72,7 @@ class FirehoseSinkIT {
     }
 
     private static Map<String, String> connector(final String topic) {
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", FirehoseSinkConnector.class.getName());
-        c.put("tasks.max", "2");
-        c.put("topics", topic);
+        final Map<String, String> c = SinkTestSupport.connectorConfig(FirehoseSinkConnector.class, 2, topic);
         c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put(FirehoseSinkConfig.DELIVERY_STREAM_CONFIG, STREAM);

@@ -2,10 +2,10 @@ package dev.forestwatch.connect.kinesis.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.forestwatch.connect.common.testing.BenchMain;
 import dev.forestwatch.connect.kinesis.EmulatorConnector;
 import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
 import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
-import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedDynamo;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -13,7 +13,6 @@ import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
@@ -81,48 +80,19 @@ public final class KinesisSourceBenchmark {
     private record Result(double fromStartPerSecond, double fromFirstPerSecond, long firstRecordMs) {
     }
 
-    /**
-     * How long closing the worker, broker and emulators may take once the table is out: the command's output is
-     * complete by then, and a client that cannot stop its event loop must not keep the JVM up.
-     */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
-
-    /** Exits 0 once the table is printed, 1 if a round failed, 2 for a bad flag; never waits on lingering threads. */
     public static void main(final String[] args) {
-        int records = 20_000;
-        int shards = 4;
-        int rounds = 2;
-        int tasks = 1;
-        String kclLog = "WARN";
-        try {
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                switch (args[i]) {
-                    case "--records" -> records = Integer.parseInt(args[i + 1]);
-                    case "--shards" -> shards = Integer.parseInt(args[i + 1]);
-                    case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                    case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
-                    case "--kcl-log" -> kclLog = args[i + 1];
-                    default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                            + " (flags: --records N, --shards S, --rounds R, --tasks T, --kcl-log LEVEL)");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-        }
-        quietLogs(kclLog);
-        final Deque<AutoCloseable> open = new ArrayDeque<>();
-        int status = 1;
-        try {
-            run(records, shards, rounds, tasks, open);
-            status = 0;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println("bench-kinesis failed:");
-            e.printStackTrace();
-        } finally {
-            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
-        }
+        BenchMain.run("bench-kinesis", args, "Usage: ./forestwatch bench-kinesis [--records N] [--shards S] "
+                + "[--rounds R] [--tasks T] [--kcl-log LEVEL]", flags -> {
+                    final int records = flags.intValue("records", 20_000);
+                    final int shards = flags.intValue("shards", 4);
+                    final int rounds = flags.intValue("rounds", 2);
+                    final int tasks = flags.intValue("tasks", 1);
+                    final String kclLog = flags.string("kcl-log", "WARN");
+                    return open -> {
+                        quietLogs(kclLog);
+                        run(records, shards, rounds, tasks, open);
+                    };
+                });
     }
 
     private static void run(final int records, final int shards, final int rounds, final int tasks,

@@ -26,16 +26,13 @@ class ShardProgressTest {
         for (int i = 0; i < 5; i++) {
             idx[i] = p.delivered(seq(i));
         }
-        p.acknowledged(idx[2]);
-        p.acknowledged(idx[1]);
-        assertThat(take(p)).isEmpty(); // record 0 not yet acknowledged
-        p.acknowledged(idx[0]);
-        assertThat(take(p)).contains(seq(2));
-        assertThat(take(p)).isEmpty(); // nothing new
-        p.acknowledged(idx[4]);
-        assertThat(take(p)).isEmpty();
-        p.acknowledged(idx[3]);
-        assertThat(take(p)).contains(seq(4));
+        // {record acknowledged, the checkpoint it makes (-1: none)}, in the order Kafka acknowledges them
+        final int[][] steps = {{2, -1}, {1, -1}, {0, 2}, {4, -1}, {3, 4}};
+        for (final int[] step : steps) {
+            p.acknowledged(idx[step[0]]);
+            assertThat(take(p)).as("after acknowledging record %d", step[0])
+                    .isEqualTo(step[1] < 0 ? Optional.empty() : Optional.of(seq(step[1])));
+        }
         assertThat(p.allAcknowledged()).isTrue();
     }
 
