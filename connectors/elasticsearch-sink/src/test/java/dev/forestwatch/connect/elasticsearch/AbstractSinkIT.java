@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
 import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.local.server.ElasticsearchDistribution;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,13 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,27 +47,17 @@ abstract class AbstractSinkIT {
 
     @BeforeAll
     void start() throws Exception {
-        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         // 90 s (the default) was not always enough on a 2-core machine shared with five other builds
         es = EmbeddedElasticsearch.builder().distribution(distribution()).startupTimeout(Duration.ofMinutes(4))
                 .start();
         kafka = EmbeddedKafka.start();
-        connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
-                .workerProperty("offset.flush.interval.ms", "500").start();
-        assertThat(connect.connectorPlugins()).contains(ElasticsearchSinkConnector.class.getName());
+        connect = ConnectItSupport.workerWithPlugin(kafka, ElasticsearchSinkConnector.class,
+                "offset.flush.interval.ms", "500");
     }
 
     @AfterAll
     void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (es != null) {
-            es.close();
-        }
+        ConnectItSupport.closeAll(connect, kafka, es);
     }
 
     private Map<String, String> connector(final String topic, final String index) {
@@ -175,29 +162,14 @@ abstract class AbstractSinkIT {
         final Map<String, String> c = connector("es-b", "anomalydata-b");
         c.put("tasks.max", "1");
         c.put(ElasticsearchSinkConfig.ON_MALFORMED_CONFIG, "report");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", "es-dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        SinkTestSupport.reportTo(c, "es-dlq");
         connect.createOrUpdateConnector("es-b", c);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-b") == 2);
-            final Properties cp = new Properties();
-            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "es-dlq-reader");
-            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                dlq.subscribe(List.of("es-dlq"));
-                final List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    dlq.poll(Duration.ofMillis(500)).forEach(got::add);
-                    return !got.isEmpty();
-                });
-                assertThat(new String(got.get(0).value(), StandardCharsets.UTF_8)).contains("\"recordId\":\"b2\"");
-                final var reason = got.get(0).headers().lastHeader("__connect.errors.exception.message");
-                assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("parsing");
-            }
+            final ConsumerRecord<byte[], byte[]> dead = SinkTestSupport.firstDeadLetter(kafka.bootstrapServers(),
+                    "es-dlq");
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("\"recordId\":\"b2\"");
+            assertThat(SinkTestSupport.errorMessage(dead)).contains("parsing");
         } finally {
             connect.deleteConnector("es-b");
         }

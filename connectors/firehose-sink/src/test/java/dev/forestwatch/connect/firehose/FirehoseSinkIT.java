@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
 import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +22,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,27 +45,16 @@ class FirehoseSinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         kafka = EmbeddedKafka.start();
         deliveryDir = Files.createTempDirectory("fw-firehose");
         firehose = LocalFirehose.builder().deliveryStreams(STREAM).deliveryDir(deliveryDir).start();
-        connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
-                .workerProperty("producer.max.request.size", String.valueOf(4 * 1024 * 1024))
-                .workerProperty("offset.flush.interval.ms", "500").start();
-        assertThat(connect.connectorPlugins()).contains(FirehoseSinkConnector.class.getName());
+        connect = ConnectItSupport.workerWithPlugin(kafka, FirehoseSinkConnector.class, "producer.max.request.size",
+                String.valueOf(4 * 1024 * 1024), "offset.flush.interval.ms", "500");
     }
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (firehose != null) {
-            firehose.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        ConnectItSupport.closeAll(connect, firehose, kafka);
     }
 
     private static Map<String, String> connector(final String topic) {
@@ -216,33 +202,17 @@ class FirehoseSinkIT {
         final Map<String, String> c = connector(topic);
         c.put("tasks.max", "1");
         c.put(FirehoseSinkConfig.BEHAVIOR_ON_ERROR_CONFIG, "report");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", "firehose-dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        SinkTestSupport.reportTo(c, "firehose-dlq");
         connect.createOrUpdateConnector("firehose-d", c);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(topic).size() >= 2);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> committed(kafka.admin(), "connect-firehose-d", topic, 1) == 3);
             assertThat(delivered(topic)).containsExactly(topic + ":0:0", topic + ":0:2");
-            final Properties cp = new Properties();
-            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
-            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                dlq.subscribe(List.of("firehose-dlq"));
-                final List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    dlq.poll(Duration.ofMillis(500)).forEach(got::add);
-                    return !got.isEmpty();
-                });
-                assertThat(got.get(0).value()).hasSize(1_100_000);
-                final var reason = got.get(0).headers().lastHeader("__connect.errors.exception.message");
-                assertThat(reason).isNotNull();
-                assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("1,000 KiB");
-            }
+            final ConsumerRecord<byte[], byte[]> dead = SinkTestSupport.firstDeadLetter(kafka.bootstrapServers(),
+                    "firehose-dlq");
+            assertThat(dead.value()).hasSize(1_100_000);
+            assertThat(SinkTestSupport.errorMessage(dead)).contains("1,000 KiB");
         } finally {
             connect.deleteConnector("firehose-d");
         }

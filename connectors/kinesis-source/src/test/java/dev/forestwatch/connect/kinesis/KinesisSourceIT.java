@@ -3,6 +3,7 @@ package dev.forestwatch.connect.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
 import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedDynamo;
@@ -10,7 +11,6 @@ import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,25 +56,15 @@ class KinesisSourceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         kinesis = EmbeddedKinesis.start();
         dynamo = EmbeddedDynamo.start();
         kafka = EmbeddedKafka.start();
-        connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins).start();
-        assertThat(connect.connectorPlugins()).contains(KinesisSourceConnector.class.getName());
+        connect = ConnectItSupport.workerWithPlugin(kafka, KinesisSourceConnector.class);
     }
 
     @AfterAll
     static void stop() {
-        for (final AutoCloseable c : new AutoCloseable[]{connect, kafka, dynamo, kinesis}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // keep closing the rest
-                }
-            }
-        }
+        ConnectItSupport.closeAll(connect, kafka, dynamo, kinesis);
     }
 
     /** A connector on {@code stream} with a fresh lease table, fast KCL timings for a test. */

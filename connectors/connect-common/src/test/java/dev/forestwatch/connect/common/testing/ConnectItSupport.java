@@ -1,0 +1,45 @@
+package dev.forestwatch.connect.common.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forestwatch.local.server.EmbeddedConnect;
+import dev.forestwatch.local.server.EmbeddedKafka;
+import org.apache.kafka.connect.connector.Connector;
+
+/** What the connectors' integration tests share (published in connect-common's test-jar). */
+public final class ConnectItSupport {
+
+    private ConnectItSupport() {
+    }
+
+    /**
+     * A Connect worker on {@code kafka} with the plugin installed from the built zip, as a user installs it, and
+     * checked to offer {@code connector}.
+     *
+     * @param workerProperties worker settings beyond the defaults: name, value, name, value...
+     */
+    public static EmbeddedConnect workerWithPlugin(final EmbeddedKafka kafka,
+            final Class<? extends Connector> connector, final String... workerProperties) {
+        final EmbeddedConnect.Builder builder = EmbeddedConnect.builder(kafka.bootstrapServers())
+                .pluginPath(EmbeddedConnect.installBuiltPlugin());
+        for (int i = 0; i + 1 < workerProperties.length; i += 2) {
+            builder.workerProperty(workerProperties[i], workerProperties[i + 1]);
+        }
+        final EmbeddedConnect connect = builder.start();
+        assertThat(connect.connectorPlugins()).contains(connector.getName());
+        return connect;
+    }
+
+    /** Closes, in the order given, each of {@code servers} that started (is not null), going on past a failure. */
+    public static void closeAll(final AutoCloseable... servers) {
+        for (final AutoCloseable c : servers) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("closing " + c + " failed: " + e); // keep closing the rest
+                }
+            }
+        }
+    }
+}
