@@ -110,29 +110,22 @@ abstract class AbstractSinkIT {
     }
 
     /** Runs a connector until {@code done} holds (90 s at most), then deletes it. */
-    private void runUntil(final String name, final Map<String, String> config, final Callable<Boolean> done) {
-        connect.createOrUpdateConnector(name, config);
-        try {
-            await().atMost(Duration.ofSeconds(90)).until(done);
-        } finally {
-            connect.deleteConnector(name);
-        }
+    private void runUntil(final String name, final Map<String, String> config, final Callable<Boolean> done)
+            throws Exception {
+        ConnectItSupport.whileRunning(connect, name, config, () -> await().atMost(Duration.ofSeconds(90)).until(done));
     }
 
     @Test
-    void indexesEveryRecordOnceAndAReplayCreatesNoDuplicate() {
+    void indexesEveryRecordOnceAndAReplayCreatesNoDuplicate() throws Exception {
         kafka.createTopics(3, "es-a");
         produce("es-a", 0, 3000);
         runUntil("es-a", connector("es-a", "anomalydata-a"), () -> count("anomalydata-a") == 3000);
         // the same offsets again, through a connector with a fresh consumer group: ids overwrite
-        connect.createOrUpdateConnector("es-a-replay", connector("es-a", "anomalydata-a"));
-        try {
+        ConnectItSupport.whileRunning(connect, "es-a-replay", connector("es-a", "anomalydata-a"), () -> {
             await().atMost(Duration.ofSeconds(90)).until(() -> es.get("/anomalydata-a/_stats/indexing")
                     .path("_all").path("primaries").path("indexing").path("index_total").asLong() >= 6000);
             assertThat(count("anomalydata-a")).isEqualTo(3000);
-        } finally {
-            connect.deleteConnector("es-a-replay");
-        }
+        });
         final JsonNode mapping = es.get("/anomalydata-a/_mapping").path("anomalydata-a").path("mappings")
                 .path("properties");
         assertThat(mapping.path("ANOMALY_SCORE").path("type").asText()).isEqualTo("double");
@@ -163,24 +156,20 @@ abstract class AbstractSinkIT {
         c.put("tasks.max", "1");
         c.put(ElasticsearchSinkConfig.ON_MALFORMED_CONFIG, "report");
         SinkTestSupport.reportTo(c, "es-dlq");
-        connect.createOrUpdateConnector("es-b", c);
-        try {
+        ConnectItSupport.whileRunning(connect, "es-b", c, () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-b") == 2);
             final ConsumerRecord<byte[], byte[]> dead = SinkTestSupport.firstDeadLetter(kafka.bootstrapServers(),
                     "es-dlq");
             assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("\"recordId\":\"b2\"");
             assertThat(SinkTestSupport.errorMessage(dead)).contains("parsing");
-        } finally {
-            connect.deleteConnector("es-b");
-        }
+        });
     }
 
     @Test
-    void elasticsearchDownForThirtySecondsLosesNothingAndTheMinuteHistogramAddsUp() {
+    void elasticsearchDownForThirtySecondsLosesNothingAndTheMinuteHistogramAddsUp() throws Exception {
         kafka.createTopics(2, "es-c");
         produce("es-c", 0, 1200);
-        connect.createOrUpdateConnector("es-c", connector("es-c", "anomalydata-c"));
-        try {
+        ConnectItSupport.whileRunning(connect, "es-c", connector("es-c", "anomalydata-c"), () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-c") == 1200);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> committed(kafka.admin(), "connect-es-c", "es-c", 2) == 1200);
@@ -206,13 +195,11 @@ abstract class AbstractSinkIT {
                 assertThat(b.path("doc_count").asLong()).isEqualTo(600);
                 assertThat(b.path("max_score").path("value").asDouble()).isEqualTo(3.1);
             }
-        } finally {
-            connect.deleteConnector("es-c");
-        }
+        });
     }
 
     @Test
-    void aDataStreamTakesEachRecordOnceAndCreatesNoDuplicateOnReplay() {
+    void aDataStreamTakesEachRecordOnceAndCreatesNoDuplicateOnReplay() throws Exception {
         kafka.createTopics(2, "es-d");
         produce("es-d", 0, 500);
         final Map<String, String> c = connector("es-d", "anomalydata-stream");
@@ -226,7 +213,7 @@ abstract class AbstractSinkIT {
     }
 
     @Test
-    void dailyRotationWritesEachRecordToTheIndexOfItsDay() {
+    void dailyRotationWritesEachRecordToTheIndexOfItsDay() throws Exception {
         kafka.createTopics(1, "es-e");
         produce("es-e", 0, 200, 10 * 60_000L); // every 10 minutes from 05:00: 114 on the 26th, 86 on the 27th
         final Map<String, String> c = connector("es-e", "anomalydata-rot");

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,11 @@ class FirehoseSinkIT {
     @AfterAll
     static void stop() {
         ConnectItSupport.closeAll(connect, firehose, kafka);
+    }
+
+    @AfterEach
+    void clearFaults() {
+        firehose.clearFaults();
     }
 
     private static Map<String, String> connector(final String topic) {
@@ -111,13 +117,12 @@ class FirehoseSinkIT {
     }
 
     @Test
-    void deliversEveryRecordExactlyOnceUnderPartialFailuresThrottlingAndDroppedCalls() {
+    void deliversEveryRecordExactlyOnceUnderPartialFailuresThrottlingAndDroppedCalls() throws Exception {
         final String topic = "scored-a";
         kafka.createTopics(3, topic);
         final List<String> sent = produce(topic, 3, 0, 6000);
         firehose.failEntriesRandomly(0.05, 7).throttleNextCalls(3).dropNextCalls(2);
-        connect.createOrUpdateConnector("firehose-a", connector(topic));
-        try {
+        ConnectItSupport.whileRunning(connect, "firehose-a", connector(topic), () -> {
             connect.awaitConnectorRunning("firehose-a", 2, Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(90)).until(() -> delivered(topic).size() >= sent.size());
             // once every offset is committed no call is left to deliver a duplicate: only then is the count final
@@ -130,10 +135,7 @@ class FirehoseSinkIT {
             assertThat(firehose.failedEntries()).isPositive();
             assertThat(firehose.throttledCalls()).isEqualTo(3);
             assertThat(firehose.droppedCalls()).isEqualTo(2);
-        } finally {
-            firehose.clearFaults();
-            connect.deleteConnector("firehose-a");
-        }
+        });
     }
 
     @Test
@@ -141,8 +143,7 @@ class FirehoseSinkIT {
         final String topic = "scored-b";
         kafka.createTopics(2, topic);
         final List<String> sent = produce(topic, 2, 0, 3000);
-        connect.createOrUpdateConnector("firehose-b", connector(topic));
-        try {
+        ConnectItSupport.whileRunning(connect, "firehose-b", connector(topic), () -> {
             await().atMost(Duration.ofSeconds(90)).until(() -> delivered(topic).size() >= sent.size());
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> committed(kafka.admin(), "connect-firehose-b", topic, 2) == 3000);
@@ -155,19 +156,16 @@ class FirehoseSinkIT {
             assertThat(delivered(topic)).hasSize(3000);
             assertThat(deliveredToFiles(topic)).as("the delivery files hold what was acknowledged, line by line")
                     .containsExactlyElementsOf(delivered(topic));
-        } finally {
-            connect.deleteConnector("firehose-b");
-        }
+        });
     }
 
     @Test
-    void aWorkerRestartLosesNothing() {
+    void aWorkerRestartLosesNothing() throws Exception {
         final String topic = "scored-c";
         kafka.createTopics(2, topic);
         final List<String> sent = new ArrayList<>(produce(topic, 2, 0, 3000));
         firehose.setLatency(Duration.ofMillis(30)); // keep calls in flight while the worker goes down
-        connect.createOrUpdateConnector("firehose-c", connector(topic));
-        try {
+        ConnectItSupport.whileRunning(connect, "firehose-c", connector(topic), () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(topic).size() > 500);
             connect.restart();
             sent.addAll(produce(topic, 2, 3000, 3000));
@@ -179,10 +177,7 @@ class FirehoseSinkIT {
             // records sent but not yet committed when the worker stopped may come again: at least once, never lost
             System.err.printf("worker restart: %d records, %d delivered, %d duplicates%n", sent.size(), got.size(),
                     got.size() - unique.size());
-        } finally {
-            firehose.clearFaults();
-            connect.deleteConnector("firehose-c");
-        }
+        });
     }
 
     @Test
@@ -203,8 +198,7 @@ class FirehoseSinkIT {
         c.put("tasks.max", "1");
         c.put(FirehoseSinkConfig.BEHAVIOR_ON_ERROR_CONFIG, "report");
         SinkTestSupport.reportTo(c, "firehose-dlq");
-        connect.createOrUpdateConnector("firehose-d", c);
-        try {
+        ConnectItSupport.whileRunning(connect, "firehose-d", c, () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(topic).size() >= 2);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> committed(kafka.admin(), "connect-firehose-d", topic, 1) == 3);
@@ -213,8 +207,6 @@ class FirehoseSinkIT {
                     "firehose-dlq");
             assertThat(dead.value()).hasSize(1_100_000);
             assertThat(SinkTestSupport.errorMessage(dead)).contains("1,000 KiB");
-        } finally {
-            connect.deleteConnector("firehose-d");
-        }
+        });
     }
 }

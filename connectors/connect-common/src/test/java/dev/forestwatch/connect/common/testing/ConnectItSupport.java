@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
+import java.util.Map;
 import org.apache.kafka.connect.connector.Connector;
 
 /** What the connectors' integration tests share (published in connect-common's test-jar). */
@@ -28,6 +29,23 @@ public final class ConnectItSupport {
         final EmbeddedConnect connect = builder.start();
         assertThat(connect.connectorPlugins()).contains(connector.getName());
         return connect;
+    }
+
+    /** What a test checks while a connector runs. */
+    @FunctionalInterface
+    public interface Checks {
+        void run() throws Exception;
+    }
+
+    /** Creates the connector {@code name}, runs {@code checks}, and deletes the connector however they end. */
+    public static void whileRunning(final EmbeddedConnect connect, final String name,
+            final Map<String, String> config, final Checks checks) throws Exception {
+        connect.createOrUpdateConnector(name, config);
+        try {
+            checks.run();
+        } finally {
+            connect.deleteConnector(name);
+        }
     }
 
     /** Closes, in the order given, each of {@code servers} that started (is not null), going on past a failure. */
