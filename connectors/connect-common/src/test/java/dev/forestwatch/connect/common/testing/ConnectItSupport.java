@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.connector.Connector;
 
 /** What the connectors' integration tests share (published in connect-common's test-jar). */
@@ -46,6 +52,23 @@ public final class ConnectItSupport {
         } finally {
             connect.deleteConnector(name);
         }
+    }
+
+    /**
+     * A consumer assigned every partition of {@code topic} and set to its beginning, so it reads what a connector
+     * wrote with no group or rebalance in the way; {@code settings} add to the bootstrap servers.
+     */
+    public static KafkaConsumer<byte[], byte[]> fromBeginning(final String bootstrapServers, final String topic,
+            final Map<String, Object> settings) {
+        final Map<String, Object> props = new HashMap<>(settings);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     /** Closes, in the order given, each of {@code servers} that started (is not null), going on past a failure. */

@@ -3,6 +3,7 @@ package dev.forestwatch.connect.kinesis.bench;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.forestwatch.connect.common.testing.BenchMain;
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
 import dev.forestwatch.connect.kinesis.EmulatorConnector;
 import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
 import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
@@ -37,11 +38,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -296,14 +295,8 @@ public final class KinesisSourceBenchmark {
         final Map<String, String> c = EmulatorConnector.config(kinesis, dynamo, STREAM, topic, leaseTable, tasks);
         c.put(KinesisSourceConfig.IDLE_MS_CONFIG, Long.toString(IDLE_MS));
         c.put(KinesisSourceConfig.MAX_RECORDS_CONFIG, Integer.toString(MAX_RECORDS));
-        final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+        try (KafkaConsumer<byte[], byte[]> consumer = ConnectItSupport.fromBeginning(kafka.bootstrapServers(), topic,
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000))) {
             final Set<String> values = new HashSet<>();
             final Map<String, long[]> shardTimes = new TreeMap<>();
             long first = Long.MAX_VALUE;
