@@ -18,13 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,12 +76,9 @@ abstract class AbstractSinkIT {
 
     /** Scored records {@code stepMs} apart from T0, with @timestamp (for data streams) as the record time. */
     private List<String> produce(final String topic, final int from, final int n, final long stepMs) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
         final List<String> ids = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int i = from; i < from + n; i++) {
                 final String id = topic + "-" + i;
                 final Instant created = T0.plusMillis(i * stepMs);
@@ -141,10 +136,8 @@ abstract class AbstractSinkIT {
     @Test
     void aDocumentTheMappingRejectsGoesToTheDeadLetterTopicAndTheRestIsIndexed() throws Exception {
         kafka.createTopics(1, "es-b");
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of())) {
             producer.send(
                     new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.5,\"recordId\":\"b1\"}"));
             producer.send(

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,12 +77,9 @@ class FirehoseSinkIT {
 
     /** Sends {@code n} records "topic:partition:seq" round-robin over the partitions; returns them. */
     private static List<String> produce(final String topic, final int partitions, final int from, final int n) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
         final List<String> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int i = from; i < from + n; i++) {
                 final String v = topic + ":" + (i % partitions) + ":" + i;
                 producer.send(new ProducerRecord<>(topic, i % partitions, null, v));
@@ -185,11 +180,8 @@ class FirehoseSinkIT {
         final String topic = "scored-d";
         kafka.createTopics(1, topic);
         kafka.createTopics(1, "firehose-dlq");
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024))) {
             producer.send(new ProducerRecord<>(topic, topic + ":0:0"));
             producer.send(new ProducerRecord<>(topic, "x".repeat(1_100_000)));
             producer.send(new ProducerRecord<>(topic, topic + ":0:2")).get(30, TimeUnit.SECONDS);

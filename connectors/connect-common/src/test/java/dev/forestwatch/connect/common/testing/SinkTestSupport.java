@@ -23,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /** What the sinks' integration tests and benchmarks share (published in connect-common's test-jar). */
@@ -39,6 +40,14 @@ public final class SinkTestSupport {
         c.put("tasks.max", String.valueOf(tasks));
         c.put("topics", topic);
         return c;
+    }
+
+    /** A producer of string keys and values; {@code settings} add to the bootstrap servers. */
+    public static KafkaProducer<String, String> stringProducer(final String bootstrapServers,
+            final Map<String, Object> settings) {
+        final Map<String, Object> p = new HashMap<>(settings);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     /** Writes {@code values} to {@code topic}, keyless, and returns once the broker has them all. */
