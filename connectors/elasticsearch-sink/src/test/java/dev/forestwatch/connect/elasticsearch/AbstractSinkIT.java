@@ -6,28 +6,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
+import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.local.server.ElasticsearchDistribution;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,34 +45,21 @@ abstract class AbstractSinkIT {
 
     @BeforeAll
     void start() throws Exception {
-        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         // 90 s (the default) was not always enough on a 2-core machine shared with five other builds
         es = EmbeddedElasticsearch.builder().distribution(distribution()).startupTimeout(Duration.ofMinutes(4))
                 .start();
         kafka = EmbeddedKafka.start();
-        connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
-                .workerProperty("offset.flush.interval.ms", "500").start();
-        assertThat(connect.connectorPlugins()).contains(ElasticsearchSinkConnector.class.getName());
+        connect = ConnectItSupport.workerWithPlugin(kafka, ElasticsearchSinkConnector.class,
+                "offset.flush.interval.ms", "500");
     }
 
     @AfterAll
     void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (es != null) {
-            es.close();
-        }
+        ConnectItSupport.closeAll(connect, kafka, es);
     }
 
     private Map<String, String> connector(final String topic, final String index) {
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", ElasticsearchSinkConnector.class.getName());
-        c.put("tasks.max", "2");
-        c.put("topics", topic);
+        final Map<String, String> c = SinkTestSupport.connectorConfig(ElasticsearchSinkConnector.class, 2, topic);
         c.put(ElasticsearchSinkConfig.URLS_CONFIG, es.url());
         c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
         c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
@@ -94,12 +76,9 @@ abstract class AbstractSinkIT {
 
     /** Scored records {@code stepMs} apart from T0, with @timestamp (for data streams) as the record time. */
     private List<String> produce(final String topic, final int from, final int n, final long stepMs) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
         final List<String> ids = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int i = from; i < from + n; i++) {
                 final String id = topic + "-" + i;
                 final Instant created = T0.plusMillis(i * stepMs);
@@ -126,29 +105,22 @@ abstract class AbstractSinkIT {
     }
 
     /** Runs a connector until {@code done} holds (90 s at most), then deletes it. */
-    private void runUntil(final String name, final Map<String, String> config, final Callable<Boolean> done) {
-        connect.createOrUpdateConnector(name, config);
-        try {
-            await().atMost(Duration.ofSeconds(90)).until(done);
-        } finally {
-            connect.deleteConnector(name);
-        }
+    private void runUntil(final String name, final Map<String, String> config, final Callable<Boolean> done)
+            throws Exception {
+        ConnectItSupport.whileRunning(connect, name, config, () -> await().atMost(Duration.ofSeconds(90)).until(done));
     }
 
     @Test
-    void indexesEveryRecordOnceAndAReplayCreatesNoDuplicate() {
+    void indexesEveryRecordOnceAndAReplayCreatesNoDuplicate() throws Exception {
         kafka.createTopics(3, "es-a");
         produce("es-a", 0, 3000);
         runUntil("es-a", connector("es-a", "anomalydata-a"), () -> count("anomalydata-a") == 3000);
         // the same offsets again, through a connector with a fresh consumer group: ids overwrite
-        connect.createOrUpdateConnector("es-a-replay", connector("es-a", "anomalydata-a"));
-        try {
+        ConnectItSupport.whileRunning(connect, "es-a-replay", connector("es-a", "anomalydata-a"), () -> {
             await().atMost(Duration.ofSeconds(90)).until(() -> es.get("/anomalydata-a/_stats/indexing")
                     .path("_all").path("primaries").path("indexing").path("index_total").asLong() >= 6000);
             assertThat(count("anomalydata-a")).isEqualTo(3000);
-        } finally {
-            connect.deleteConnector("es-a-replay");
-        }
+        });
         final JsonNode mapping = es.get("/anomalydata-a/_mapping").path("anomalydata-a").path("mappings")
                 .path("properties");
         assertThat(mapping.path("ANOMALY_SCORE").path("type").asText()).isEqualTo("double");
@@ -164,10 +136,8 @@ abstract class AbstractSinkIT {
     @Test
     void aDocumentTheMappingRejectsGoesToTheDeadLetterTopicAndTheRestIsIndexed() throws Exception {
         kafka.createTopics(1, "es-b");
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of())) {
             producer.send(
                     new ProducerRecord<>("es-b", "{\"iotName\":\"S\",\"ANOMALY_SCORE\":0.5,\"recordId\":\"b1\"}"));
             producer.send(
@@ -178,40 +148,21 @@ abstract class AbstractSinkIT {
         final Map<String, String> c = connector("es-b", "anomalydata-b");
         c.put("tasks.max", "1");
         c.put(ElasticsearchSinkConfig.ON_MALFORMED_CONFIG, "report");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", "es-dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
-        connect.createOrUpdateConnector("es-b", c);
-        try {
+        SinkTestSupport.reportTo(c, "es-dlq");
+        ConnectItSupport.whileRunning(connect, "es-b", c, () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-b") == 2);
-            final Properties cp = new Properties();
-            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "es-dlq-reader");
-            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                dlq.subscribe(List.of("es-dlq"));
-                final List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    dlq.poll(Duration.ofMillis(500)).forEach(got::add);
-                    return !got.isEmpty();
-                });
-                assertThat(new String(got.get(0).value(), StandardCharsets.UTF_8)).contains("\"recordId\":\"b2\"");
-                final var reason = got.get(0).headers().lastHeader("__connect.errors.exception.message");
-                assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("parsing");
-            }
-        } finally {
-            connect.deleteConnector("es-b");
-        }
+            final ConsumerRecord<byte[], byte[]> dead = SinkTestSupport.firstDeadLetter(kafka.bootstrapServers(),
+                    "es-dlq");
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("\"recordId\":\"b2\"");
+            assertThat(SinkTestSupport.errorMessage(dead)).contains("parsing");
+        });
     }
 
     @Test
-    void elasticsearchDownForThirtySecondsLosesNothingAndTheMinuteHistogramAddsUp() {
+    void elasticsearchDownForThirtySecondsLosesNothingAndTheMinuteHistogramAddsUp() throws Exception {
         kafka.createTopics(2, "es-c");
         produce("es-c", 0, 1200);
-        connect.createOrUpdateConnector("es-c", connector("es-c", "anomalydata-c"));
-        try {
+        ConnectItSupport.whileRunning(connect, "es-c", connector("es-c", "anomalydata-c"), () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("anomalydata-c") == 1200);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> committed(kafka.admin(), "connect-es-c", "es-c", 2) == 1200);
@@ -237,13 +188,11 @@ abstract class AbstractSinkIT {
                 assertThat(b.path("doc_count").asLong()).isEqualTo(600);
                 assertThat(b.path("max_score").path("value").asDouble()).isEqualTo(3.1);
             }
-        } finally {
-            connect.deleteConnector("es-c");
-        }
+        });
     }
 
     @Test
-    void aDataStreamTakesEachRecordOnceAndCreatesNoDuplicateOnReplay() {
+    void aDataStreamTakesEachRecordOnceAndCreatesNoDuplicateOnReplay() throws Exception {
         kafka.createTopics(2, "es-d");
         produce("es-d", 0, 500);
         final Map<String, String> c = connector("es-d", "anomalydata-stream");
@@ -257,7 +206,7 @@ abstract class AbstractSinkIT {
     }
 
     @Test
-    void dailyRotationWritesEachRecordToTheIndexOfItsDay() {
+    void dailyRotationWritesEachRecordToTheIndexOfItsDay() throws Exception {
         kafka.createTopics(1, "es-e");
         produce("es-e", 0, 200, 10 * 60_000L); // every 10 minutes from 05:00: 114 on the 26th, 86 on the 27th
         final Map<String, String> c = connector("es-e", "anomalydata-rot");

@@ -17,16 +17,15 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -53,7 +52,8 @@ class AwsSigV4IT {
     private static final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger failNextBulks = new AtomicInteger();
 
-    private ElasticsearchSinkTask task;
+    @RegisterExtension
+    final TaskHarness harness = new TaskHarness();
 
     @BeforeAll
     static void start() throws IOException {
@@ -73,13 +73,6 @@ class AwsSigV4IT {
     void clear() {
         seen.clear();
         failNextBulks.set(0);
-    }
-
-    @AfterEach
-    void stopTask() {
-        if (task != null) {
-            task.stop();
-        }
     }
 
     private static void verifyAndForward(final HttpExchange exchange) throws IOException {
@@ -146,28 +139,14 @@ class AwsSigV4IT {
     }
 
     private Map<String, String> config(final String index, final String service) {
-        final Map<String, String> c = new HashMap<>();
-        c.put(ElasticsearchSinkConfig.URLS_CONFIG, "http://127.0.0.1:" + endpoint.getAddress().getPort());
-        c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
-        c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
-        c.put(SendConfig.LINGER_MS_CONFIG, "0");
-        c.put(SendConfig.RETRY_MAX_DURATION_MS_CONFIG, "20000");
+        final Map<String, String> c = TaskHarness.settings("http://127.0.0.1:" + endpoint.getAddress().getPort(), index,
+                20_000);
         c.put(ElasticsearchSinkConfig.AUTH_TYPE_CONFIG, "aws-sigv4");
         c.put(ElasticsearchSinkConfig.AWS_SERVICE_CONFIG, service);
         c.put("aws.region", REGION);
         c.put("aws.access.key.id", KEY_ID);
         c.put("aws.secret.access.key", SECRET);
         return c;
-    }
-
-    private void put(final Map<String, String> config, final int n, final int padding) {
-        task = TaskHarness.put(config, n, padding);
-    }
-
-    private void awaitIndexed(final String index, final int n) {
-        TaskHarness.awaitCommitted(task, n);
-        search.refresh(index);
-        assertThat(search.count(index)).isEqualTo(n);
     }
 
     @Test
@@ -177,8 +156,8 @@ class AwsSigV4IT {
         c.put(SendConfig.BATCH_MAX_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
         c.put(SendConfig.BATCH_MAX_RECORDS_CONFIG, "10000");
         c.put(SendConfig.LINGER_MS_CONFIG, "2000"); // the 6,000 records as one request
-        put(c, 6000, 1000);
-        awaitIndexed("signed-es", 6000);
+        harness.put(c, 6000, 1000);
+        harness.awaitIndexed(search, "signed-es", 6000);
         assertThat(seen).noneMatch(s -> s.startsWith("REJECTED"));
         assertThat(seen).anyMatch(s -> s.startsWith("VERIFIED es PUT /_index_template/forestwatch-signed-es"));
         final List<String> bulks = seen.stream().filter(s -> s.contains(" /_bulk ")).toList();
@@ -192,8 +171,8 @@ class AwsSigV4IT {
 
     @Test
     void serverlessRequestsAreSignedForAossAndTheTemplateLeavesTheSettingsToTheService() {
-        put(config("signed-aoss", "aoss"), 200, 10);
-        awaitIndexed("signed-aoss", 200);
+        harness.put(config("signed-aoss", "aoss"), 200, 10);
+        harness.awaitIndexed(search, "signed-aoss", 200);
         assertThat(seen).isNotEmpty().allMatch(s -> s.startsWith("VERIFIED aoss "));
         assertThat(search.get("/_index_template/forestwatch-signed-aoss").path("index_templates").get(0)
                 .path("index_template").path("template").has("settings")).isFalse();
@@ -203,8 +182,8 @@ class AwsSigV4IT {
     void aWrongSecretKeyIsRefusedAndTheTaskFailsNamingTheAwsSettings() {
         final Map<String, String> c = config("signed-wrong", "es");
         c.put("aws.secret.access.key", "not-the-secret");
-        put(c, 5, 10);
-        final String message = TaskHarness.awaitFailure(task);
+        harness.put(c, 5, 10);
+        final String message = harness.awaitFailure();
         assertThat(message).contains("HTTP 403", "aws.region", "aws.service").doesNotContain("not-the-secret");
         assertThat(seen).isNotEmpty().allMatch(s -> s.startsWith("REJECTED"));
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.forestwatch.connect.common.send.SendConfig;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +16,15 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,7 +49,8 @@ class SecuredConnectionIT {
     private static Path untrusted;
     private static int forwarded;
 
-    private ElasticsearchSinkTask task;
+    @RegisterExtension
+    final TaskHarness harness = new TaskHarness();
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,13 +75,6 @@ class SecuredConnectionIT {
     @AfterAll
     static void stop() throws Exception {
         TaskHarness.stop(proxy, es);
-    }
-
-    @AfterEach
-    void stopTask() {
-        if (task != null) {
-            task.stop();
-        }
     }
 
     private static void forward(final HttpExchange exchange) throws IOException {
@@ -137,29 +129,11 @@ class SecuredConnectionIT {
     }
 
     private Map<String, String> config(final String index) {
-        final Map<String, String> c = new HashMap<>();
-        c.put(ElasticsearchSinkConfig.URLS_CONFIG, "https://127.0.0.1:" + proxy.getAddress().getPort());
-        c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
-        c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
-        c.put(SendConfig.LINGER_MS_CONFIG, "0");
-        c.put(SendConfig.RETRY_MAX_DURATION_MS_CONFIG, "3000");
+        final Map<String, String> c = TaskHarness.settings("https://127.0.0.1:" + proxy.getAddress().getPort(), index,
+                3000);
         c.put(ElasticsearchSinkConfig.TRUSTSTORE_CONFIG, trusted.toString());
         c.put(ElasticsearchSinkConfig.TRUSTSTORE_PASSWORD_CONFIG, STORE_PASSWORD);
         return c;
-    }
-
-    private void put(final Map<String, String> config, final int n) {
-        task = TaskHarness.put(config, n, 0);
-    }
-
-    private void awaitIndexed(final String index, final int n) {
-        TaskHarness.awaitCommitted(task, n);
-        es.refresh(index);
-        assertThat(es.count(index)).isEqualTo(n);
-    }
-
-    private String awaitFailure() {
-        return TaskHarness.awaitFailure(task);
     }
 
     @Test
@@ -167,8 +141,8 @@ class SecuredConnectionIT {
         final Map<String, String> c = config("secured-basic");
         c.put(ElasticsearchSinkConfig.USERNAME_CONFIG, USER);
         c.put(ElasticsearchSinkConfig.PASSWORD_CONFIG, PASSWORD);
-        put(c, 50);
-        awaitIndexed("secured-basic", 50);
+        harness.put(c, 50, 0);
+        harness.awaitIndexed(es, "secured-basic", 50);
         assertThat(forwarded).isPositive();
     }
 
@@ -176,8 +150,8 @@ class SecuredConnectionIT {
     void anApiKeyOverTlsIndexes() {
         final Map<String, String> c = config("secured-apikey");
         c.put(ElasticsearchSinkConfig.API_KEY_CONFIG, API_KEY);
-        put(c, 20);
-        awaitIndexed("secured-apikey", 20);
+        harness.put(c, 20, 0);
+        harness.awaitIndexed(es, "secured-apikey", 20);
     }
 
     @Test
@@ -185,8 +159,8 @@ class SecuredConnectionIT {
         final Map<String, String> c = config("secured-wrong-password");
         c.put(ElasticsearchSinkConfig.USERNAME_CONFIG, USER);
         c.put(ElasticsearchSinkConfig.PASSWORD_CONFIG, "wrong");
-        put(c, 5);
-        assertThat(awaitFailure()).contains("HTTP 401", "connection.username", "connection.password")
+        harness.put(c, 5, 0);
+        assertThat(harness.awaitFailure()).contains("HTTP 401", "connection.username", "connection.password")
                 .doesNotContain(PASSWORD);
     }
 
@@ -194,8 +168,8 @@ class SecuredConnectionIT {
     void aWrongApiKeyFailsNamingTheSetting() {
         final Map<String, String> c = config("secured-wrong-key");
         c.put(ElasticsearchSinkConfig.API_KEY_CONFIG, "bm90LWEta2V5");
-        put(c, 5);
-        assertThat(awaitFailure()).contains("HTTP 401", "connection.api.key");
+        harness.put(c, 5, 0);
+        assertThat(harness.awaitFailure()).contains("HTTP 401", "connection.api.key");
     }
 
     @Test
@@ -204,8 +178,8 @@ class SecuredConnectionIT {
         c.put(ElasticsearchSinkConfig.USERNAME_CONFIG, USER);
         c.put(ElasticsearchSinkConfig.PASSWORD_CONFIG, PASSWORD);
         c.put(ElasticsearchSinkConfig.TRUSTSTORE_CONFIG, untrusted.toString());
-        put(c, 5);
-        assertThat(awaitFailure()).contains("ssl.truststore.location");
+        harness.put(c, 5, 0);
+        assertThat(harness.awaitFailure()).contains("ssl.truststore.location");
     }
 
     @Test
@@ -215,7 +189,7 @@ class SecuredConnectionIT {
         c.remove(ElasticsearchSinkConfig.TRUSTSTORE_PASSWORD_CONFIG);
         c.put(ElasticsearchSinkConfig.USERNAME_CONFIG, USER);
         c.put(ElasticsearchSinkConfig.PASSWORD_CONFIG, PASSWORD);
-        put(c, 5);
-        assertThat(awaitFailure()).contains("ssl.truststore.location");
+        harness.put(c, 5, 0);
+        assertThat(harness.awaitFailure()).contains("ssl.truststore.location");
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -12,23 +14,35 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the ITs that put a checking endpoint between the real task and a real cluster share: forwarding a received
- * request, answering, scored records for one partition, and waiting for the task to commit or to fail.
+ * request, answering, scored records for one partition, and waiting for the task to commit or to fail. Registered
+ * as an extension ({@code @RegisterExtension final TaskHarness harness = new TaskHarness();}) it stops the task it
+ * started after each test.
  */
-final class TaskHarness {
+final class TaskHarness implements AfterEachCallback {
 
     static final TopicPartition TP = new TopicPartition("scored", 0);
     private static final HttpClient UPSTREAM = HttpClient.newHttpClient();
 
-    private TaskHarness() {
+    private ElasticsearchSinkTask started;
+
+    @Override
+    public void afterEach(final ExtensionContext context) {
+        if (started != null) {
+            started.stop();
+            started = null;
+        }
     }
 
     /** Stops the endpoint, then the cluster; either may be null when the start failed. */
@@ -65,9 +79,27 @@ final class TaskHarness {
         }
     }
 
-    /** Starts a task with the settings and puts {@code n} scored records, each with a note of {@code padding} bytes. */
-    static ElasticsearchSinkTask put(final Map<String, String> config, final int n, final int padding) {
+    /**
+     * A task's settings for {@code url}: no replicas (one node), no linger (the tests put all at once), retries for
+     * {@code retryMaxMs}.
+     */
+    static Map<String, String> settings(final String url, final String index, final long retryMaxMs) {
+        final Map<String, String> c = new HashMap<>();
+        c.put(ElasticsearchSinkConfig.URLS_CONFIG, url);
+        c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
+        c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");
+        c.put(SendConfig.LINGER_MS_CONFIG, "0");
+        c.put(SendConfig.RETRY_MAX_DURATION_MS_CONFIG, String.valueOf(retryMaxMs));
+        return c;
+    }
+
+    /**
+     * Starts a task with the settings, stopped after the test, and puts {@code n} scored records, each with a note of
+     * {@code padding} bytes.
+     */
+    ElasticsearchSinkTask put(final Map<String, String> config, final int n, final int padding) {
         final ElasticsearchSinkTask task = new ElasticsearchSinkTask();
+        started = task;
         task.start(config);
         final String pad = "x".repeat(padding);
         final List<SinkRecord> records = new ArrayList<>();
@@ -79,20 +111,25 @@ final class TaskHarness {
         return task;
     }
 
-    /** Waits until the task may commit all {@code n} records, i.e. the cluster acknowledged them. */
-    static void awaitCommitted(final ElasticsearchSinkTask task, final int n) {
+    /**
+     * Waits until the task may commit all {@code n} records, i.e. the cluster acknowledged them, then checks that
+     * {@code index} holds them.
+     */
+    void awaitIndexed(final EmbeddedElasticsearch cluster, final String index, final int n) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            final OffsetAndMetadata c = task.preCommit(Map.of(TP, new OffsetAndMetadata(n))).get(TP);
+            final OffsetAndMetadata c = started.preCommit(Map.of(TP, new OffsetAndMetadata(n))).get(TP);
             return c != null && c.offset() == n;
         });
+        cluster.refresh(index);
+        assertThat(cluster.count(index)).isEqualTo(n);
     }
 
     /** The task's failure, which reaches it on its next call, with its cause. */
-    static String awaitFailure(final ElasticsearchSinkTask task) {
+    String awaitFailure() {
         final String[] message = new String[1];
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             try {
-                task.put(List.of());
+                started.put(List.of());
                 return false;
             } catch (ConnectException e) {
                 message[0] = e.getMessage() + (e.getCause() == null ? "" : " / " + e.getCause());

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
+import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,19 +18,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,34 +44,25 @@ class FirehoseSinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         kafka = EmbeddedKafka.start();
         deliveryDir = Files.createTempDirectory("fw-firehose");
         firehose = LocalFirehose.builder().deliveryStreams(STREAM).deliveryDir(deliveryDir).start();
-        connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins)
-                .workerProperty("producer.max.request.size", String.valueOf(4 * 1024 * 1024))
-                .workerProperty("offset.flush.interval.ms", "500").start();
-        assertThat(connect.connectorPlugins()).contains(FirehoseSinkConnector.class.getName());
+        connect = ConnectItSupport.workerWithPlugin(kafka, FirehoseSinkConnector.class, "producer.max.request.size",
+                String.valueOf(4 * 1024 * 1024), "offset.flush.interval.ms", "500");
     }
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (firehose != null) {
-            firehose.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        ConnectItSupport.closeAll(connect, firehose, kafka);
+    }
+
+    @AfterEach
+    void clearFaults() {
+        firehose.clearFaults();
     }
 
     private static Map<String, String> connector(final String topic) {
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", FirehoseSinkConnector.class.getName());
-        c.put("tasks.max", "2");
-        c.put("topics", topic);
+        final Map<String, String> c = SinkTestSupport.connectorConfig(FirehoseSinkConnector.class, 2, topic);
         c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put(FirehoseSinkConfig.DELIVERY_STREAM_CONFIG, STREAM);
@@ -89,12 +77,9 @@ class FirehoseSinkIT {
 
     /** Sends {@code n} records "topic:partition:seq" round-robin over the partitions; returns them. */
     private static List<String> produce(final String topic, final int partitions, final int from, final int n) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
         final List<String> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int i = from; i < from + n; i++) {
                 final String v = topic + ":" + (i % partitions) + ":" + i;
                 producer.send(new ProducerRecord<>(topic, i % partitions, null, v));
@@ -127,13 +112,12 @@ class FirehoseSinkIT {
     }
 
     @Test
-    void deliversEveryRecordExactlyOnceUnderPartialFailuresThrottlingAndDroppedCalls() {
+    void deliversEveryRecordExactlyOnceUnderPartialFailuresThrottlingAndDroppedCalls() throws Exception {
         final String topic = "scored-a";
         kafka.createTopics(3, topic);
         final List<String> sent = produce(topic, 3, 0, 6000);
         firehose.failEntriesRandomly(0.05, 7).throttleNextCalls(3).dropNextCalls(2);
-        connect.createOrUpdateConnector("firehose-a", connector(topic));
-        try {
+        ConnectItSupport.whileRunning(connect, "firehose-a", connector(topic), () -> {
             connect.awaitConnectorRunning("firehose-a", 2, Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(90)).until(() -> delivered(topic).size() >= sent.size());
             // once every offset is committed no call is left to deliver a duplicate: only then is the count final
@@ -146,10 +130,7 @@ class FirehoseSinkIT {
             assertThat(firehose.failedEntries()).isPositive();
             assertThat(firehose.throttledCalls()).isEqualTo(3);
             assertThat(firehose.droppedCalls()).isEqualTo(2);
-        } finally {
-            firehose.clearFaults();
-            connect.deleteConnector("firehose-a");
-        }
+        });
     }
 
     @Test
@@ -157,8 +138,7 @@ class FirehoseSinkIT {
         final String topic = "scored-b";
         kafka.createTopics(2, topic);
         final List<String> sent = produce(topic, 2, 0, 3000);
-        connect.createOrUpdateConnector("firehose-b", connector(topic));
-        try {
+        ConnectItSupport.whileRunning(connect, "firehose-b", connector(topic), () -> {
             await().atMost(Duration.ofSeconds(90)).until(() -> delivered(topic).size() >= sent.size());
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> committed(kafka.admin(), "connect-firehose-b", topic, 2) == 3000);
@@ -171,19 +151,16 @@ class FirehoseSinkIT {
             assertThat(delivered(topic)).hasSize(3000);
             assertThat(deliveredToFiles(topic)).as("the delivery files hold what was acknowledged, line by line")
                     .containsExactlyElementsOf(delivered(topic));
-        } finally {
-            connect.deleteConnector("firehose-b");
-        }
+        });
     }
 
     @Test
-    void aWorkerRestartLosesNothing() {
+    void aWorkerRestartLosesNothing() throws Exception {
         final String topic = "scored-c";
         kafka.createTopics(2, topic);
         final List<String> sent = new ArrayList<>(produce(topic, 2, 0, 3000));
         firehose.setLatency(Duration.ofMillis(30)); // keep calls in flight while the worker goes down
-        connect.createOrUpdateConnector("firehose-c", connector(topic));
-        try {
+        ConnectItSupport.whileRunning(connect, "firehose-c", connector(topic), () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(topic).size() > 500);
             connect.restart();
             sent.addAll(produce(topic, 2, 3000, 3000));
@@ -195,10 +172,7 @@ class FirehoseSinkIT {
             // records sent but not yet committed when the worker stopped may come again: at least once, never lost
             System.err.printf("worker restart: %d records, %d delivered, %d duplicates%n", sent.size(), got.size(),
                     got.size() - unique.size());
-        } finally {
-            firehose.clearFaults();
-            connect.deleteConnector("firehose-c");
-        }
+        });
     }
 
     @Test
@@ -206,11 +180,8 @@ class FirehoseSinkIT {
         final String topic = "scored-d";
         kafka.createTopics(1, topic);
         kafka.createTopics(1, "firehose-dlq");
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = SinkTestSupport.stringProducer(kafka.bootstrapServers(),
+                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024))) {
             producer.send(new ProducerRecord<>(topic, topic + ":0:0"));
             producer.send(new ProducerRecord<>(topic, "x".repeat(1_100_000)));
             producer.send(new ProducerRecord<>(topic, topic + ":0:2")).get(30, TimeUnit.SECONDS);
@@ -218,35 +189,16 @@ class FirehoseSinkIT {
         final Map<String, String> c = connector(topic);
         c.put("tasks.max", "1");
         c.put(FirehoseSinkConfig.BEHAVIOR_ON_ERROR_CONFIG, "report");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", "firehose-dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
-        connect.createOrUpdateConnector("firehose-d", c);
-        try {
+        SinkTestSupport.reportTo(c, "firehose-dlq");
+        ConnectItSupport.whileRunning(connect, "firehose-d", c, () -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> delivered(topic).size() >= 2);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> committed(kafka.admin(), "connect-firehose-d", topic, 1) == 3);
             assertThat(delivered(topic)).containsExactly(topic + ":0:0", topic + ":0:2");
-            final Properties cp = new Properties();
-            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            cp.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
-            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<byte[], byte[]> dlq = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                dlq.subscribe(List.of("firehose-dlq"));
-                final List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
-                    dlq.poll(Duration.ofMillis(500)).forEach(got::add);
-                    return !got.isEmpty();
-                });
-                assertThat(got.get(0).value()).hasSize(1_100_000);
-                final var reason = got.get(0).headers().lastHeader("__connect.errors.exception.message");
-                assertThat(reason).isNotNull();
-                assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("1,000 KiB");
-            }
-        } finally {
-            connect.deleteConnector("firehose-d");
-        }
+            final ConsumerRecord<byte[], byte[]> dead = SinkTestSupport.firstDeadLetter(kafka.bootstrapServers(),
+                    "firehose-dlq");
+            assertThat(dead.value()).hasSize(1_100_000);
+            assertThat(SinkTestSupport.errorMessage(dead)).contains("1,000 KiB");
+        });
     }
 }

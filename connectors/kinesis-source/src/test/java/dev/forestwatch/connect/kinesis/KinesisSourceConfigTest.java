@@ -1,25 +1,20 @@
 package dev.forestwatch.connect.kinesis;
 
+import static dev.forestwatch.connect.common.testing.ConfigChecks.refused;
+import static dev.forestwatch.connect.common.testing.ConfigChecks.with;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.forestwatch.connect.common.ConfigReference;
+import dev.forestwatch.connect.common.testing.ConfigChecks;
 import dev.forestwatch.connect.kinesis.kcl.KclSettings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class KinesisSourceConfigTest {
 
-    private static final Path REFERENCE = Path.of("../../docs/config/kinesis-source.md");
-
-    static String reference() {
-        return ConfigReference.markdown("forestwatch Kinesis source connector configuration",
+    @Test
+    void theCommittedReferenceMatchesTheConfigDef() {
+        ConfigChecks.referenceIsCurrent("kinesis-source", getClass(),
+                "forestwatch Kinesis source connector configuration",
                 "Connector class `dev.forestwatch.connect.kinesis.KinesisSourceConnector`. Use "
                         + "`value.converter=org.apache.kafka.connect.converters.ByteArrayConverter` so the data "
                         + "bytes pass through unchanged, and `key.converter=org.apache.kafka.connect.storage."
@@ -29,22 +24,9 @@ class KinesisSourceConfigTest {
                 KinesisSourceConfig.CONFIG_DEF);
     }
 
-    @Test
-    void theCommittedReferenceMatchesTheConfigDef() throws IOException {
-        if (System.getenv("CI") == null && Boolean.getBoolean("forestwatch.regenerate.docs")) {
-            Files.writeString(REFERENCE, reference(), StandardCharsets.UTF_8);
-        }
-        assertThat(Files.readString(REFERENCE, StandardCharsets.UTF_8))
-                .as("docs/config/kinesis-source.md is stale: run `mvn -pl connectors/kinesis-source test "
-                        + "-Dtest=KinesisSourceConfigTest -Dforestwatch.regenerate.docs=true`")
-                .isEqualTo(reference());
-    }
-
     private static Map<String, String> minimal() {
-        final Map<String, String> m = new HashMap<>();
-        m.put(KinesisSourceConfig.STREAM_CONFIG, "RawStreamData");
-        m.put(KinesisSourceConfig.TOPIC_CONFIG, "RawStreamData");
-        return m;
+        return Map.of(KinesisSourceConfig.STREAM_CONFIG, "RawStreamData", KinesisSourceConfig.TOPIC_CONFIG,
+                "RawStreamData");
     }
 
     @Test
@@ -59,47 +41,37 @@ class KinesisSourceConfigTest {
 
     @Test
     void aByteBudgetBelowOneIsRefusedByName() {
-        final Map<String, String> m = minimal();
-        m.put(KinesisSourceConfig.QUEUE_MAX_BYTES_CONFIG, "0");
-        assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("queue.max.bytes");
+        refused(KinesisSourceConfig::new, with(minimal(), KinesisSourceConfig.QUEUE_MAX_BYTES_CONFIG, "0"),
+                "queue.max.bytes");
     }
 
     @Test
     void atTimestampNeedsAnInstantAndSaysSo() {
-        final Map<String, String> m = minimal();
-        m.put(KinesisSourceConfig.START_POSITION_CONFIG, "at_timestamp");
-        m.put(KinesisSourceConfig.START_TIMESTAMP_CONFIG, "yesterday");
-        assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("kinesis.start.timestamp");
-        m.put(KinesisSourceConfig.START_TIMESTAMP_CONFIG, "2026-11-26T04:00:00Z");
-        assertThat(new KinesisSourceConfig(m).startTimestamp().toString()).isEqualTo("2026-11-26T04:00:00Z");
+        final Map<String, String> m = with(minimal(), KinesisSourceConfig.START_POSITION_CONFIG, "at_timestamp");
+        refused(KinesisSourceConfig::new, with(m, KinesisSourceConfig.START_TIMESTAMP_CONFIG, "yesterday"),
+                "kinesis.start.timestamp");
+        assertThat(new KinesisSourceConfig(with(m, KinesisSourceConfig.START_TIMESTAMP_CONFIG, "2026-11-26T04:00:00Z"))
+                .startTimestamp().toString()).isEqualTo("2026-11-26T04:00:00Z");
     }
 
     @Test
     void unknownChoicesAndEndpointsNameTheSetting() {
-        final Map<String, String> m = minimal();
-        m.put(KinesisSourceConfig.RETRIEVAL_CONFIG, "streaming");
-        assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).hasMessageContaining("kcl.retrieval");
-        final Map<String, String> e = minimal();
-        e.put(KinesisSourceConfig.KINESIS_ENDPOINT_CONFIG, "localhost:4567");
-        assertThat(catchThrowable(() -> new KinesisSourceConfig(e))).hasMessageContaining("aws.kinesis.endpoint");
+        refused(KinesisSourceConfig::new, with(minimal(), KinesisSourceConfig.RETRIEVAL_CONFIG, "streaming"),
+                "kcl.retrieval");
+        refused(KinesisSourceConfig::new,
+                with(minimal(), KinesisSourceConfig.KINESIS_ENDPOINT_CONFIG, "localhost:4567"),
+                "aws.kinesis.endpoint");
     }
 
     @Test
     void theKinesisClientSpeaksHttp2UnlessHttp11IsAskedForAndHttp11RefusesFanOut() {
         assertThat(new KinesisSourceConfig(minimal()).kinesisHttpProtocol())
                 .isEqualTo(KclSettings.HttpProtocol.HTTP2);
-        final Map<String, String> m = minimal();
-        m.put(KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http1.1");
-        assertThat(new KinesisSourceConfig(m).kinesisHttpProtocol())
-                .isEqualTo(KclSettings.HttpProtocol.HTTP1_1);
-        m.put(KinesisSourceConfig.RETRIEVAL_CONFIG, "fanout");
-        assertThat(catchThrowable(() -> new KinesisSourceConfig(m))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("aws.kinesis.http.protocol").hasMessageContaining("polling");
-        final Map<String, String> bad = minimal();
-        bad.put(KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http3");
-        assertThat(catchThrowable(() -> new KinesisSourceConfig(bad)))
-                .hasMessageContaining("aws.kinesis.http.protocol");
+        final Map<String, String> m = with(minimal(), KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http1.1");
+        assertThat(new KinesisSourceConfig(m).kinesisHttpProtocol()).isEqualTo(KclSettings.HttpProtocol.HTTP1_1);
+        refused(KinesisSourceConfig::new, with(m, KinesisSourceConfig.RETRIEVAL_CONFIG, "fanout"),
+                "aws.kinesis.http.protocol").hasMessageContaining("polling");
+        refused(KinesisSourceConfig::new, with(minimal(), KinesisSourceConfig.KINESIS_HTTP_PROTOCOL_CONFIG, "http3"),
+                "aws.kinesis.http.protocol");
     }
 }

@@ -3,6 +3,7 @@ package dev.forestwatch.connect.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
 import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedDynamo;
@@ -10,7 +11,6 @@ import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,25 +55,15 @@ class KinesisSourceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        final Path plugins = EmbeddedConnect.installBuiltPlugin();
         kinesis = EmbeddedKinesis.start();
         dynamo = EmbeddedDynamo.start();
         kafka = EmbeddedKafka.start();
-        connect = EmbeddedConnect.builder(kafka.bootstrapServers()).pluginPath(plugins).start();
-        assertThat(connect.connectorPlugins()).contains(KinesisSourceConnector.class.getName());
+        connect = ConnectItSupport.workerWithPlugin(kafka, KinesisSourceConnector.class);
     }
 
     @AfterAll
     static void stop() {
-        for (final AutoCloseable c : new AutoCloseable[]{connect, kafka, dynamo, kinesis}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // keep closing the rest
-                }
-            }
-        }
+        ConnectItSupport.closeAll(connect, kafka, dynamo, kinesis);
     }
 
     /** A connector on {@code stream} with a fresh lease table, fast KCL timings for a test. */
@@ -127,14 +116,8 @@ class KinesisSourceIT {
 
     /** Every record of {@code topic} once at least {@code expected} arrived, read to the end of the topic. */
     private static List<ConsumerRecord<byte[], byte[]>> consume(final String topic, final int expected) {
-        final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = ConnectItSupport.fromBeginning(kafka.bootstrapServers(), topic,
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             final List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             await("%d records in %s".formatted(expected, topic)).atMost(ARRIVAL).pollInterval(Duration.ZERO)
                     .until(() -> {
@@ -142,7 +125,7 @@ class KinesisSourceIT {
                         return out.size() >= expected;
                     });
             // whatever else the topic holds now (a duplicate written with the last expected record) is read too
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             await("the end of %s".formatted(topic)).atMost(ARRIVAL).pollInterval(Duration.ZERO).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
                 return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());

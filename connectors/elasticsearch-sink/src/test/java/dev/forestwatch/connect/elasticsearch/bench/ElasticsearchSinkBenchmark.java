@@ -1,10 +1,10 @@
 package dev.forestwatch.connect.elasticsearch.bench;
 
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.BenchMain;
 import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConfig;
 import dev.forestwatch.connect.elasticsearch.ElasticsearchSinkConnector;
-import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -16,17 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Docs/s into the same Elasticsearch through the connector (a real worker reading a real broker, plugin from its
@@ -36,9 +29,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ElasticsearchSinkBenchmark {
 
     private static final int BATCH = 2000;
-
-    /** How long closing may take once the table is out: the output is complete, so nothing is lost by not waiting. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
 
     /** Elasticsearch took over 90 s to start on a 2-core machine shared with other builds (load 30). */
     private static final Duration STARTUP = Duration.ofMinutes(6);
@@ -53,29 +43,11 @@ public final class ElasticsearchSinkBenchmark {
     private ElasticsearchSinkBenchmark() {
     }
 
-    /** Exits 0 once the table is printed, 1 if a run failed, 2 for a bad flag; never waits on lingering threads. */
     public static void main(final String[] args) {
-        int records = 300_000;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (args[i].equals("--records")) {
-                records = Integer.parseInt(args[i + 1]);
-            } else {
-                System.err.println("unknown flag " + args[i] + " (flags: --records N)");
-                System.exit(2);
-            }
-        }
-        final Deque<AutoCloseable> open = new ArrayDeque<>();
-        int status = 1;
-        try {
-            run(records, open);
-            status = 0;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println("bench-elasticsearch failed:");
-            e.printStackTrace();
-        } finally {
-            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
-        }
+        BenchMain.run("bench-elasticsearch", args, "Usage: ./forestwatch bench-elasticsearch [--records N]", flags -> {
+            final int records = flags.intValue("records", 300_000);
+            return open -> run(records, open);
+        });
     }
 
     private static void run(final int records, final Deque<AutoCloseable> open) throws Exception {
@@ -165,19 +137,8 @@ public final class ElasticsearchSinkBenchmark {
     static Rates connector(final EmbeddedElasticsearch es, final EmbeddedKafka kafka, final EmbeddedConnect connect,
             final List<byte[]> docs, final String index, final int inFlight) throws Exception {
         kafka.createTopics(2, index);
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (final byte[] d : docs) {
-                producer.send(new ProducerRecord<>(index, d));
-            }
-        }
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", ElasticsearchSinkConnector.class.getName());
-        c.put("tasks.max", "1");
-        c.put("topics", index);
+        SinkTestSupport.preload(kafka.bootstrapServers(), index, docs);
+        final Map<String, String> c = SinkTestSupport.connectorConfig(ElasticsearchSinkConnector.class, 1, index);
         c.put(ElasticsearchSinkConfig.URLS_CONFIG, es.url());
         c.put(ElasticsearchSinkConfig.INDEX_CONFIG, index);
         c.put(ElasticsearchSinkConfig.REPLICAS_CONFIG, "0");

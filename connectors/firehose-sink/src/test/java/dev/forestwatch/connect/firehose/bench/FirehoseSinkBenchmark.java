@@ -1,27 +1,20 @@
 package dev.forestwatch.connect.firehose.bench;
 
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.common.testing.BenchMain;
 import dev.forestwatch.connect.common.testing.SinkTestSupport;
 import dev.forestwatch.connect.firehose.FirehoseSinkConfig;
 import dev.forestwatch.connect.firehose.FirehoseSinkConnector;
-import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.firehose.LocalFirehose;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -39,9 +32,6 @@ import software.amazon.awssdk.services.firehose.model.Record;
  */
 public final class FirehoseSinkBenchmark {
 
-    /** How long closing may take once the table is out: the output is complete, so nothing is lost by not waiting. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
-
     /**
      * Records/s from the first record delivered to the last, and from the mode's start (the loop's first call, the
      * connector's creation) to the last.
@@ -52,35 +42,13 @@ public final class FirehoseSinkBenchmark {
     private FirehoseSinkBenchmark() {
     }
 
-    /** Exits 0 once the table is printed, 1 if a run failed, 2 for a bad flag; never waits on lingering threads. */
     public static void main(final String[] args) {
-        int records = 100_000;
-        int rounds = 2;
-        try {
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                switch (args[i]) {
-                    case "--records" -> records = Integer.parseInt(args[i + 1]);
-                    case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                    default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                            + " (flags: --records N, --rounds R)");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-        }
-        final Deque<AutoCloseable> open = new ArrayDeque<>();
-        int status = 1;
-        try {
-            run(records, rounds, open);
-            status = 0;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println("bench-firehose failed:");
-            e.printStackTrace();
-        } finally {
-            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
-        }
+        BenchMain.run("bench-firehose", args, "Usage: ./forestwatch bench-firehose [--records N] [--rounds R]",
+                flags -> {
+                    final int records = flags.intValue("records", 100_000);
+                    final int rounds = flags.intValue("rounds", 2);
+                    return open -> run(records, rounds, open);
+                });
     }
 
     private static void run(final int records, final int rounds, final Deque<AutoCloseable> open) throws Exception {
@@ -175,19 +143,8 @@ public final class FirehoseSinkBenchmark {
             final List<byte[]> data, final String stream, final int inFlight) throws Exception {
         firehose.createStream(stream);
         kafka.createTopics(4, stream);
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (final byte[] d : data) {
-                producer.send(new ProducerRecord<>(stream, d));
-            }
-        }
-        final Map<String, String> c = new HashMap<>();
-        c.put("connector.class", FirehoseSinkConnector.class.getName());
-        c.put("tasks.max", "1");
-        c.put("topics", stream);
+        SinkTestSupport.preload(kafka.bootstrapServers(), stream, data);
+        final Map<String, String> c = SinkTestSupport.connectorConfig(FirehoseSinkConnector.class, 1, stream);
         c.put(FirehoseSinkConfig.DELIVERY_STREAM_CONFIG, stream);
         c.put(FirehoseSinkConfig.ENDPOINT_CONFIG, firehose.url());
         c.put(FirehoseSinkConfig.RECORD_DELIMITER_CONFIG, "");

@@ -2,10 +2,11 @@ package dev.forestwatch.connect.kinesis.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.forestwatch.connect.common.testing.BenchMain;
+import dev.forestwatch.connect.common.testing.ConnectItSupport;
 import dev.forestwatch.connect.kinesis.EmulatorConnector;
 import dev.forestwatch.connect.kinesis.KinesisSourceConfig;
 import dev.forestwatch.connect.kinesis.kcl.RecordConverter;
-import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.server.EmbeddedConnect;
 import dev.forestwatch.local.server.EmbeddedDynamo;
 import dev.forestwatch.local.server.EmbeddedKafka;
@@ -13,7 +14,6 @@ import dev.forestwatch.local.server.EmbeddedKinesis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
@@ -38,11 +38,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -81,48 +79,19 @@ public final class KinesisSourceBenchmark {
     private record Result(double fromStartPerSecond, double fromFirstPerSecond, long firstRecordMs) {
     }
 
-    /**
-     * How long closing the worker, broker and emulators may take once the table is out: the command's output is
-     * complete by then, and a client that cannot stop its event loop must not keep the JVM up.
-     */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
-
-    /** Exits 0 once the table is printed, 1 if a round failed, 2 for a bad flag; never waits on lingering threads. */
     public static void main(final String[] args) {
-        int records = 20_000;
-        int shards = 4;
-        int rounds = 2;
-        int tasks = 1;
-        String kclLog = "WARN";
-        try {
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                switch (args[i]) {
-                    case "--records" -> records = Integer.parseInt(args[i + 1]);
-                    case "--shards" -> shards = Integer.parseInt(args[i + 1]);
-                    case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-                    case "--tasks" -> tasks = Integer.parseInt(args[i + 1]);
-                    case "--kcl-log" -> kclLog = args[i + 1];
-                    default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                            + " (flags: --records N, --shards S, --rounds R, --tasks T, --kcl-log LEVEL)");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-        }
-        quietLogs(kclLog);
-        final Deque<AutoCloseable> open = new ArrayDeque<>();
-        int status = 1;
-        try {
-            run(records, shards, rounds, tasks, open);
-            status = 0;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println("bench-kinesis failed:");
-            e.printStackTrace();
-        } finally {
-            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
-        }
+        BenchMain.run("bench-kinesis", args, "Usage: ./forestwatch bench-kinesis [--records N] [--shards S] "
+                + "[--rounds R] [--tasks T] [--kcl-log LEVEL]", flags -> {
+                    final int records = flags.intValue("records", 20_000);
+                    final int shards = flags.intValue("shards", 4);
+                    final int rounds = flags.intValue("rounds", 2);
+                    final int tasks = flags.intValue("tasks", 1);
+                    final String kclLog = flags.string("kcl-log", "WARN");
+                    return open -> {
+                        quietLogs(kclLog);
+                        run(records, shards, rounds, tasks, open);
+                    };
+                });
     }
 
     private static void run(final int records, final int shards, final int rounds, final int tasks,
@@ -326,14 +295,8 @@ public final class KinesisSourceBenchmark {
         final Map<String, String> c = EmulatorConnector.config(kinesis, dynamo, STREAM, topic, leaseTable, tasks);
         c.put(KinesisSourceConfig.IDLE_MS_CONFIG, Long.toString(IDLE_MS));
         c.put(KinesisSourceConfig.MAX_RECORDS_CONFIG, Integer.toString(MAX_RECORDS));
-        final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
+        try (KafkaConsumer<byte[], byte[]> consumer = ConnectItSupport.fromBeginning(kafka.bootstrapServers(), topic,
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000))) {
             final Set<String> values = new HashSet<>();
             final Map<String, long[]> shardTimes = new TreeMap<>();
             long first = Long.MAX_VALUE;

@@ -3,6 +3,8 @@ package dev.forestwatch.connect.kinesis.kcl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forestwatch.connect.common.Backoff;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,15 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.kinesis.exceptions.ShutdownException;
 import software.amazon.kinesis.exceptions.ThrottlingException;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
 import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.processor.Checkpointer;
-import software.amazon.kinesis.processor.PreparedCheckpointer;
 import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
@@ -64,7 +63,8 @@ class ShardProcessorTest {
         for (final int n : ns) {
             records.add(record(n));
         }
-        processor.processRecords(ProcessRecordsInput.builder().records(records).checkpointer(checkpointer).build());
+        processor.processRecords(
+                ProcessRecordsInput.builder().records(records).checkpointer(checkpointer.proxy).build());
     }
 
     private List<PendingRecord> polled() throws InterruptedException {
@@ -106,7 +106,7 @@ class ShardProcessorTest {
         final List<PendingRecord> r = polled();
         r.get(1).acknowledge();
         final CompletableFuture<Void> end = CompletableFuture.runAsync(
-                () -> processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build()));
+                () -> processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer.proxy).build()));
         // several rounds of waiting for the acknowledgement, so a wrong implementation had its chance to checkpoint
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sleeps.get() >= 5);
         assertThat(end).isNotDone();
@@ -121,7 +121,7 @@ class ShardProcessorTest {
         process(1);
         polled();
         running.set(false);
-        processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+        processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer.proxy).build());
         assertThat(checkpointer.shardEnded).isFalse();
     }
 
@@ -150,7 +150,7 @@ class ShardProcessorTest {
         retaken.initialize(InitializationInput.builder().shardId(SHARD)
                 .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
         retaken.processRecords(ProcessRecordsInput.builder().records(List.of(record(1), record(2), record(3)))
-                .checkpointer(newCheckpointer).build());
+                .checkpointer(newCheckpointer.proxy).build());
         assertThat(queue.size()).isEqualTo(5);
 
         processor.leaseLost(LeaseLostInput.builder().build());
@@ -160,7 +160,8 @@ class ShardProcessorTest {
                 .extracting(r -> r.headers().lastWithName(RecordConverter.HEADER_SEQUENCE).value())
                 .containsExactly(seq(1), seq(2), seq(3));
         survivors.forEach(PendingRecord::acknowledge);
-        retaken.processRecords(ProcessRecordsInput.builder().records(List.of()).checkpointer(newCheckpointer).build());
+        retaken.processRecords(
+                ProcessRecordsInput.builder().records(List.of()).checkpointer(newCheckpointer.proxy).build());
         assertThat(newCheckpointer.stored).as("the new owner checkpoints its own records")
                 .containsExactly(seq(3) + "/0");
         assertThat(checkpointer.stored).isEmpty();
@@ -176,89 +177,37 @@ class ShardProcessorTest {
         assertThat(checkpointer.stored).isEmpty();
     }
 
-    /** Stores checkpoints as "sequence/subsequence" after throwing the queued failures, one per call. */
-    private static final class RecordingCheckpointer implements RecordProcessorCheckpointer {
+    /**
+     * Stores checkpoints as "sequence/subsequence" after throwing the queued failures, one per call. The processor
+     * calls only {@code checkpoint()} (shard end) and {@code checkpoint(sequence, subsequence)}: any other method of
+     * the KCL's wide interface fails the test.
+     */
+    private static final class RecordingCheckpointer {
         final List<String> stored = new ArrayList<>();
         final Deque<Exception> failures = new ArrayDeque<>();
         boolean shardEnded;
+        final RecordProcessorCheckpointer proxy = (RecordProcessorCheckpointer) Proxy.newProxyInstance(
+                RecordProcessorCheckpointer.class.getClassLoader(), new Class<?>[]{RecordProcessorCheckpointer.class},
+                (self, method, args) -> checkpoint(method, args));
 
-        private void failIfQueued() throws ThrottlingException, ShutdownException {
+        private Object checkpoint(final Method method, final Object[] args) throws Exception {
+            if (method.getDeclaringClass() == Object.class) {
+                return method.invoke(this, args);
+            }
+            final boolean shardEnd = args == null;
+            if (!method.getName().equals("checkpoint") || !(shardEnd || args.length == 2 && args[1] instanceof Long)) {
+                throw new UnsupportedOperationException(method.toString());
+            }
             final Exception e = failures.poll();
-            if (e instanceof ThrottlingException t) {
-                throw t;
+            if (e != null) {
+                throw e; // ThrottlingException or ShutdownException, which both methods declare
             }
-            if (e instanceof ShutdownException s) {
-                throw s;
+            if (shardEnd) {
+                shardEnded = true;
+            } else {
+                stored.add(args[0] + "/" + args[1]);
             }
-        }
-
-        @Override
-        public void checkpoint() throws ThrottlingException, ShutdownException {
-            failIfQueued();
-            shardEnded = true;
-        }
-
-        @Override
-        public void checkpoint(final String sequenceNumber, final long subSequenceNumber)
-                throws ThrottlingException, ShutdownException {
-            failIfQueued();
-            stored.add(sequenceNumber + "/" + subSequenceNumber);
-        }
-
-        @Override
-        public void checkpoint(final Record record) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void checkpoint(final String sequenceNumber) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint(final byte[] state) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint(final Record record) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint(final Record record, final byte[] state) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber, final byte[] state) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber, final long subSequenceNumber) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PreparedCheckpointer prepareCheckpoint(final String sequenceNumber, final long subSequenceNumber,
-                final byte[] state) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Checkpointer checkpointer() {
-            throw new UnsupportedOperationException();
+            return null;
         }
     }
 }

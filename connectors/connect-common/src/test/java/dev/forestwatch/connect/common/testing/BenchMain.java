@@ -1,0 +1,51 @@
+package dev.forestwatch.connect.common.testing;
+
+import dev.forestwatch.local.BenchExit;
+import dev.forestwatch.local.Flags;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Function;
+
+/** The connector benchmarks' main: the flags (local-stack's {@link Flags}), the run, and how the command exits. */
+public final class BenchMain {
+
+    /** How long closing may take once the table is out: the output is complete, so nothing is lost by not waiting. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
+
+    /** A benchmark's run; what it starts goes on {@code open}, which is closed newest first once it ends. */
+    @FunctionalInterface
+    public interface Run {
+        void run(Deque<AutoCloseable> open) throws Exception;
+    }
+
+    private BenchMain() {
+    }
+
+    /**
+     * Reads the flags with {@code read} and runs what it returns. Exits 0 once the table is printed, 1 if the run
+     * failed, 2 for a bad flag; returns after printing {@code usage} for {@code --help}. It never waits on lingering
+     * threads ({@link BenchExit}).
+     *
+     * @param command the command's name, as the failure message gives it
+     */
+    public static void run(final String command, final String[] args, final String usage,
+            final Function<Flags, Run> read) {
+        final Run run = Flags.readOrExit(args, usage, read);
+        if (run == null) {
+            return;
+        }
+        final Deque<AutoCloseable> open = new ArrayDeque<>();
+        int status = 1;
+        try {
+            run.run(open);
+            status = 0;
+        } catch (Throwable e) {
+            System.out.flush();
+            System.err.println(command + " failed:");
+            e.printStackTrace();
+        } finally {
+            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
+        }
+    }
+}
