@@ -45,12 +45,11 @@ public final class ScoringBenchmark {
     static final String MODE_TTD = "topology, TopologyTestDriver (in-memory)";
     static final String MODE_TTD_KEYED = "  same, input keyed by sensor (one hop less)";
     static final String MODE_BROKER = "topology, real broker (EOS, rocksdb)";
+    static final String MODE_MODEL_AROUND = "raw SensorModel, just before and after broker";
     static final String MODE_MODEL_BAND = "  raw SensorModel + forecast band";
     static final String MODE_TTD_BARE = "  TTD, anomaly.confidence.enabled=false";
     static final String MODE_TTD_BAND = "  TTD, anomaly.expected.enabled=true";
     static final double TARGET_RATIO = 0.80;
-    /** The broker's warm-up is a whole app start and stop; its topology code is already warm from the TTD runs. */
-    static final int BROKER_WARMUP_MAX = 5_000;
 
     /** Keeps results alive so the JIT cannot drop the scoring as dead code. */
     static volatile double sink;
@@ -68,7 +67,8 @@ public final class ScoringBenchmark {
     /** Command-line settings; see {@link #USAGE}. */
     record Options(int records, int brokerRecords, int sensors, int perSecond, int warmup, int rounds,
             int heapSensors, int heapRecords, long seed, boolean skipBroker, int brokerPartitions,
-            int brokerTimeoutSeconds, Map<String, String> appSettings, boolean skipRicher, String bootstrap) {
+            int brokerTimeoutSeconds, Map<String, String> appSettings, boolean skipRicher, String bootstrap,
+            int brokerWarmup, Long brokerPid) {
     }
 
     static final String USAGE = """
@@ -77,8 +77,9 @@ public final class ScoringBenchmark {
               --broker-records N     records through the real broker (same as --records)
               --sensors S            sensors taking turns (10)
               --rate R               records per simulated second, i.e. event-time spacing (50)
-              --warmup N             records of the untimed warm-up pass of each mode (20000; the broker's
-                                     warm-up app run takes at most 5000)
+              --warmup N             records of the untimed warm-up pass of each mode (20000)
+              --broker-warmup N      records through a separate app on the broker before the timed run, so
+                                     the app's JIT and the broker's transaction coordinator are warm (20000)
               --rounds R             timed rounds of the raw and TTD modes, interleaved; the median is
                                      reported (3)
               --heap-sensors K       sensors warmed for the heap measurement (20)
@@ -89,6 +90,7 @@ public final class ScoringBenchmark {
                                      num.stream.threads=2,commit.interval.ms=500
               --bootstrap HOST:PORT  an already running broker for the broker run (e.g. ./forestwatch kafka,
                                      its own JVM); default: a broker in this JVM
+              --broker-pid PID       that broker's process, to print its CPU per 1,000 records (Linux /proc)
               --skip-broker          no broker run
               --skip-richer          no rows for the richer output (confidence off, forecast band on)
             """;
@@ -136,7 +138,7 @@ public final class ScoringBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        final int total = Math.max(o.records(), o.skipBroker() ? 0 : o.brokerRecords());
+        final int total = Math.max(o.records(), o.skipBroker() ? 0 : Math.max(o.brokerRecords(), o.brokerWarmup()));
         // event time ends a minute before now: the broker rejects timestamps far in the future, and retention
         // would delete records more than a week old
         final long startMs = (System.currentTimeMillis() / 1000L - 60L - total / o.perSecond()) * 1000L;
@@ -176,9 +178,18 @@ public final class ScoringBenchmark {
 
         BrokerBenchmark.Result broker = null;
         if (!o.skipBroker()) {
-            broker = new BrokerBenchmark(data, o.brokerRecords(), Math.min(BROKER_WARMUP_MAX, o.warmup()),
-                    o.brokerPartitions(), o.perSecond(), Duration.ofSeconds(o.brokerTimeoutSeconds()),
-                    o.appSettings(), o.bootstrap()).run();
+            // the raw loop again right before and after: the broker run is compared with the machine as it was then,
+            // not minutes earlier (load from other processes moves both by a factor of two here)
+            final Run before = rawModel(data, o.records(), settings);
+            System.out.printf(Locale.ROOT, "raw SensorModel just before the broker run: %,.0f records/s%n",
+                    before.rate());
+            broker = new BrokerBenchmark(data, o.brokerRecords(), o.brokerWarmup(), o.brokerPartitions(),
+                    Duration.ofSeconds(o.brokerTimeoutSeconds()), o.appSettings(), o.bootstrap(), o.brokerPid()).run();
+            final Run after = rawModel(data, o.records(), settings);
+            System.out.printf(Locale.ROOT, "raw SensorModel just after the broker run: %,.0f records/s%n",
+                    after.rate());
+            results.put(MODE_MODEL_AROUND, new Run(MODE_MODEL_AROUND, o.records(),
+                    2 * o.records() / (before.rate() + after.rate())));
             results.put(MODE_BROKER, broker.run());
         }
 
@@ -217,7 +228,9 @@ public final class ScoringBenchmark {
                 intFlag(flags, "broker-timeout", 300, 1),
                 appSettings(flags.remove("app-settings")),
                 flags.remove("skip-richer") != null,
-                flags.remove("bootstrap"));
+                flags.remove("bootstrap"),
+                intFlag(flags, "broker-warmup", 20_000, 0),
+                brokerPid(flags.remove("broker-pid")));
         if (!flags.isEmpty()) {
             throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
         }
@@ -239,6 +252,17 @@ public final class ScoringBenchmark {
             throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + n);
         }
         return n;
+    }
+
+    private static Long brokerPid(final String flag) {
+        if (flag == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(flag);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--broker-pid expects a process id, got '" + flag + "'");
+        }
     }
 
     private static void record(final Map<String, List<Run>> rounds, final int round, final Run run) {
@@ -452,7 +476,7 @@ public final class ScoringBenchmark {
                 heapPerSensor / (1024.0 * 1024.0), o.heapRecords(), o.heapSensors());
         if (broker != null) {
             System.out.printf(Locale.ROOT, "real broker: records/s from RUNNING to last output; %,.0f from app start "
-                    + "(RUNNING after %.1f s, first output after %.1f s); stream thread on CPU %.0f%%; %,d of %,d "
+                    + "(RUNNING after %.1f s, first output after %.1f s); each stream thread on CPU %.0f%%; %,d of %,d "
                     + "emitted late; input %d partitions, broker %s%s%n", broker.fromStartRate(),
                     broker.runningSeconds(), broker.firstOutputSeconds(), 100 * broker.threadBusy(), broker.late(),
                     broker.run().records(), o.brokerPartitions(),
@@ -475,8 +499,15 @@ public final class ScoringBenchmark {
         }
         shares.print();
         if (broker != null) {
-            System.out.printf(Locale.ROOT, "topology/raw (broker from RUNNING to last output / SensorModel loop): "
-                    + "%.2f%n", broker.run().rate() / model);
+            final double around = results.get(MODE_MODEL_AROUND).rate();
+            final double perThread = broker.run().rate() / around / broker.streamThreads();
+            System.out.printf(Locale.ROOT, "real broker CPU per 1,000 records: app JVM %.0f ms, broker %s%n",
+                    broker.appCpuMsPer1000(), Double.isNaN(broker.brokerCpuMsPer1000())
+                            ? (o.bootstrap() == null ? "in the app JVM" : "not measured (--broker-pid)")
+                            : String.format(Locale.ROOT, "%.0f ms", broker.brokerCpuMsPer1000()));
+            System.out.printf(Locale.ROOT, "topology/raw per stream thread (broker from RUNNING to last output / mean "
+                    + "SensorModel loop just before and after / %d thread(s)): %.2f  target >= %.2f  %s%n",
+                    broker.streamThreads(), perThread, TARGET_RATIO, perThread >= TARGET_RATIO ? "OK" : "BELOW TARGET");
         }
         System.out.printf(Locale.ROOT, "(raw and TTD: median of %d interleaved rounds after a %,d-record warm-up; TTD "
                 + "also pays for its own commit per record and topic-name regexes per record and repartition hop; "
