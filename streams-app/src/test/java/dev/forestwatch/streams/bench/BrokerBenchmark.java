@@ -46,8 +46,8 @@ final class BrokerBenchmark {
 
     /** The timed run, plus what the table prints beside it. */
     record Result(Run run, double fromStartRate, double runningSeconds, double firstOutputSeconds, long late,
-            double threadBusy, boolean complete, OrderChecker.Report order, int streamThreads, double appCpuMsPer1000,
-            double brokerCpuMsPer1000) {
+            double threadBusy, boolean complete, OrderChecker.Report order, int streamThreads,
+            double streamCpuMsPer1000, double appCpuMsPer1000, double brokerCpuMsPer1000) {
     }
 
     /**
@@ -222,7 +222,7 @@ final class BrokerBenchmark {
             }
             if (count == 0 || running == 0) {
                 return new Result(new Run(ScoringBenchmark.MODE_BROKER, 0, Double.POSITIVE_INFINITY), 0.0, Double.NaN,
-                        Double.NaN, 0, Double.NaN, false, order.report(), threads, Double.NaN, Double.NaN);
+                        Double.NaN, 0, Double.NaN, false, order.report(), threads, Double.NaN, Double.NaN, Double.NaN);
             }
             final double fromStart = (last - start) / 1e9;
             final double fromRunning = (last - running) / 1e9;
@@ -250,8 +250,8 @@ final class BrokerBenchmark {
                                         brokerMs, brokerCpu.pid()));
             }
             return new Result(new Run(ScoringBenchmark.MODE_BROKER, (int) count, fromRunning), count / fromStart,
-                    (running - start) / 1e9, firstOutput, late, busy, complete, order.report(), threads, appMs,
-                    brokerMs);
+                    (running - start) / 1e9, firstOutput, late, busy, complete, order.report(), threads,
+                    busyCpu / 1e6 / count * 1000, appMs, brokerMs);
         } finally {
             ScoringBenchmark.deleteRecursively(stateDir);
         }

@@ -11,6 +11,7 @@ import dev.forestwatch.streams.topology.ForestwatchTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,15 +178,21 @@ public final class ScoringBenchmark {
                 o.heapSensors(), o.heapRecords(), heapPerSensor / (1024.0 * 1024.0));
 
         BrokerBenchmark.Result broker = null;
+        double rawCpuMsPer1000 = Double.NaN;
         if (!o.skipBroker()) {
             // the raw loop again right before and after: the broker run is compared with the machine as it was then,
             // not minutes earlier (load from other processes moves both by a factor of two here)
+            final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+            final long cpuBefore = cpu.getCurrentThreadCpuTime();
             final Run before = rawModel(data, o.records(), settings);
+            final long rawCpu = cpu.getCurrentThreadCpuTime() - cpuBefore;
             System.out.printf(Locale.ROOT, "raw SensorModel just before the broker run: %,.0f records/s%n",
                     before.rate());
             broker = new BrokerBenchmark(data, o.brokerRecords(), o.brokerWarmup(), o.brokerPartitions(),
                     Duration.ofSeconds(o.brokerTimeoutSeconds()), o.appSettings(), o.bootstrap(), o.brokerPid()).run();
+            final long cpuAfter = cpu.getCurrentThreadCpuTime();
             final Run after = rawModel(data, o.records(), settings);
+            rawCpuMsPer1000 = (rawCpu + cpu.getCurrentThreadCpuTime() - cpuAfter) / 1e6 / (2.0 * o.records()) * 1000;
             System.out.printf(Locale.ROOT, "raw SensorModel just after the broker run: %,.0f records/s%n",
                     after.rate());
             results.put(MODE_MODEL_AROUND, new Run(MODE_MODEL_AROUND, o.records(),
@@ -193,7 +200,7 @@ public final class ScoringBenchmark {
             results.put(MODE_BROKER, broker.run());
         }
 
-        printTable(o, results, heapPerSensor, broker, shares, (System.nanoTime() - started) / 1e9);
+        printTable(o, results, heapPerSensor, broker, rawCpuMsPer1000, shares, (System.nanoTime() - started) / 1e9);
     }
 
     static Options parse(final String[] args) {
@@ -466,7 +473,8 @@ public final class ScoringBenchmark {
     }
 
     private static void printTable(final Options o, final Map<String, Run> results, final double heapPerSensor,
-            final BrokerBenchmark.Result broker, final CpuAttribution.Shares shares, final double totalSeconds) {
+            final BrokerBenchmark.Result broker, final double rawCpuMsPer1000, final CpuAttribution.Shares shares,
+            final double totalSeconds) {
         System.out.println();
         System.out.printf(Locale.ROOT, "%-42s %8s %12s%n", "mode", "records", "records/s");
         for (final Run run : results.values()) {
@@ -501,7 +509,10 @@ public final class ScoringBenchmark {
         if (broker != null) {
             final double around = results.get(MODE_MODEL_AROUND).rate();
             final double perThread = broker.run().rate() / around / broker.streamThreads();
-            System.out.printf(Locale.ROOT, "real broker CPU per 1,000 records: app JVM %.0f ms, broker %s%n",
+            // a stream thread with a core of its own would keep the raw loop's rate times this
+            System.out.printf(Locale.ROOT, "CPU per 1,000 records: raw SensorModel loop %.0f ms; real broker: stream "
+                    + "thread(s) %.0f ms (raw/stream threads %.2f), app JVM %.0f ms, broker %s%n", rawCpuMsPer1000,
+                    broker.streamCpuMsPer1000(), rawCpuMsPer1000 / broker.streamCpuMsPer1000(),
                     broker.appCpuMsPer1000(), Double.isNaN(broker.brokerCpuMsPer1000())
                             ? (o.bootstrap() == null ? "in the app JVM" : "not measured (--broker-pid)")
                             : String.format(Locale.ROOT, "%.0f ms", broker.brokerCpuMsPer1000()));
