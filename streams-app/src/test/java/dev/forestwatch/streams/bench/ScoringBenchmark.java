@@ -1,6 +1,7 @@
 package dev.forestwatch.streams.bench;
 
 import com.amazon.randomcutforest.RandomCutForest;
+import dev.forestwatch.local.Flags;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.score.Expectation;
@@ -203,73 +204,40 @@ public final class ScoringBenchmark {
         printTable(o, results, heapPerSensor, broker, rawCpuMsPer1000, shares, (System.nanoTime() - started) / 1e9);
     }
 
+    /** The options, or null for --help; an IllegalArgumentException for a bad or unknown flag. */
     static Options parse(final String[] args) {
-        final Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            final String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            if (a.equals("--skip-broker") || a.equals("--skip-richer")) {
-                flags.put(a.substring(2), "true");
-            } else if (a.startsWith("--") && a.contains("=")) {
-                flags.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else if (a.startsWith("--") && i + 1 < args.length) {
-                flags.put(a.substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
+        final Flags flags = Flags.parse(args);
+        if (flags.has("help")) {
+            return null;
         }
-        final int records = intFlag(flags, "records", 20_000, 1);
+        final int records = atLeast(flags, "records", 20_000, 1);
         final Options o = new Options(records,
-                intFlag(flags, "broker-records", records, 1),
-                intFlag(flags, "sensors", 10, 1),
-                intFlag(flags, "rate", 50, 1),
-                intFlag(flags, "warmup", 20_000, 0),
-                intFlag(flags, "rounds", 3, 1),
-                intFlag(flags, "heap-sensors", 20, 1),
+                atLeast(flags, "broker-records", records, 1),
+                atLeast(flags, "sensors", 10, 1),
+                atLeast(flags, "rate", 50, 1),
+                atLeast(flags, "warmup", 20_000, 0),
+                atLeast(flags, "rounds", 3, 1),
+                atLeast(flags, "heap-sensors", 20, 1),
                 1_000,
-                intFlag(flags, "seed", 42, Integer.MIN_VALUE),
-                flags.remove("skip-broker") != null,
-                intFlag(flags, "partitions", 2, 1),
-                intFlag(flags, "broker-timeout", 300, 1),
-                appSettings(flags.remove("app-settings")),
-                flags.remove("skip-richer") != null,
-                flags.remove("bootstrap"),
-                intFlag(flags, "broker-warmup", 20_000, 0),
-                brokerPid(flags.remove("broker-pid")));
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
-        }
+                flags.intValue("seed", 42),
+                flags.has("skip-broker"),
+                atLeast(flags, "partitions", 2, 1),
+                atLeast(flags, "broker-timeout", 300, 1),
+                appSettings(flags.string("app-settings", null)),
+                flags.has("skip-richer"),
+                flags.string("bootstrap", null),
+                atLeast(flags, "broker-warmup", 20_000, 0),
+                flags.has("broker-pid") ? flags.longValue("broker-pid", 0) : null);
+        flags.rejectUnknown();
         return o;
     }
 
-    private static int intFlag(final Map<String, String> flags, final String name, final int dflt, final int min) {
-        final String v = flags.remove(name);
-        if (v == null) {
-            return dflt;
-        }
-        final int n;
-        try {
-            n = Integer.parseInt(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " expects an integer, got '" + v + "'");
-        }
+    private static int atLeast(final Flags flags, final String name, final int dflt, final int min) {
+        final int n = flags.intValue(name, dflt);
         if (n < min) {
             throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + n);
         }
         return n;
-    }
-
-    private static Long brokerPid(final String flag) {
-        if (flag == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(flag);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--broker-pid expects a process id, got '" + flag + "'");
-        }
     }
 
     private static void record(final Map<String, List<Run>> rounds, final int round, final Run run) {
