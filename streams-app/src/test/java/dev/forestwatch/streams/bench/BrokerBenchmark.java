@@ -47,7 +47,7 @@ final class BrokerBenchmark {
     /** The timed run, plus what the table prints beside it. */
     record Result(Run run, double fromStartRate, double runningSeconds, double firstOutputSeconds, long late,
             double threadBusy, boolean complete, OrderChecker.Report order, int streamThreads,
-            double streamCpuMsPer1000, double appCpuMsPer1000, double brokerCpuMsPer1000) {
+            double streamCpuMsPer1000, double appCpuMsPer1000, double brokerCpuMsPer1000, double threadWaiting) {
     }
 
     /**
@@ -168,6 +168,8 @@ final class BrokerBenchmark {
             long runningCpu = 0;
             long appCpuNanos = 0;
             long brokerCpuNanos = 0;
+            Map<String, Long> streamThreadIds = Map.of();
+            RunQueue.Times schedule = new RunQueue.Times(0, 0);
             final long start = System.nanoTime();
             long nextProgress = start + PROGRESS_EVERY_NANOS;
             try (App app = new App(config).start()) {
@@ -184,6 +186,8 @@ final class BrokerBenchmark {
                         runningCpu = streamThreadsCpuNanos(appId);
                         appCpuNanos = -appCpu.nanos();
                         brokerCpuNanos = brokerCpu == null ? 0 : -brokerCpu.nanos();
+                        streamThreadIds = streamThreadIds(appId);
+                        schedule = schedule(streamThreadIds);
                     }
                     for (final ConsumerRecord<byte[], byte[]> r : batch) {
                         if (startsWith(r.key(), clockPrefix)) {
@@ -211,6 +215,7 @@ final class BrokerBenchmark {
                 busyCpu = streamThreadsCpuNanos(appId) - runningCpu;
                 appCpuNanos += appCpu.nanos();
                 brokerCpuNanos += brokerCpu == null ? 0 : brokerCpu.nanos();
+                schedule = schedule(streamThreadIds).minus(schedule);
                 if (verbose) {
                     System.out.println("broker: stopping the app");
                 }
@@ -222,7 +227,8 @@ final class BrokerBenchmark {
             }
             if (count == 0 || running == 0) {
                 return new Result(new Run(ScoringBenchmark.MODE_BROKER, 0, Double.POSITIVE_INFINITY), 0.0, Double.NaN,
-                        Double.NaN, 0, Double.NaN, false, order.report(), threads, Double.NaN, Double.NaN, Double.NaN);
+                        Double.NaN, 0, Double.NaN, false, order.report(), threads, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN);
             }
             final double fromStart = (last - start) / 1e9;
             final double fromRunning = (last - running) / 1e9;
@@ -230,6 +236,7 @@ final class BrokerBenchmark {
             // the first poll's records arrived at one instant: rate = the records after it over the time after it
             final double firstToLast = last > first ? (count - firstBatch) / ((last - first) / 1e9) : Double.NaN;
             final double busy = busyCpu / 1e9 / fromRunning / threads;
+            final double waiting = schedule.waitingNanos() / 1e9 / fromRunning / threads;
             final double appMs = appCpuNanos / 1e6 / count * 1000;
             final double brokerMs = brokerCpu == null ? Double.NaN : brokerCpuNanos / 1e6 / count * 1000;
             if (verbose) {
@@ -238,6 +245,11 @@ final class BrokerBenchmark {
                         + "output, %,.0f from start; %,d emitted late; %d stream thread(s), each on CPU %.0f%% of the "
                         + "time after RUNNING%n", count, (running - start) / 1e9, firstOutput, fromStart,
                         count / fromRunning, firstToLast, count / fromStart, late, threads, 100 * busy);
+                System.out.printf(Locale.ROOT, "broker: each stream thread after RUNNING, by the kernel's count "
+                        + "(schedstat): on a CPU %.0f%%, runnable but waiting for a core %.0f%%, asleep (commits, "
+                        + "polls) %.0f%%%n", 100 * schedule.onCpuNanos() / 1e9 / fromRunning / threads,
+                        100 * waiting, 100 * (1 - (schedule.onCpuNanos() + schedule.waitingNanos()) / 1e9
+                                / fromRunning / threads));
                 System.out.printf(Locale.ROOT, "broker: CPU per 1,000 records from RUNNING to last output: %.0f ms in "
                         + "the app's JVM (%s), %s%n", appMs,
                         bootstrap == null ? "broker included" : "app and this benchmark's clients",
@@ -251,7 +263,7 @@ final class BrokerBenchmark {
             }
             return new Result(new Run(ScoringBenchmark.MODE_BROKER, (int) count, fromRunning), count / fromStart,
                     (running - start) / 1e9, firstOutput, late, busy, complete, order.report(), threads,
-                    busyCpu / 1e6 / count * 1000, appMs, brokerMs);
+                    busyCpu / 1e6 / count * 1000, appMs, brokerMs, waiting);
         } finally {
             ScoringBenchmark.deleteRecursively(stateDir);
         }
@@ -287,13 +299,27 @@ final class BrokerBenchmark {
         return lastAppendMs.get();
     }
 
+    /** The native ids of the app's stream threads, by name. */
+    private static Map<String, Long> streamThreadIds(final String applicationId) {
+        final Map<String, Long> ids = new java.util.HashMap<>(RunQueue.nativeIds());
+        ids.keySet().removeIf(name -> !isStreamThread(name, applicationId));
+        return ids;
+    }
+
+    private static RunQueue.Times schedule(final Map<String, Long> threadIds) {
+        return threadIds.values().stream().map(RunQueue::of).reduce(new RunQueue.Times(0, 0), RunQueue.Times::plus);
+    }
+
+    private static boolean isStreamThread(final String name, final String applicationId) {
+        return name.startsWith(applicationId) && name.contains("StreamThread") && !name.endsWith("-producer");
+    }
+
     /** CPU time so far of the app's stream threads (their names start with the application id). */
     private static long streamThreadsCpuNanos(final String applicationId) {
         final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long total = 0;
         for (final Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(applicationId) && t.getName().contains("StreamThread")
-                    && !t.getName().endsWith("-producer")) {
+            if (isStreamThread(t.getName(), applicationId)) {
                 total += Math.max(0, mx.getThreadCpuTime(t.getId()));
             }
         }

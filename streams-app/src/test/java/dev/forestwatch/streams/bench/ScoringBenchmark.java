@@ -452,9 +452,10 @@ public final class ScoringBenchmark {
                 heapPerSensor / (1024.0 * 1024.0), o.heapRecords(), o.heapSensors());
         if (broker != null) {
             System.out.printf(Locale.ROOT, "real broker: records/s from RUNNING to last output; %,.0f from app start "
-                    + "(RUNNING after %.1f s, first output after %.1f s); each stream thread on CPU %.0f%%; %,d of %,d "
-                    + "emitted late; input %d partitions, broker %s%s%n", broker.fromStartRate(),
-                    broker.runningSeconds(), broker.firstOutputSeconds(), 100 * broker.threadBusy(), broker.late(),
+                    + "(RUNNING after %.1f s, first output after %.1f s); each stream thread on CPU %.0f%%, runnable "
+                    + "without a core %.0f%%; %,d of %,d emitted late; input %d partitions, broker %s%s%n",
+                    broker.fromStartRate(), broker.runningSeconds(), broker.firstOutputSeconds(),
+                    100 * broker.threadBusy(), 100 * broker.threadWaiting(), broker.late(),
                     broker.run().records(), o.brokerPartitions(),
                     o.bootstrap() == null ? "in this JVM" : "at " + o.bootstrap(),
                     broker.complete() ? "" : "; TIMED OUT");
