@@ -6,11 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,9 +19,6 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,41 +116,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public void createTopics(int partitions, Map<String, String> configs, String... names) {
-        List<NewTopic> topics = Arrays.stream(names)
+        TopicCreation.createIfMissing(admin, Arrays.stream(names)
                 .map(name -> new NewTopic(name, partitions, (short) 1).configs(configs))
-                .collect(Collectors.toList());
-        for (var entry : admin.createTopics(topics).values().entrySet()) {
-            try {
-                entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Creating topic " + entry.getKey() + " failed", e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while creating topic " + entry.getKey(), e);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException(
-                        "Creating topic " + entry.getKey() + " timed out after " + ADMIN_TIMEOUT, e);
-            }
-        }
-        awaitLeaders(Set.of(names));
-    }
-
-    private void awaitLeaders(Set<String> names) {
-        Await.until("leaders for topics " + names, ADMIN_TIMEOUT, () -> {
-            try {
-                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-                return described.values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    return false; // created on the controller, not yet in the broker's metadata cache
-                }
-                throw new IllegalStateException("Describing topics " + names + " failed", e.getCause());
-            }
-        });
+                .collect(Collectors.toList()), ADMIN_TIMEOUT);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.forestwatch.streams.bench;
 
 import dev.forestwatch.local.check.OrderChecker;
 import dev.forestwatch.local.server.EmbeddedKafka;
+import dev.forestwatch.local.server.TopicCreation;
 import dev.forestwatch.streams.App;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.bench.ScoringBenchmark.Run;
@@ -15,8 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,44 +46,47 @@ final class BrokerBenchmark {
 
     /** The timed run, plus what the table prints beside it. */
     record Result(Run run, double fromStartRate, double runningSeconds, double firstOutputSeconds, long late,
-            double threadBusy, boolean complete, OrderChecker.Report order) {
+            double threadBusy, boolean complete, OrderChecker.Report order, int streamThreads,
+            double streamCpuMsPer1000, double appCpuMsPer1000, double brokerCpuMsPer1000, double threadWaiting) {
     }
 
     /**
-     * Clock records: sent once all but the last few seconds of output are out, with later timestamps, so those
-     * seconds close on stream time instead of waiting for the idle flush (order.idle.flush.ms of wall time), which
-     * would count as scoring time. Sent at the end only, so they cannot overtake the measured records; not counted.
-     * Several clock sensors, so every partition downstream of the by-sensor repartition sees them.
+     * Clock records: the ordering step releases a second once stream time has passed its end plus the grace, so the
+     * input's last second would wait for the idle flush (order.idle.flush.ms of wall time, counted as scoring time).
+     * Once the wall clock has passed that point, these records are appended behind all the input, in every partition,
+     * so they cannot overtake it; their append time (the ROWTIME) then closes the last second as soon as it is scored.
+     * Several clock sensors, so every partition downstream of the by-sensor repartition sees them; not counted.
      */
     private static final String CLOCK_SENSOR = "bench-clock-";
-    private static final int CLOCK_SECONDS = 10;
     /** {@code SecondOrderingProcessor.HEADER_LATE}, spelled out so the benchmark survives a rename there. */
     private static final String HEADER_LATE = "forestwatch.late";
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     private final List<Rec> data;
     private final int records;
     private final int warmup;
     private final int partitions;
-    private final int perSecond;
     private final Duration timeout;
 
     BrokerBenchmark(final List<Rec> data, final int records, final int warmup, final int partitions,
-            final int perSecond, final Duration timeout, final Map<String, String> appSettings,
-            final String bootstrap) {
+            final Duration timeout, final Map<String, String> appSettings,
+            final String bootstrap, final Long brokerPid) {
         this.appSettings = appSettings;
         this.bootstrap = bootstrap;
+        this.brokerCpu = brokerPid == null ? null : new ProcessCpu(brokerPid);
         this.data = data;
         this.records = records;
         this.warmup = warmup;
         this.partitions = partitions;
-        this.perSecond = perSecond;
         this.timeout = timeout;
     }
 
     private final Map<String, String> appSettings;
     /** An already running broker (e.g. {@code ./forestwatch kafka}, in its own JVM), or null for one in this JVM. */
     private final String bootstrap;
+    /** The broker's process when it runs in its own JVM (--broker-pid), else null. */
+    private final ProcessCpu brokerCpu;
 
     Result run() {
         if (bootstrap != null) {
@@ -98,6 +104,7 @@ final class BrokerBenchmark {
     }
 
     private Result runOn(final String servers, final Admin admin) {
+        // the raw loops are timed after a warm-up: so is the app, and the broker's transaction coordinator with it
         if (warmup > 0) {
             System.out.printf(Locale.ROOT, "broker: warm-up run of a separate app over %,d records (untimed)%n",
                     warmup);
@@ -108,28 +115,11 @@ final class BrokerBenchmark {
 
     /** Topics named per run (a timestamp), so runs against a long-lived broker never share one. */
     private void createTopics(final Admin admin, final String input, final String output, final String deadLetters) {
-        try {
-            admin.createTopics(List.of(
-                    new NewTopic(input, partitions, (short) 1).configs(
-                            Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152")),
-                    new NewTopic(output, partitions, (short) 1),
-                    new NewTopic(deadLetters, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
-            // created is not yet led: a producer sending at once got NOT_LEADER, then stuck on OUT_OF_ORDER_SEQUENCE
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!admin.describeTopics(List.of(input, output, deadLetters)).allTopicNames()
-                    .get(60, TimeUnit.SECONDS).values().stream().flatMap(d -> d.partitions().stream())
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the benchmark's topics have no leader after 60 s");
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating the benchmark's topics", e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("creating the benchmark's topics failed", e);
-        }
+        TopicCreation.createIfMissing(admin, List.of(
+                new NewTopic(input, partitions, (short) 1).configs(
+                        Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152")),
+                new NewTopic(output, partitions, (short) 1),
+                new NewTopic(deadLetters, 1, (short) 1)), TOPIC_TIMEOUT);
     }
 
     private Result appRun(final String servers, final Admin admin, final String prefix, final int n,
@@ -151,22 +141,20 @@ final class BrokerBenchmark {
                 AppConfig.OUTPUT_TOPIC_CONFIG, output,
                 AppConfig.DEAD_LETTER_TOPIC_CONFIG, deadLetters));
         final AppConfig config = new AppConfig(settings);
-        // seconds of event time that only stream time past them (or the idle flush) releases, with a margin
-        final long tail = (long) perSecond * (config.orderGraceMs() / 1000L + 3L);
         final byte[] clockPrefix = CLOCK_SENSOR.getBytes(StandardCharsets.UTF_8);
+        final int threads = new StreamsConfig(config.streamsProperties())
+                .getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG);
+        final ProcessCpu appCpu = ProcessCpu.self();
         try (KafkaProducer<byte[], byte[]> producer = producer(servers);
                 KafkaConsumer<byte[], byte[]> consumer = outputConsumer(servers, output)) {
             final long loadStart = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                final Rec r = data.get(i);
-                // keys are ignored (input.partitioned.by.sensor=false); an even spread keeps partitions in step
-                producer.send(new ProducerRecord<>(input, i % partitions, r.timestampMs(), null, r.json()));
-            }
-            producer.flush();
+            final long lastAppendMs = load(producer, input, n);
             if (verbose) {
                 System.out.printf(Locale.ROOT, "broker: loaded %,d records into %s (%d partitions) in %.1f s%n", n,
                         input, partitions, (System.nanoTime() - loadStart) / 1e9);
             }
+            // the last input second is released by stream time past its end plus the grace (see CLOCK_SENSOR)
+            final long clockAtMs = (lastAppendMs / 1000L + 1L) * 1000L + config.orderGraceMs() + 1L;
 
             long count = 0;
             long late = 0;
@@ -178,16 +166,28 @@ final class BrokerBenchmark {
             long running = 0;
             long busyCpu = 0;
             long runningCpu = 0;
+            long appCpuNanos = 0;
+            long brokerCpuNanos = 0;
+            Map<String, Long> streamThreadIds = Map.of();
+            RunQueue.Times schedule = new RunQueue.Times(0, 0);
             final long start = System.nanoTime();
             long nextProgress = start + PROGRESS_EVERY_NANOS;
             try (App app = new App(config).start()) {
                 final long deadline = start + timeout.toNanos();
                 while (count < n && System.nanoTime() < deadline) {
+                    if (!clockSent && System.currentTimeMillis() >= clockAtMs) {
+                        sendClock(producer, input);
+                        clockSent = true;
+                    }
                     final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(20));
                     final long now = System.nanoTime();
                     if (running == 0 && app.streams().state() == KafkaStreams.State.RUNNING) {
                         running = now;
                         runningCpu = streamThreadsCpuNanos(appId);
+                        appCpuNanos = -appCpu.nanos();
+                        brokerCpuNanos = brokerCpu == null ? 0 : -brokerCpu.nanos();
+                        streamThreadIds = streamThreadIds(appId);
+                        schedule = schedule(streamThreadIds);
                     }
                     for (final ConsumerRecord<byte[], byte[]> r : batch) {
                         if (startsWith(r.key(), clockPrefix)) {
@@ -206,10 +206,6 @@ final class BrokerBenchmark {
                         }
                         order.accept(r.partition(), r.value(), r.headers());
                     }
-                    if (!clockSent && count > 0 && count >= n - tail) {
-                        sendClock(producer, input, data.get(n - 1).timestampMs());
-                        clockSent = true;
-                    }
                     if (verbose && now >= nextProgress) {
                         System.out.printf(Locale.ROOT, "broker: %,d/%,d scored records out after %.1f s (app %s)%n",
                                 count, n, (now - start) / 1e9, app.streams().state());
@@ -217,6 +213,9 @@ final class BrokerBenchmark {
                     }
                 }
                 busyCpu = streamThreadsCpuNanos(appId) - runningCpu;
+                appCpuNanos += appCpu.nanos();
+                brokerCpuNanos += brokerCpu == null ? 0 : brokerCpu.nanos();
+                schedule = schedule(streamThreadIds).minus(schedule);
                 if (verbose) {
                     System.out.println("broker: stopping the app");
                 }
@@ -228,26 +227,91 @@ final class BrokerBenchmark {
             }
             if (count == 0 || running == 0) {
                 return new Result(new Run(ScoringBenchmark.MODE_BROKER, 0, Double.POSITIVE_INFINITY), 0.0, Double.NaN,
-                        Double.NaN, 0, Double.NaN, false, order.report());
+                        Double.NaN, 0, Double.NaN, false, order.report(), threads, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN);
             }
             final double fromStart = (last - start) / 1e9;
             final double fromRunning = (last - running) / 1e9;
             final double firstOutput = (first - start) / 1e9;
             // the first poll's records arrived at one instant: rate = the records after it over the time after it
             final double firstToLast = last > first ? (count - firstBatch) / ((last - first) / 1e9) : Double.NaN;
-            final double busy = busyCpu / 1e9 / fromRunning;
+            final double busy = busyCpu / 1e9 / fromRunning / threads;
+            final double waiting = schedule.waitingNanos() / 1e9 / fromRunning / threads;
+            final double appMs = appCpuNanos / 1e6 / count * 1000;
+            final double brokerMs = brokerCpu == null ? Double.NaN : brokerCpuNanos / 1e6 / count * 1000;
             if (verbose) {
                 System.out.printf(Locale.ROOT, "broker: %,d records out; app RUNNING %.1f s after start, first output "
                         + "%.1f s, last %.1f s; %,.0f records/s from RUNNING to last output, %,.0f first to last "
-                        + "output, %,.0f from start; %,d emitted late; stream thread on CPU %.0f%% of the time "
-                        + "after RUNNING%n", count, (running - start) / 1e9, firstOutput, fromStart,
-                        count / fromRunning, firstToLast, count / fromStart, late, 100 * busy);
+                        + "output, %,.0f from start; %,d emitted late; %d stream thread(s), each on CPU %.0f%% of the "
+                        + "time after RUNNING%n", count, (running - start) / 1e9, firstOutput, fromStart,
+                        count / fromRunning, firstToLast, count / fromStart, late, threads, 100 * busy);
+                System.out.printf(Locale.ROOT, "broker: each stream thread after RUNNING, by the kernel's count "
+                        + "(schedstat): on a CPU %.0f%%, runnable but waiting for a core %.0f%%, asleep (commits, "
+                        + "polls) %.0f%%%n", 100 * schedule.onCpuNanos() / 1e9 / fromRunning / threads,
+                        100 * waiting, 100 * (1 - (schedule.onCpuNanos() + schedule.waitingNanos()) / 1e9
+                                / fromRunning / threads));
+                System.out.printf(Locale.ROOT, "broker: CPU per 1,000 records from RUNNING to last output: %.0f ms in "
+                        + "the app's JVM (%s), %s%n", appMs,
+                        bootstrap == null ? "broker included" : "app and this benchmark's clients",
+                        brokerCpu == null
+                                ? "broker " + (bootstrap == null
+                                        ? "in the app's JVM"
+                                        : "not measured "
+                                                + "(--broker-pid)")
+                                : String.format(Locale.ROOT, "%.0f ms in the broker's (pid %d)",
+                                        brokerMs, brokerCpu.pid()));
             }
             return new Result(new Run(ScoringBenchmark.MODE_BROKER, (int) count, fromRunning), count / fromStart,
-                    (running - start) / 1e9, firstOutput, late, busy, complete, order.report());
+                    (running - start) / 1e9, firstOutput, late, busy, complete, order.report(), threads,
+                    busyCpu / 1e6 / count * 1000, appMs, brokerMs, waiting);
         } finally {
             ScoringBenchmark.deleteRecursively(stateDir);
         }
+    }
+
+    /**
+     * Writes the first {@code n} records, spread evenly over the partitions, and returns the last append time. Any
+     * record not written fails the run: a silent loss would show as a timeout, or worse as a faster run.
+     */
+    private long load(final KafkaProducer<byte[], byte[]> producer, final String input, final int n) {
+        final AtomicReference<Exception> failed = new AtomicReference<>();
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicLong lastAppendMs = new AtomicLong();
+        final Callback callback = (metadata, e) -> {
+            if (e != null) {
+                failures.incrementAndGet();
+                failed.compareAndSet(null, e);
+            } else {
+                // a LogAppendTime topic: the broker's append time, the ROWTIME the app cuts seconds from
+                lastAppendMs.accumulateAndGet(metadata.timestamp(), Math::max);
+            }
+        };
+        for (int i = 0; i < n; i++) {
+            final Rec r = data.get(i);
+            // keys are ignored (input.partitioned.by.sensor=false); an even spread keeps partitions in step
+            producer.send(new ProducerRecord<>(input, i % partitions, r.timestampMs(), null, r.json()), callback);
+        }
+        producer.flush();
+        if (failed.get() != null) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "loading the input failed: %,d of %,d "
+                    + "records not written to %s", failures.get(), n, input), failed.get());
+        }
+        return lastAppendMs.get();
+    }
+
+    /** The native ids of the app's stream threads, by name. */
+    private static Map<String, Long> streamThreadIds(final String applicationId) {
+        final Map<String, Long> ids = new java.util.HashMap<>(RunQueue.nativeIds());
+        ids.keySet().removeIf(name -> !isStreamThread(name, applicationId));
+        return ids;
+    }
+
+    private static RunQueue.Times schedule(final Map<String, Long> threadIds) {
+        return threadIds.values().stream().map(RunQueue::of).reduce(new RunQueue.Times(0, 0), RunQueue.Times::plus);
+    }
+
+    private static boolean isStreamThread(final String name, final String applicationId) {
+        return name.startsWith(applicationId) && name.contains("StreamThread") && !name.endsWith("-producer");
     }
 
     /** CPU time so far of the app's stream threads (their names start with the application id). */
@@ -255,22 +319,19 @@ final class BrokerBenchmark {
         final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long total = 0;
         for (final Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(applicationId) && t.getName().contains("StreamThread")
-                    && !t.getName().endsWith("-producer")) {
+            if (isStreamThread(t.getName(), applicationId)) {
                 total += Math.max(0, mx.getThreadCpuTime(t.getId()));
             }
         }
         return total;
     }
 
-    private void sendClock(final KafkaProducer<byte[], byte[]> producer, final String topic, final long lastMs) {
+    private void sendClock(final KafkaProducer<byte[], byte[]> producer, final String topic) {
         final int sensors = 4 * partitions;
-        for (int k = 1; k <= CLOCK_SECONDS; k++) {
-            for (int s = 0; s < sensors; s++) {
-                final String sensor = CLOCK_SENSOR + s;
-                producer.send(new ProducerRecord<>(topic, s % partitions, lastMs + k * 1000L,
-                        sensor.getBytes(StandardCharsets.UTF_8), BenchData.json(sensor, 15)));
-            }
+        for (int s = 0; s < sensors; s++) {
+            final String sensor = CLOCK_SENSOR + s;
+            producer.send(new ProducerRecord<>(topic, s % partitions, System.currentTimeMillis(),
+                    sensor.getBytes(StandardCharsets.UTF_8), BenchData.json(sensor, 15)));
         }
         producer.flush();
     }
@@ -292,6 +353,9 @@ final class BrokerBenchmark {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // one request in flight: a retried batch can never land behind a later one, so each partition holds the
+        // records in the order the raw loops score them; loading is not timed
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

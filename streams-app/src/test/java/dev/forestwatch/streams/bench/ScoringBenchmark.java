@@ -1,6 +1,7 @@
 package dev.forestwatch.streams.bench;
 
 import com.amazon.randomcutforest.RandomCutForest;
+import dev.forestwatch.local.Flags;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.config.AppConfig;
 import dev.forestwatch.streams.score.Expectation;
@@ -11,6 +12,7 @@ import dev.forestwatch.streams.topology.ForestwatchTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +47,11 @@ public final class ScoringBenchmark {
     static final String MODE_TTD = "topology, TopologyTestDriver (in-memory)";
     static final String MODE_TTD_KEYED = "  same, input keyed by sensor (one hop less)";
     static final String MODE_BROKER = "topology, real broker (EOS, rocksdb)";
+    static final String MODE_MODEL_AROUND = "raw SensorModel, just before and after broker";
     static final String MODE_MODEL_BAND = "  raw SensorModel + forecast band";
     static final String MODE_TTD_BARE = "  TTD, anomaly.confidence.enabled=false";
     static final String MODE_TTD_BAND = "  TTD, anomaly.expected.enabled=true";
     static final double TARGET_RATIO = 0.80;
-    /** The broker's warm-up is a whole app start and stop; its topology code is already warm from the TTD runs. */
-    static final int BROKER_WARMUP_MAX = 5_000;
 
     /** Keeps results alive so the JIT cannot drop the scoring as dead code. */
     static volatile double sink;
@@ -68,7 +69,8 @@ public final class ScoringBenchmark {
     /** Command-line settings; see {@link #USAGE}. */
     record Options(int records, int brokerRecords, int sensors, int perSecond, int warmup, int rounds,
             int heapSensors, int heapRecords, long seed, boolean skipBroker, int brokerPartitions,
-            int brokerTimeoutSeconds, Map<String, String> appSettings, boolean skipRicher, String bootstrap) {
+            int brokerTimeoutSeconds, Map<String, String> appSettings, boolean skipRicher, String bootstrap,
+            int brokerWarmup, Long brokerPid) {
     }
 
     static final String USAGE = """
@@ -77,8 +79,9 @@ public final class ScoringBenchmark {
               --broker-records N     records through the real broker (same as --records)
               --sensors S            sensors taking turns (10)
               --rate R               records per simulated second, i.e. event-time spacing (50)
-              --warmup N             records of the untimed warm-up pass of each mode (20000; the broker's
-                                     warm-up app run takes at most 5000)
+              --warmup N             records of the untimed warm-up pass of each mode (20000)
+              --broker-warmup N      records through a separate app on the broker before the timed run, so
+                                     the app's JIT and the broker's transaction coordinator are warm (20000)
               --rounds R             timed rounds of the raw and TTD modes, interleaved; the median is
                                      reported (3)
               --heap-sensors K       sensors warmed for the heap measurement (20)
@@ -89,6 +92,7 @@ public final class ScoringBenchmark {
                                      num.stream.threads=2,commit.interval.ms=500
               --bootstrap HOST:PORT  an already running broker for the broker run (e.g. ./forestwatch kafka,
                                      its own JVM); default: a broker in this JVM
+              --broker-pid PID       that broker's process, to print its CPU per 1,000 records (Linux /proc)
               --skip-broker          no broker run
               --skip-richer          no rows for the richer output (confidence off, forecast band on)
             """;
@@ -136,7 +140,7 @@ public final class ScoringBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        final int total = Math.max(o.records(), o.skipBroker() ? 0 : o.brokerRecords());
+        final int total = Math.max(o.records(), o.skipBroker() ? 0 : Math.max(o.brokerRecords(), o.brokerWarmup()));
         // event time ends a minute before now: the broker rejects timestamps far in the future, and retention
         // would delete records more than a week old
         final long startMs = (System.currentTimeMillis() / 1000L - 60L - total / o.perSecond()) * 1000L;
@@ -175,66 +179,61 @@ public final class ScoringBenchmark {
                 o.heapSensors(), o.heapRecords(), heapPerSensor / (1024.0 * 1024.0));
 
         BrokerBenchmark.Result broker = null;
+        double rawCpuMsPer1000 = Double.NaN;
         if (!o.skipBroker()) {
-            broker = new BrokerBenchmark(data, o.brokerRecords(), Math.min(BROKER_WARMUP_MAX, o.warmup()),
-                    o.brokerPartitions(), o.perSecond(), Duration.ofSeconds(o.brokerTimeoutSeconds()),
-                    o.appSettings(), o.bootstrap()).run();
+            // the raw loop again right before and after: the broker run is compared with the machine as it was then,
+            // not minutes earlier (load from other processes moves both by a factor of two here)
+            final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+            final long cpuBefore = cpu.getCurrentThreadCpuTime();
+            final Run before = rawModel(data, o.records(), settings);
+            final long rawCpu = cpu.getCurrentThreadCpuTime() - cpuBefore;
+            System.out.printf(Locale.ROOT, "raw SensorModel just before the broker run: %,.0f records/s%n",
+                    before.rate());
+            broker = new BrokerBenchmark(data, o.brokerRecords(), o.brokerWarmup(), o.brokerPartitions(),
+                    Duration.ofSeconds(o.brokerTimeoutSeconds()), o.appSettings(), o.bootstrap(), o.brokerPid()).run();
+            final long cpuAfter = cpu.getCurrentThreadCpuTime();
+            final Run after = rawModel(data, o.records(), settings);
+            rawCpuMsPer1000 = (rawCpu + cpu.getCurrentThreadCpuTime() - cpuAfter) / 1e6 / (2.0 * o.records()) * 1000;
+            System.out.printf(Locale.ROOT, "raw SensorModel just after the broker run: %,.0f records/s%n",
+                    after.rate());
+            results.put(MODE_MODEL_AROUND, new Run(MODE_MODEL_AROUND, o.records(),
+                    2 * o.records() / (before.rate() + after.rate())));
             results.put(MODE_BROKER, broker.run());
         }
 
-        printTable(o, results, heapPerSensor, broker, shares, (System.nanoTime() - started) / 1e9);
+        printTable(o, results, heapPerSensor, broker, rawCpuMsPer1000, shares, (System.nanoTime() - started) / 1e9);
     }
 
+    /** The options, or null for --help; an IllegalArgumentException for a bad or unknown flag. */
     static Options parse(final String[] args) {
-        final Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            final String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            if (a.equals("--skip-broker") || a.equals("--skip-richer")) {
-                flags.put(a.substring(2), "true");
-            } else if (a.startsWith("--") && a.contains("=")) {
-                flags.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else if (a.startsWith("--") && i + 1 < args.length) {
-                flags.put(a.substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
+        final Flags flags = Flags.parse(args);
+        if (flags.has("help")) {
+            return null;
         }
-        final int records = intFlag(flags, "records", 20_000, 1);
+        final int records = atLeast(flags, "records", 20_000, 1);
         final Options o = new Options(records,
-                intFlag(flags, "broker-records", records, 1),
-                intFlag(flags, "sensors", 10, 1),
-                intFlag(flags, "rate", 50, 1),
-                intFlag(flags, "warmup", 20_000, 0),
-                intFlag(flags, "rounds", 3, 1),
-                intFlag(flags, "heap-sensors", 20, 1),
+                atLeast(flags, "broker-records", records, 1),
+                atLeast(flags, "sensors", 10, 1),
+                atLeast(flags, "rate", 50, 1),
+                atLeast(flags, "warmup", 20_000, 0),
+                atLeast(flags, "rounds", 3, 1),
+                atLeast(flags, "heap-sensors", 20, 1),
                 1_000,
-                intFlag(flags, "seed", 42, Integer.MIN_VALUE),
-                flags.remove("skip-broker") != null,
-                intFlag(flags, "partitions", 2, 1),
-                intFlag(flags, "broker-timeout", 300, 1),
-                appSettings(flags.remove("app-settings")),
-                flags.remove("skip-richer") != null,
-                flags.remove("bootstrap"));
-        if (!flags.isEmpty()) {
-            throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
-        }
+                flags.intValue("seed", 42),
+                flags.has("skip-broker"),
+                atLeast(flags, "partitions", 2, 1),
+                atLeast(flags, "broker-timeout", 300, 1),
+                appSettings(flags.string("app-settings", null)),
+                flags.has("skip-richer"),
+                flags.string("bootstrap", null),
+                atLeast(flags, "broker-warmup", 20_000, 0),
+                flags.has("broker-pid") ? flags.longValue("broker-pid", 0) : null);
+        flags.rejectUnknown();
         return o;
     }
 
-    private static int intFlag(final Map<String, String> flags, final String name, final int dflt, final int min) {
-        final String v = flags.remove(name);
-        if (v == null) {
-            return dflt;
-        }
-        final int n;
-        try {
-            n = Integer.parseInt(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " expects an integer, got '" + v + "'");
-        }
+    private static int atLeast(final Flags flags, final String name, final int dflt, final int min) {
+        final int n = flags.intValue(name, dflt);
         if (n < min) {
             throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + n);
         }
@@ -442,7 +441,8 @@ public final class ScoringBenchmark {
     }
 
     private static void printTable(final Options o, final Map<String, Run> results, final double heapPerSensor,
-            final BrokerBenchmark.Result broker, final CpuAttribution.Shares shares, final double totalSeconds) {
+            final BrokerBenchmark.Result broker, final double rawCpuMsPer1000, final CpuAttribution.Shares shares,
+            final double totalSeconds) {
         System.out.println();
         System.out.printf(Locale.ROOT, "%-42s %8s %12s%n", "mode", "records", "records/s");
         for (final Run run : results.values()) {
@@ -452,9 +452,10 @@ public final class ScoringBenchmark {
                 heapPerSensor / (1024.0 * 1024.0), o.heapRecords(), o.heapSensors());
         if (broker != null) {
             System.out.printf(Locale.ROOT, "real broker: records/s from RUNNING to last output; %,.0f from app start "
-                    + "(RUNNING after %.1f s, first output after %.1f s); stream thread on CPU %.0f%%; %,d of %,d "
-                    + "emitted late; input %d partitions, broker %s%s%n", broker.fromStartRate(),
-                    broker.runningSeconds(), broker.firstOutputSeconds(), 100 * broker.threadBusy(), broker.late(),
+                    + "(RUNNING after %.1f s, first output after %.1f s); each stream thread on CPU %.0f%%, runnable "
+                    + "without a core %.0f%%; %,d of %,d emitted late; input %d partitions, broker %s%s%n",
+                    broker.fromStartRate(), broker.runningSeconds(), broker.firstOutputSeconds(),
+                    100 * broker.threadBusy(), 100 * broker.threadWaiting(), broker.late(),
                     broker.run().records(), o.brokerPartitions(),
                     o.bootstrap() == null ? "in this JVM" : "at " + o.bootstrap(),
                     broker.complete() ? "" : "; TIMED OUT");
@@ -475,8 +476,18 @@ public final class ScoringBenchmark {
         }
         shares.print();
         if (broker != null) {
-            System.out.printf(Locale.ROOT, "topology/raw (broker from RUNNING to last output / SensorModel loop): "
-                    + "%.2f%n", broker.run().rate() / model);
+            final double around = results.get(MODE_MODEL_AROUND).rate();
+            final double perThread = broker.run().rate() / around / broker.streamThreads();
+            // a stream thread with a core of its own would keep the raw loop's rate times this
+            System.out.printf(Locale.ROOT, "CPU per 1,000 records: raw SensorModel loop %.0f ms; real broker: stream "
+                    + "thread(s) %.0f ms (raw/stream threads %.2f), app JVM %.0f ms, broker %s%n", rawCpuMsPer1000,
+                    broker.streamCpuMsPer1000(), rawCpuMsPer1000 / broker.streamCpuMsPer1000(),
+                    broker.appCpuMsPer1000(), Double.isNaN(broker.brokerCpuMsPer1000())
+                            ? (o.bootstrap() == null ? "in the app JVM" : "not measured (--broker-pid)")
+                            : String.format(Locale.ROOT, "%.0f ms", broker.brokerCpuMsPer1000()));
+            System.out.printf(Locale.ROOT, "topology/raw per stream thread (broker from RUNNING to last output / mean "
+                    + "SensorModel loop just before and after / %d thread(s)): %.2f  target >= %.2f  %s%n",
+                    broker.streamThreads(), perThread, TARGET_RATIO, perThread >= TARGET_RATIO ? "OK" : "BELOW TARGET");
         }
         System.out.printf(Locale.ROOT, "(raw and TTD: median of %d interleaved rounds after a %,d-record warm-up; TTD "
                 + "also pays for its own commit per record and topic-name regexes per record and repartition hop; "
