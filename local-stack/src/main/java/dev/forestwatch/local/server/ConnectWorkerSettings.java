@@ -5,14 +5,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The settings of {@link EmbeddedConnect}'s one-worker cluster on loopback, and its storage topics. */
 final class ConnectWorkerSettings {
@@ -70,22 +66,7 @@ final class ConnectWorkerSettings {
                 new NewTopic(props.get("status.storage.topic"), partitions(props, "status"),
                         replication(props, "status")).configs(compacted));
         try (Admin admin = Admin.create(adminProps)) {
-            for (var entry : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Creating Connect storage topic " + entry.getKey() + " failed",
-                                e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while creating topic " + entry.getKey(), e);
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException(
-                            "Creating topic " + entry.getKey() + " timed out after " + timeout, e);
-                }
-            }
+            TopicCreation.createIfMissing(admin, topics, timeout);
         }
     }
 
