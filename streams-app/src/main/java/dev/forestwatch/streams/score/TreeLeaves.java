@@ -100,7 +100,7 @@ final class TreeLeaves {
                 final int node) {
             if (tree.isLeaf(node)) {
                 final int p = tree.getPointIndex(node);
-                final Object extra = leafMass.get(p);
+                final Object extra = leafMass.isEmpty() ? null : leafMass.get(p);
                 pointIndex[count] = p;
                 mass[count++] = extra == null ? 1 : (Integer) extra + 1;
                 return;

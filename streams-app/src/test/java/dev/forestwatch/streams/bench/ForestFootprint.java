@@ -27,7 +27,8 @@ import org.openjdk.jol.info.GraphLayout;
  * rebuild from saved leaves, alternating, after unrecorded JIT warm-up rounds); times are the thread's CPU time.
  *
  * <p>Run: {@code java -cp "streams-app/target/test-classes:streams-app/target/classes:$(cat
- * streams-app/target/test-classpath.txt)" dev.forestwatch.streams.bench.ForestFootprint [records] [restores]}
+ * streams-app/target/test-classpath.txt)" dev.forestwatch.streams.bench.ForestFootprint [records] [restores] [shape]},
+ * shape being the start of the shape names to measure (all by default)
  */
 public final class ForestFootprint {
 
@@ -44,6 +45,7 @@ public final class ForestFootprint {
     public static void main(final String[] args) throws Exception {
         final int records = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         final int restores = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        final String only = args.length > 2 ? args[2] : "";
         final ModelSettings d = ModelSettings.serviceDefaults();
         final List<Shape> shapes = new ArrayList<>(List.of(new Shape("defaults (cache 1.0)", d),
                 new Shape("defaults, cache 0.5", d.withBoundingBoxCacheFraction(0.5)),
@@ -63,7 +65,9 @@ public final class ForestFootprint {
         System.out.println("(restore CPU p50/p99 ms: 'library' re-inserts every sampled point as the library's mapper"
                 + " does, 'leaves' rebuilds the trees from the snapshot's leaves)");
         for (final Shape s : shapes) {
-            measure(s, records, restores);
+            if (s.name().startsWith(only)) {
+                measure(s, records, restores);
+            }
         }
         cachedBoxesCpu(records);
     }
@@ -145,7 +149,7 @@ public final class ForestFootprint {
         final long[] direct = new long[restores];
         // unrecorded rounds first, so both paths are measured JIT-compiled; then the two alternate, so that a burst
         // of load on this shared machine falls on both alike
-        for (int i = 0; i < Math.max(20, restores / 10); i++) {
+        for (int i = 0; i < Math.max(50, restores / 3); i++) {
             ModelCodec.decode(snap, false, false);
             ModelCodec.decode(snap, false, true);
         }
