@@ -64,12 +64,34 @@ public final class ForestFootprint {
                 "enc ms", "library", "leaves");
         System.out.println("(restore CPU p50/p99 ms: 'library' re-inserts every sampled point as the library's mapper"
                 + " does, 'leaves' rebuilds the trees from the snapshot's leaves)");
+        warmUp(records);
         for (final Shape s : shapes) {
             if (s.name().startsWith(only)) {
                 measure(s, records, restores);
             }
         }
         cachedBoxesCpu(records);
+    }
+
+    /**
+     * Restores of a default forest both ways, unrecorded, before any shape is measured, and after JOL's first heap
+     * walk: without them the first shape's p99 was 20-80 ms against ~5 ms for the same shape measured later (JOL's
+     * first use, which may load an agent, appears to cost compiled code; a growing heap's first-touched pages count as
+     * the thread's CPU).
+     */
+    private static void warmUp(final int records) throws Exception {
+        final SensorModel m = SensorModel.create(ModelSettings.serviceDefaults(), "warm-up", new String[]{"v"});
+        final SplittableRandom random = new SplittableRandom(1);
+        for (int r = 1; r <= records; r++) {
+            m.process(new double[]{BenchData.nextValue(random) + random.nextDouble()}, r);
+        }
+        parts(forestOf(m));
+        final byte[] snap = ModelCodec.encode(m, records);
+        for (int i = 0; i < 300; i++) {
+            ModelCodec.encode(m, records);
+            ModelCodec.decode(snap, false, false);
+            ModelCodec.decode(snap, false, true);
+        }
     }
 
     /**
