@@ -32,7 +32,7 @@ final class TreeLeaves {
 
     /** The library version whose internals {@link #rebuild} was checked against. */
     static final String LIBRARY_VERSION = "4.4.0";
-    /** Null unless the library is the expected version and has the expected field: then nothing is rebuilt. */
+    /** Null, and no tree rebuilt, unless the library is the expected version and has the expected field. */
     private static final Field LEAF_MASS = leafMassField();
 
     private final int[] pointIndex;
@@ -43,7 +43,7 @@ final class TreeLeaves {
         this.mass = mass;
     }
 
-    /** False if this library cannot be rebuilt directly: snapshots then hold no leaves and restore the library's way. */
+    /** False if this library's trees cannot be rebuilt: snapshots then hold no leaves and restore the library's way. */
     static boolean supported() {
         return LEAF_MASS != null;
     }
