@@ -10,6 +10,7 @@ import io.protostuff.runtime.RuntimeSchema;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A sensor model as bytes: version, sequence number, field names, then the forest's full state (trees included;
@@ -21,12 +22,15 @@ public final class ModelCodec {
      * Version 1: a kda model. Version 2: a detector byte and, for forestwatch, its likelihood state follow the names
      * (the first forestwatch preset: shingle-8 forest, normal-tail likelihood; no longer continued). Version 3: as
      * 2, with the first shingle-1 forestwatch preset's likelihood state (score histories; no longer continued).
-     * Version 4: as 3, plus the seasonal channels' state (value histories and periods).
+     * Version 4: as 3, plus the seasonal channels' state (value histories and periods). Version 5: as 4 for either
+     * detector, plus each tree's leaves ({@link TreeLeaves}) ahead of the forest's state, so a restore rebuilds the
+     * trees directly instead of re-inserting every sampled point; an app that cannot read it fails every restore.
      */
     private static final byte VERSION = 1;
     private static final byte VERSION_WITH_DETECTOR = 2;
     private static final byte VERSION_FORESTWATCH_2 = 3;
     private static final byte VERSION_FORESTWATCH_3 = 4;
+    private static final byte VERSION_TREE_LEAVES = 5;
     /** Most field names a snapshot holds; input.max.fields cannot exceed it. */
     public static final int MAX_FIELDS = 100;
     /** Longest field name a snapshot holds, in UTF-8 bytes (the parser's limit). */
@@ -67,19 +71,34 @@ public final class ModelCodec {
             size += 2 + names[i].length;
         }
         final ScoreLikelihood likelihood = model.likelihood();
+        // without leaves (a library this codec does not know inside) the earlier versions' bytes are written: a kda
+        // model's version 1 predates the detector byte, a forestwatch model's version 4 has it
+        final byte[] leaves = TreeLeaves.supported() ? TreeLeaves.ofForest(model.forest().getForest()) : null;
+        final byte version = leaves != null
+                ? VERSION_TREE_LEAVES
+                : likelihood == null ? VERSION : VERSION_FORESTWATCH_3;
+        if (version != VERSION) {
+            size += 1;
+        }
         if (likelihood != null) {
-            size += 1 + likelihood.encodedSize();
+            size += likelihood.encodedSize();
+        }
+        if (leaves != null) {
+            size += 4 + leaves.length;
         }
         final ByteBuffer buf = ByteBuffer.allocate(size + body.length);
-        // a kda model keeps version 1's bytes, so snapshots written before the detector setting stay readable both ways
-        buf.put(likelihood == null ? VERSION : VERSION_FORESTWATCH_3).putLong(sequence)
-                .putShort((short) names.length);
+        buf.put(version).putLong(sequence).putShort((short) names.length);
         for (final byte[] n : names) {
             buf.putShort((short) n.length).put(n);
         }
+        if (version != VERSION) {
+            buf.put(model.detector().code());
+        }
         if (likelihood != null) {
-            buf.put(Detector.FORESTWATCH.code());
             likelihood.write(buf);
+        }
+        if (leaves != null) {
+            buf.putInt(leaves.length).put(leaves);
         }
         return buf.put(body).array();
     }
@@ -90,14 +109,23 @@ public final class ModelCodec {
      * @throws IllegalStateException if the bytes are not a snapshot this codec wrote
      */
     public static Snapshot decode(final byte[] bytes, final boolean explanation) {
+        return decode(bytes, explanation, true);
+    }
+
+    /**
+     * As {@link #decode(byte[], boolean)}; {@code rebuildTrees} false ignores the saved leaves and restores the way
+     * the library's mapper does (for measuring one against the other).
+     */
+    public static Snapshot decode(final byte[] bytes, final boolean explanation, final boolean rebuildTrees) {
         final ByteBuffer buf = ByteBuffer.wrap(bytes);
         final long sequence;
         final String[] fields;
         ScoreLikelihood likelihood = null;
+        List<TreeLeaves> leaves = null;
         try {
             final byte version = buf.get();
             if (version != VERSION && version != VERSION_WITH_DETECTOR && version != VERSION_FORESTWATCH_2
-                    && version != VERSION_FORESTWATCH_3) {
+                    && version != VERSION_FORESTWATCH_3 && version != VERSION_TREE_LEAVES) {
                 throw new IllegalStateException("unknown forest snapshot version " + version);
             }
             sequence = buf.getLong();
@@ -116,17 +144,27 @@ public final class ModelCodec {
                 fields[i] = new String(n, StandardCharsets.UTF_8);
             }
             if (version != VERSION && Detector.ofCode(buf.get()) == Detector.FORESTWATCH) {
-                if (version != VERSION_FORESTWATCH_3) {
+                if (version != VERSION_FORESTWATCH_3 && version != VERSION_TREE_LEAVES) {
                     return new Snapshot(null, sequence);
                 }
                 likelihood = ScoreLikelihood.read(buf, fields.length);
+            }
+            if (version == VERSION_TREE_LEAVES) {
+                final int length = buf.getInt();
+                if (length < 0 || length > buf.remaining()) {
+                    throw new IllegalStateException("damaged forest snapshot: " + length + " bytes of tree leaves");
+                }
+                if (rebuildTrees) {
+                    leaves = TreeLeaves.readForest(buf.slice(buf.position(), length));
+                }
+                buf.position(buf.position() + length);
             }
         } catch (BufferUnderflowException e) {
             throw new IllegalStateException("damaged forest snapshot: " + bytes.length + " bytes is too short", e);
         }
         final ThresholdedRandomCutForestState state = SCHEMA.newMessage();
         ProtostuffIOUtil.mergeFrom(bytes, buf.position(), buf.remaining(), state, SCHEMA);
-        final ThresholdedRandomCutForest forest = new ThresholdedRandomCutForestMapper().toModel(state);
+        final ThresholdedRandomCutForest forest = ForestRebuild.toModel(state, leaves);
         return new Snapshot(new SensorModel(forest, fields, explanation, likelihood), sequence);
     }
 }

@@ -23,10 +23,12 @@ import org.openjdk.jol.info.GraphLayout;
 /**
  * Where a warmed forest's heap goes, and what a record, a snapshot and a restore cost, per forest shape. Prints one
  * table row per shape: heap by part (measured by JOL over the object graph, so shared objects count once), CPU per
- * record, snapshot bytes and encode time, restore (decode) p50/p99; times are the thread's CPU time.
+ * record, snapshot bytes and encode time, restore (decode) p50/p99 both ways (the library's re-inserting mapper and the
+ * rebuild from saved leaves, alternating, after unrecorded JIT warm-up rounds); times are the thread's CPU time.
  *
  * <p>Run: {@code java -cp "streams-app/target/test-classes:streams-app/target/classes:$(cat
- * streams-app/target/test-classpath.txt)" dev.forestwatch.streams.bench.ForestFootprint [records] [restores]}
+ * streams-app/target/test-classpath.txt)" dev.forestwatch.streams.bench.ForestFootprint [records] [restores] [shape]},
+ * shape being the start of the shape names to measure (all by default)
  */
 public final class ForestFootprint {
 
@@ -43,6 +45,7 @@ public final class ForestFootprint {
     public static void main(final String[] args) throws Exception {
         final int records = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         final int restores = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        final String only = args.length > 2 ? args[2] : "";
         final ModelSettings d = ModelSettings.serviceDefaults();
         final List<Shape> shapes = new ArrayList<>(List.of(new Shape("defaults (cache 1.0)", d),
                 new Shape("defaults, cache 0.5", d.withBoundingBoxCacheFraction(0.5)),
@@ -53,15 +56,42 @@ public final class ForestFootprint {
                 new Shape("50 trees, 128, cache 0", shape(50, 128, 0.0)),
                 new Shape("compact: 40, 128, 0.1", shape(40, 128, 0.1)),
                 new Shape("30 trees, 128, cache 0", shape(30, 128, 0.0))));
-        System.out.printf(Locale.ROOT, "ForestFootprint: %,d records per forest, %d restores per shape%n", records,
-                restores);
+        System.out.printf(Locale.ROOT,
+                "ForestFootprint: %,d records per forest, %d restores per shape and path, load average %.2f%n",
+                records, restores, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.printf(Locale.ROOT, "%-24s %8s %8s %8s %8s %8s %8s %8s | %8s %9s %8s %8s %8s%n", "shape",
                 "heap KB", "points", "samplers", "nodes", "bbox", "leafmass", "other", "us/rec", "snap KB",
-                "enc ms", "dec p50", "dec p99");
+                "enc ms", "library", "leaves");
+        System.out.println("(restore CPU p50/p99 ms: 'library' re-inserts every sampled point as the library's mapper"
+                + " does, 'leaves' rebuilds the trees from the snapshot's leaves)");
+        warmUp(records);
         for (final Shape s : shapes) {
-            measure(s, records, restores);
+            if (s.name().startsWith(only)) {
+                measure(s, records, restores);
+            }
         }
         cachedBoxesCpu(records);
+    }
+
+    /**
+     * Restores of a default forest both ways, unrecorded, before any shape is measured, and after JOL's first heap
+     * walk: without them the first shape's p99 was 20-80 ms against ~5 ms for the same shape measured later (JOL's
+     * first use, which may load an agent, appears to cost compiled code; a growing heap's first-touched pages count as
+     * the thread's CPU).
+     */
+    private static void warmUp(final int records) throws Exception {
+        final SensorModel m = SensorModel.create(ModelSettings.serviceDefaults(), "warm-up", new String[]{"v"});
+        final SplittableRandom random = new SplittableRandom(1);
+        for (int r = 1; r <= records; r++) {
+            m.process(new double[]{BenchData.nextValue(random) + random.nextDouble()}, r);
+        }
+        parts(forestOf(m));
+        final byte[] snap = ModelCodec.encode(m, records);
+        for (int i = 0; i < 300; i++) {
+            ModelCodec.encode(m, records);
+            ModelCodec.decode(snap, false, false);
+            ModelCodec.decode(snap, false, true);
+        }
     }
 
     /**
@@ -137,20 +167,38 @@ public final class ForestFootprint {
             snap = ModelCodec.encode(models[0], records);
         }
         final double encMs = (CPU.getCurrentThreadCpuTime() - encStart) / 1e6 / encodes;
-        final long[] decode = new long[restores];
-        for (int i = 0; i < restores; i++) {
-            final long t = CPU.getCurrentThreadCpuTime();
-            ModelCodec.decode(snap, false);
-            decode[i] = CPU.getCurrentThreadCpuTime() - t;
+        final long[] library = new long[restores];
+        final long[] direct = new long[restores];
+        // unrecorded rounds first, so both paths are measured JIT-compiled; then the two alternate, so that a burst
+        // of load on this shared machine falls on both alike
+        for (int i = 0; i < Math.max(50, restores / 3); i++) {
+            ModelCodec.decode(snap, false, false);
+            ModelCodec.decode(snap, false, true);
         }
-        Arrays.sort(decode);
+        for (int i = 0; i < restores; i++) {
+            library[i] = decodeCpu(snap, false);
+            direct[i] = decodeCpu(snap, true);
+        }
         System.out.printf(Locale.ROOT,
-                "%-24s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f | %8.1f %9.1f %8.2f %8.2f %8.2f%n",
+                "%-24s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f | %8.1f %9.1f %8.2f %8s %8s\n",
                 s.name(), p.total / 1024.0, p.points / 1024.0, p.samplers / 1024.0, p.nodes / 1024.0,
                 p.bbox / 1024.0, p.leafMass / 1024.0, (p.total - p.points - p.samplers - p.nodes - p.bbox - p.leafMass)
                         / 1024.0,
-                usPerRecord, snap.length / 1024.0, encMs, decode[restores / 2] / 1e6,
-                decode[(int) Math.min(restores - 1, Math.ceil(restores * 0.99) - 1)] / 1e6);
+                usPerRecord, snap.length / 1024.0, encMs, percentiles(library), percentiles(direct));
+    }
+
+    private static long decodeCpu(final byte[] snap, final boolean rebuildTrees) {
+        final long t = CPU.getCurrentThreadCpuTime();
+        ModelCodec.decode(snap, false, rebuildTrees);
+        return CPU.getCurrentThreadCpuTime() - t;
+    }
+
+    /** "p50/p99" in ms; p99 is the value 99% of the restores did not exceed (no interpolation, no outlier dropped). */
+    private static String percentiles(final long[] cpu) {
+        final long[] sorted = cpu.clone();
+        Arrays.sort(sorted);
+        final int p99 = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1);
+        return String.format(Locale.ROOT, "%.1f/%.1f", sorted[sorted.length / 2] / 1e6, sorted[p99] / 1e6);
     }
 
     /** Heap of a forest's parts in bytes. */
