@@ -1,5 +1,6 @@
 package dev.forestwatch.streams.bench;
 
+import dev.forestwatch.local.Flags;
 import dev.forestwatch.local.server.EmbeddedKafka;
 import dev.forestwatch.local.server.TopicCreation;
 import dev.forestwatch.streams.App;
@@ -101,66 +102,29 @@ public final class FleetBenchmark {
         System.exit(status);
     }
 
+    /** The options, or null for --help; an IllegalArgumentException for a bad or unknown flag. */
     static Options parse(final String[] args) {
-        int sensors = 1000;
-        long interval = 5000;
-        int seconds = 30;
-        int warm = -1;
-        boolean skewed = false;
-        int cache = 1000;
-        String preset = "default";
-        int partitions = 2;
-        String bootstrap = null;
-        final Map<String, String> app = new HashMap<>();
-        int timeout = 1800;
-        for (int i = 0; i < args.length; i++) {
-            final String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            if (a.equals("--skewed")) {
-                skewed = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a);
-            }
-            final String v = args[++i];
-            switch (a) {
-                case "--sensors" -> sensors = positive(a, v);
-                case "--interval-ms" -> interval = positive(a, v);
-                case "--seconds" -> seconds = positive(a, v);
-                case "--warm-records" -> warm = positive(a, v);
-                case "--cache" -> cache = positive(a, v);
-                case "--preset" -> preset = v;
-                case "--partitions" -> partitions = positive(a, v);
-                case "--bootstrap" -> bootstrap = v;
-                case "--timeout" -> timeout = positive(a, v);
-                case "--app-settings" -> {
-                    for (final String kv : v.split(",")) {
-                        final int eq = kv.indexOf('=');
-                        if (eq <= 0) {
-                            throw new IllegalArgumentException("--app-settings takes key=value pairs, not " + kv);
-                        }
-                        app.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown flag " + a);
-            }
+        final Flags flags = Flags.parse(args);
+        if (flags.has("help")) {
+            return null;
         }
-        if (!preset.equals("default") && !preset.equals("compact")) {
-            throw new IllegalArgumentException("--preset is default or compact, not " + preset);
+        final Options o = new Options(ScoringBenchmark.atLeast(flags, "sensors", 1000, 1),
+                ScoringBenchmark.atLeast(flags, "interval-ms", 5000, 1),
+                ScoringBenchmark.atLeast(flags, "seconds", 30, 1),
+                // -1: the preset's forest.output.after + 1, which run() reads from the preset's config
+                flags.has("warm-records") ? ScoringBenchmark.atLeast(flags, "warm-records", 1, 1) : -1,
+                flags.has("skewed"),
+                ScoringBenchmark.atLeast(flags, "cache", 1000, 1),
+                flags.string("preset", "default"),
+                ScoringBenchmark.atLeast(flags, "partitions", 2, 1),
+                flags.string("bootstrap", null),
+                ScoringBenchmark.appSettings(flags.string("app-settings", null)),
+                ScoringBenchmark.atLeast(flags, "timeout", 1800, 1));
+        flags.rejectUnknown();
+        if (!o.preset().equals("default") && !o.preset().equals("compact")) {
+            throw new IllegalArgumentException("--preset is default or compact, not " + o.preset());
         }
-        return new Options(sensors, interval, seconds, warm, skewed, cache, preset, partitions, bootstrap, app,
-                timeout);
-    }
-
-    private static int positive(final String flag, final String v) {
-        final int n = Integer.parseInt(v);
-        if (n <= 0) {
-            throw new IllegalArgumentException(flag + " must be positive, not " + v);
-        }
-        return n;
+        return o;
     }
 
     private static void run(final Options o) throws Exception {

@@ -232,7 +232,7 @@ public final class ScoringBenchmark {
         return o;
     }
 
-    private static int atLeast(final Flags flags, final String name, final int dflt, final int min) {
+    static int atLeast(final Flags flags, final String name, final int dflt, final int min) {
         final int n = flags.intValue(name, dflt);
         if (n < min) {
             throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + n);
@@ -425,7 +425,7 @@ public final class ScoringBenchmark {
     }
 
     /** {@code key=value,key=value}: app or Kafka Streams settings for the broker run. */
-    private static Map<String, String> appSettings(final String flag) {
+    static Map<String, String> appSettings(final String flag) {
         final Map<String, String> m = new LinkedHashMap<>();
         if (flag != null) {
             for (final String kv : flag.split(",")) {
