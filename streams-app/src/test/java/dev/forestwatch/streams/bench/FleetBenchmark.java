@@ -75,31 +75,7 @@ public final class FleetBenchmark {
     }
 
     public static void main(final String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "forestwatch-console-logback.xml");
-        }
-        int status = 1;
-        try {
-            final Options o = parse(args);
-            if (o == null) {
-                System.out.print(USAGE);
-                status = 0;
-            } else {
-                run(o);
-                status = 0;
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(USAGE);
-            status = 2;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println("bench-fleet failed:");
-            e.printStackTrace();
-        }
-        // clients may leave non-daemon threads behind; everything is printed, so the command ends here
-        System.out.flush();
-        System.exit(status);
+        BenchCommand.main("bench-fleet", args, USAGE, FleetBenchmark::parse, FleetBenchmark::run);
     }
 
     /** The options, or null for --help; an IllegalArgumentException for a bad or unknown flag. */

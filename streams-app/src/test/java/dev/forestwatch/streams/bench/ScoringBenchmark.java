@@ -97,37 +97,8 @@ public final class ScoringBenchmark {
               --skip-richer          no rows for the richer output (confidence off, forecast band on)
             """;
 
-    public static void main(final String[] args) throws Exception {
-        // before the first logger: the test classpath's logback-test.xml logs INFO to stdout, over the table
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "forestwatch-console-logback.xml");
-        }
-        final Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-            return;
-        }
-        if (o == null) {
-            System.out.print(USAGE);
-            return;
-        }
-        int status = 1;
-        try {
-            run(o);
-            status = 0;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println("bench failed:");
-            e.printStackTrace();
-        }
-        // the broker run's clients may leave non-daemon threads behind (a stuck close, an event loop); the output
-        // is complete here, so the command ends now instead of whenever they do
-        System.out.flush();
-        System.exit(status);
+    public static void main(final String[] args) {
+        BenchCommand.main("bench", args, USAGE, ScoringBenchmark::parse, ScoringBenchmark::run);
     }
 
     private static void run(final Options o) throws Exception {

@@ -1,0 +1,53 @@
+package dev.forestwatch.streams.bench;
+
+import java.util.function.Function;
+
+/** What every bench command's main does around its run: console logging, flags or usage, exit status. */
+final class BenchCommand {
+
+    /** A bench command's run, given its parsed options. */
+    interface Run<T> {
+        void run(T options) throws Exception;
+    }
+
+    private BenchCommand() {
+    }
+
+    /**
+     * Parses {@code args} (null options: {@code --help}, an IllegalArgumentException: a bad flag, exit 2), runs, and
+     * exits with 0 or, after the stack trace, 1.
+     */
+    static <T> void main(final String name, final String[] args, final String usage,
+            final Function<String[], T> parse, final Run<T> run) {
+        // before the first logger: the test classpath's logback-test.xml logs INFO to stdout, over the output
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "forestwatch-console-logback.xml");
+        }
+        final T options;
+        try {
+            options = parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(usage);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(usage);
+            return;
+        }
+        int status = 1;
+        try {
+            run.run(options);
+            status = 0;
+        } catch (Throwable e) {
+            System.out.flush();
+            System.err.println(name + " failed:");
+            e.printStackTrace();
+        }
+        // a broker run's clients may leave non-daemon threads behind (a stuck close, an event loop); the output
+        // is complete here, so the command ends now instead of whenever they do
+        System.out.flush();
+        System.exit(status);
+    }
+}
