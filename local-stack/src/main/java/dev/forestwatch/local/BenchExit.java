@@ -1,13 +1,41 @@
 package dev.forestwatch.local;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 
 /** How a benchmark command ends once its table is printed, so the command exits by itself. */
 public final class BenchExit {
 
+    /** A benchmark's run; what it starts goes on {@code open}, which is closed newest first once it ends. */
+    @FunctionalInterface
+    public interface Run {
+        void run(Deque<AutoCloseable> open) throws Exception;
+    }
+
     private BenchExit() {
+    }
+
+    /**
+     * Runs, then {@link #closeAndExit closes and exits}: 0 once the output is complete, 1 after the stack trace if
+     * the run failed.
+     *
+     * @param command the command's name, as the failure message gives it
+     */
+    public static void runAndExit(final String command, final Run run, final Duration grace) {
+        final Deque<AutoCloseable> open = new ArrayDeque<>();
+        int status = 1;
+        try {
+            run.run(open);
+            status = 0;
+        } catch (Throwable e) {
+            System.out.flush();
+            System.err.println(command + " failed:");
+            e.printStackTrace();
+        } finally {
+            closeAndExit(open, status, grace);
+        }
     }
 
     /**

@@ -1,9 +1,14 @@
 package dev.forestwatch.streams.bench;
 
+import dev.forestwatch.local.BenchExit;
+import java.time.Duration;
 import java.util.function.Function;
 
 /** What every bench command's main does around its run: console logging, flags or usage, exit status. */
 final class BenchCommand {
+
+    /** How long closing may take once the output is printed: it is complete, so nothing is lost by not waiting. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
 
     /** A bench command's run, given its parsed options. */
     interface Run<T> {
@@ -36,18 +41,6 @@ final class BenchCommand {
             System.out.print(usage);
             return;
         }
-        int status = 1;
-        try {
-            run.run(options);
-            status = 0;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println(name + " failed:");
-            e.printStackTrace();
-        }
-        // a broker run's clients may leave non-daemon threads behind (a stuck close, an event loop); the output
-        // is complete here, so the command ends now instead of whenever they do
-        System.out.flush();
-        System.exit(status);
+        BenchExit.runAndExit(name, open -> run.run(options), CLOSE_GRACE);
     }
 }

@@ -3,7 +3,6 @@ package dev.forestwatch.connect.common.testing;
 import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.Flags;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Function;
 
@@ -35,17 +34,6 @@ public final class BenchMain {
         if (run == null) {
             return;
         }
-        final Deque<AutoCloseable> open = new ArrayDeque<>();
-        int status = 1;
-        try {
-            run.run(open);
-            status = 0;
-        } catch (Throwable e) {
-            System.out.flush();
-            System.err.println(command + " failed:");
-            e.printStackTrace();
-        } finally {
-            BenchExit.closeAndExit(open, status, CLOSE_GRACE);
-        }
+        BenchExit.runAndExit(command, run::run, CLOSE_GRACE);
     }
 }
