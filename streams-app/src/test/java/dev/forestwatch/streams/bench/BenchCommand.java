@@ -1,10 +1,13 @@
 package dev.forestwatch.streams.bench;
 
 import dev.forestwatch.local.BenchExit;
+import dev.forestwatch.local.Flags;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
-/** What every bench command's main does around its run: console logging, flags or usage, exit status. */
+/** What the bench commands share around their runs: console logging, flags or usage, exit status, flag checks. */
 final class BenchCommand {
 
     /** How long closing may take once the output is printed: it is complete, so nothing is lost by not waiting. */
@@ -42,5 +45,30 @@ final class BenchCommand {
             return;
         }
         BenchExit.runAndExit(name, open -> run.run(options), CLOSE_GRACE);
+    }
+
+    /** An int flag, refused below {@code min}. */
+    static int atLeast(final Flags flags, final String name, final int dflt, final int min) {
+        final int n = flags.intValue(name, dflt);
+        if (n < min) {
+            throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + n);
+        }
+        return n;
+    }
+
+    /** {@code --app-settings k=v,k=v}: more app or Kafka Streams settings, in order. */
+    static Map<String, String> appSettings(final String flag) {
+        final Map<String, String> m = new LinkedHashMap<>();
+        if (flag != null) {
+            for (final String kv : flag.split(",")) {
+                final int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(
+                            "--app-settings takes key=value[,key=value...], got '" + kv + "'");
+                }
+                m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        return m;
     }
 }

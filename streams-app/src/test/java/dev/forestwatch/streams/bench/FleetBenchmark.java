@@ -84,18 +84,18 @@ public final class FleetBenchmark {
         if (flags.has("help")) {
             return null;
         }
-        final Options o = new Options(ScoringBenchmark.atLeast(flags, "sensors", 1000, 1),
-                ScoringBenchmark.atLeast(flags, "interval-ms", 5000, 1),
-                ScoringBenchmark.atLeast(flags, "seconds", 30, 1),
+        final Options o = new Options(BenchCommand.atLeast(flags, "sensors", 1000, 1),
+                BenchCommand.atLeast(flags, "interval-ms", 5000, 1),
+                BenchCommand.atLeast(flags, "seconds", 30, 1),
                 // -1: the preset's forest.output.after + 1, which run() reads from the preset's config
-                flags.has("warm-records") ? ScoringBenchmark.atLeast(flags, "warm-records", 1, 1) : -1,
+                flags.has("warm-records") ? BenchCommand.atLeast(flags, "warm-records", 1, 1) : -1,
                 flags.has("skewed"),
-                ScoringBenchmark.atLeast(flags, "cache", 1000, 1),
+                BenchCommand.atLeast(flags, "cache", 1000, 1),
                 flags.string("preset", "default"),
-                ScoringBenchmark.atLeast(flags, "partitions", 2, 1),
+                BenchCommand.atLeast(flags, "partitions", 2, 1),
                 flags.string("bootstrap", null),
-                ScoringBenchmark.appSettings(flags.string("app-settings", null)),
-                ScoringBenchmark.atLeast(flags, "timeout", 1800, 1));
+                BenchCommand.appSettings(flags.string("app-settings", null)),
+                BenchCommand.atLeast(flags, "timeout", 1800, 1));
         flags.rejectUnknown();
         if (!o.preset().equals("default") && !o.preset().equals("compact")) {
             throw new IllegalArgumentException("--preset is default or compact, not " + o.preset());

@@ -181,34 +181,26 @@ public final class ScoringBenchmark {
         if (flags.has("help")) {
             return null;
         }
-        final int records = atLeast(flags, "records", 20_000, 1);
+        final int records = BenchCommand.atLeast(flags, "records", 20_000, 1);
         final Options o = new Options(records,
-                atLeast(flags, "broker-records", records, 1),
-                atLeast(flags, "sensors", 10, 1),
-                atLeast(flags, "rate", 50, 1),
-                atLeast(flags, "warmup", 20_000, 0),
-                atLeast(flags, "rounds", 3, 1),
-                atLeast(flags, "heap-sensors", 20, 1),
+                BenchCommand.atLeast(flags, "broker-records", records, 1),
+                BenchCommand.atLeast(flags, "sensors", 10, 1),
+                BenchCommand.atLeast(flags, "rate", 50, 1),
+                BenchCommand.atLeast(flags, "warmup", 20_000, 0),
+                BenchCommand.atLeast(flags, "rounds", 3, 1),
+                BenchCommand.atLeast(flags, "heap-sensors", 20, 1),
                 1_000,
                 flags.intValue("seed", 42),
                 flags.has("skip-broker"),
-                atLeast(flags, "partitions", 2, 1),
-                atLeast(flags, "broker-timeout", 300, 1),
-                appSettings(flags.string("app-settings", null)),
+                BenchCommand.atLeast(flags, "partitions", 2, 1),
+                BenchCommand.atLeast(flags, "broker-timeout", 300, 1),
+                BenchCommand.appSettings(flags.string("app-settings", null)),
                 flags.has("skip-richer"),
                 flags.string("bootstrap", null),
-                atLeast(flags, "broker-warmup", 20_000, 0),
+                BenchCommand.atLeast(flags, "broker-warmup", 20_000, 0),
                 flags.has("broker-pid") ? flags.longValue("broker-pid", 0) : null);
         flags.rejectUnknown();
         return o;
-    }
-
-    static int atLeast(final Flags flags, final String name, final int dflt, final int min) {
-        final int n = flags.intValue(name, dflt);
-        if (n < min) {
-            throw new IllegalArgumentException("--" + name + " must be at least " + min + ", got " + n);
-        }
-        return n;
     }
 
     private static void record(final Map<String, List<Run>> rounds, final int round, final Run run) {
@@ -396,21 +388,6 @@ public final class ScoringBenchmark {
     }
 
     /** {@code key=value,key=value}: app or Kafka Streams settings for the broker run. */
-    static Map<String, String> appSettings(final String flag) {
-        final Map<String, String> m = new LinkedHashMap<>();
-        if (flag != null) {
-            for (final String kv : flag.split(",")) {
-                final int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException(
-                            "--app-settings takes key=value[,key=value...], got '" + kv + "'");
-                }
-                m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-            }
-        }
-        return m;
-    }
-
     private static void printTable(final Options o, final Map<String, Run> results, final double heapPerSensor,
             final BrokerBenchmark.Result broker, final double rawCpuMsPer1000, final CpuAttribution.Shares shares,
             final double totalSeconds) {
