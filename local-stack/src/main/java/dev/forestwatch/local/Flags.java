@@ -46,18 +46,26 @@ public final class Flags {
      */
     public static <T> T readOrExit(String[] args, String usage, Function<Flags, T> read) {
         try {
-            Flags flags = parse(args);
-            if (flags.help(usage)) {
-                return null;
-            }
-            T result = read.apply(flags);
-            flags.rejectUnknown();
-            return result;
+            return read(args, usage, read);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage() + "\n\n" + usage);
             System.exit(2);
             return null;
         }
+    }
+
+    /**
+     * As {@link #readOrExit}, but a bad or unknown flag throws its IllegalArgumentException instead of exiting, so a
+     * test can check what a main refuses.
+     */
+    public static <T> T read(String[] args, String usage, Function<Flags, T> read) {
+        Flags flags = parse(args);
+        if (flags.help(usage)) {
+            return null;
+        }
+        T result = read.apply(flags);
+        flags.rejectUnknown();
+        return result;
     }
 
     public boolean has(String name) {

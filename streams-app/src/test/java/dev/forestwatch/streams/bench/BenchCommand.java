@@ -22,27 +22,18 @@ final class BenchCommand {
     }
 
     /**
-     * Parses {@code args} (null options: {@code --help}, an IllegalArgumentException: a bad flag, exit 2), runs, and
+     * Reads {@code args} with {@link Flags#readOrExit} (a bad flag exits 2), runs, and
      * exits with 0 or, after the stack trace, 1.
      */
     static <T> void main(final String name, final String[] args, final String usage,
-            final Function<String[], T> parse, final Run<T> run) {
+            final Function<Flags, T> read, final Run<T> run) {
         // before the first logger: the test classpath's logback-test.xml logs INFO to stdout, over the output
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "forestwatch-console-logback.xml");
         }
-        final T options;
-        try {
-            options = parse.apply(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(usage);
-            System.exit(2);
-            return;
-        }
+        final T options = Flags.readOrExit(args, usage, read);
         if (options == null) {
-            System.out.print(usage);
-            return;
+            return; // --help, usage printed
         }
         BenchExit.runAndExit(name, open -> run.run(options), CLOSE_GRACE);
     }

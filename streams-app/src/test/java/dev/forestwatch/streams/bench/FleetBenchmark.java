@@ -75,15 +75,16 @@ public final class FleetBenchmark {
     }
 
     public static void main(final String[] args) {
-        BenchCommand.main("bench-fleet", args, USAGE, FleetBenchmark::parse, FleetBenchmark::run);
+        BenchCommand.main("bench-fleet", args, USAGE, FleetBenchmark::read, FleetBenchmark::run);
     }
 
     /** The options, or null for --help; an IllegalArgumentException for a bad or unknown flag. */
     static Options parse(final String[] args) {
-        final Flags flags = Flags.parse(args);
-        if (flags.has("help")) {
-            return null;
-        }
+        return Flags.read(args, USAGE, FleetBenchmark::read);
+    }
+
+    /** The options the flags give; {@link Flags#read} rejects the unknown ones afterwards. */
+    private static Options read(final Flags flags) {
         final Options o = new Options(BenchCommand.atLeast(flags, "sensors", 1000, 1),
                 BenchCommand.atLeast(flags, "interval-ms", 5000, 1),
                 BenchCommand.atLeast(flags, "seconds", 30, 1),
@@ -96,7 +97,6 @@ public final class FleetBenchmark {
                 flags.string("bootstrap", null),
                 BenchCommand.appSettings(flags.string("app-settings", null)),
                 BenchCommand.atLeast(flags, "timeout", 1800, 1));
-        flags.rejectUnknown();
         if (!o.preset().equals("default") && !o.preset().equals("compact")) {
             throw new IllegalArgumentException("--preset is default or compact, not " + o.preset());
         }

@@ -98,7 +98,7 @@ public final class ScoringBenchmark {
             """;
 
     public static void main(final String[] args) {
-        BenchCommand.main("bench", args, USAGE, ScoringBenchmark::parse, ScoringBenchmark::run);
+        BenchCommand.main("bench", args, USAGE, ScoringBenchmark::read, ScoringBenchmark::run);
     }
 
     private static void run(final Options o) throws Exception {
@@ -177,10 +177,11 @@ public final class ScoringBenchmark {
 
     /** The options, or null for --help; an IllegalArgumentException for a bad or unknown flag. */
     static Options parse(final String[] args) {
-        final Flags flags = Flags.parse(args);
-        if (flags.has("help")) {
-            return null;
-        }
+        return Flags.read(args, USAGE, ScoringBenchmark::read);
+    }
+
+    /** The options the flags give; {@link Flags#read} rejects the unknown ones afterwards. */
+    private static Options read(final Flags flags) {
         final int records = BenchCommand.atLeast(flags, "records", 20_000, 1);
         final Options o = new Options(records,
                 BenchCommand.atLeast(flags, "broker-records", records, 1),
@@ -199,7 +200,6 @@ public final class ScoringBenchmark {
                 flags.string("bootstrap", null),
                 BenchCommand.atLeast(flags, "broker-warmup", 20_000, 0),
                 flags.has("broker-pid") ? flags.longValue("broker-pid", 0) : null);
-        flags.rejectUnknown();
         return o;
     }
 
