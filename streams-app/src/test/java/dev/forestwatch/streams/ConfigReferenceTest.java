@@ -45,7 +45,7 @@ class ConfigReferenceTest {
         p.forEach((k, v) -> m.put(String.valueOf(k), v));
         final AppConfig c = new AppConfig(m);
         assertThat(c.inputTopic()).isEqualTo("RawStreamData");
-        assertThat(c.forestTrees()).isEqualTo(100);
+        assertThat(c.modelSettings().trees()).isEqualTo(100);
         assertThat(c.streamsProperties().getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
     }
 

@@ -2,6 +2,7 @@ package dev.forestwatch.streams.config;
 
 import dev.forestwatch.streams.score.Detector;
 import dev.forestwatch.streams.score.ExpectationReader;
+import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import java.util.HashMap;
 import java.util.List;
@@ -185,12 +186,6 @@ public final class AppConfig extends AbstractConfig {
     public int inputMaxFields() {
         return getInt(INPUT_MAX_FIELDS_CONFIG);
     }
-    public long forestIdleTtlMs() {
-        return getLong(FOREST_IDLE_TTL_MS_CONFIG);
-    }
-    public int forestMaxSensorsPerTask() {
-        return getInt(FOREST_MAX_SENSORS_PER_TASK_CONFIG);
-    }
 
     private static ConfigDef configDef() {
         final ConfigDef def = new ConfigDef();
@@ -371,53 +366,30 @@ public final class AppConfig extends AbstractConfig {
 
     /** The forest parameters every sensor's model is built with. */
     public ModelSettings modelSettings() {
-        return new ModelSettings(forestTrees(), forestSampleSize(), forestTimeDecay(), forestShingleSize(),
-                forestOutputAfter(), forestSeed(), anomalyLowerThreshold(), anomalyZFactor(), explanationEnabled(),
-                detector(), forestBoundingBoxCacheFraction());
+        return new ModelSettings(getInt(FOREST_TREES_CONFIG), forestSampleSize(), forestTimeDecay(),
+                getInt(FOREST_SHINGLE_SIZE_CONFIG), forestOutputAfter(), getLong(FOREST_SEED_CONFIG),
+                getDouble(ANOMALY_LOWER_THRESHOLD_CONFIG), getDouble(ANOMALY_Z_FACTOR_CONFIG),
+                getBoolean(EXPLANATION_ENABLED_CONFIG), detector(),
+                getDouble(FOREST_BOUNDING_BOX_CACHE_FRACTION_CONFIG));
+    }
+
+    /** Every sensor's model, how many forests a task keeps in memory, snapshot cadence and retention. */
+    public ForestCache.Settings forestCache() {
+        return new ForestCache.Settings(modelSettings(), getInt(CACHE_MAX_SENSORS_CONFIG),
+                getInt(SNAPSHOT_INTERVAL_CONFIG),
+                new ForestCache.Retention(getLong(FOREST_IDLE_TTL_MS_CONFIG),
+                        getInt(FOREST_MAX_SENSORS_PER_TASK_CONFIG)));
     }
 
     /** Which of the forest's expectations (confidence, expected value and band) each output record carries. */
     public ExpectationReader expectationReader() {
-        return new ExpectationReader(confidenceEnabled(), expectedEnabled());
+        return new ExpectationReader(getBoolean(CONFIDENCE_ENABLED_CONFIG), getBoolean(EXPECTED_ENABLED_CONFIG));
     }
-    public int forestTrees() {
-        return getInt(FOREST_TREES_CONFIG);
-    }
-    public double forestBoundingBoxCacheFraction() {
-        return getDouble(FOREST_BOUNDING_BOX_CACHE_FRACTION_CONFIG);
-    }
-    public int forestSampleSize() {
+    private int forestSampleSize() {
         return getInt(FOREST_SAMPLE_SIZE_CONFIG);
     }
-    public long forestTimeDecay() {
+    private long forestTimeDecay() {
         return getLong(FOREST_TIME_DECAY_CONFIG);
-    }
-    public int forestShingleSize() {
-        return getInt(FOREST_SHINGLE_SIZE_CONFIG);
-    }
-    public long forestSeed() {
-        return getLong(FOREST_SEED_CONFIG);
-    }
-    public double anomalyLowerThreshold() {
-        return getDouble(ANOMALY_LOWER_THRESHOLD_CONFIG);
-    }
-    public double anomalyZFactor() {
-        return getDouble(ANOMALY_Z_FACTOR_CONFIG);
-    }
-    public boolean explanationEnabled() {
-        return getBoolean(EXPLANATION_ENABLED_CONFIG);
-    }
-    public boolean confidenceEnabled() {
-        return getBoolean(CONFIDENCE_ENABLED_CONFIG);
-    }
-    public boolean expectedEnabled() {
-        return getBoolean(EXPECTED_ENABLED_CONFIG);
-    }
-    public int cacheMaxSensors() {
-        return getInt(CACHE_MAX_SENSORS_CONFIG);
-    }
-    public int snapshotIntervalRecords() {
-        return getInt(SNAPSHOT_INTERVAL_CONFIG);
     }
     public boolean inMemoryStores() {
         return STORE_TYPE_IN_MEMORY.equals(getString(STORE_TYPE_CONFIG));
@@ -461,7 +433,7 @@ public final class AppConfig extends AbstractConfig {
         return getInt(THREAD_REPLACEMENTS_MAX_CONFIG);
     }
 
-    public int forestOutputAfter() {
+    private int forestOutputAfter() {
         final int configured = getInt(FOREST_OUTPUT_AFTER_CONFIG);
         return configured < 0 ? forestSampleSize() : configured;
     }

@@ -75,7 +75,7 @@ public final class OfflineScorer {
         this.parser = new ReadingParser(config.sensorIdField(), config.valueFields(), Integer.MAX_VALUE, List.of(),
                 config.inputMaxFields());
         this.progress = progress;
-        this.maxLive = config.cacheMaxSensors();
+        this.maxLive = config.forestCache().maxLive();
     }
 
     /** One scored line. */

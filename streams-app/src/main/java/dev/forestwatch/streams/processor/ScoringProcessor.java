@@ -13,7 +13,6 @@ import dev.forestwatch.streams.output.OutputRecord;
 import dev.forestwatch.streams.score.Expectation;
 import dev.forestwatch.streams.score.ExpectationReader;
 import dev.forestwatch.streams.score.ForestCache;
-import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.score.Score;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,16 +56,14 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
      * @param outputMaxBytes the output topic's max.message.bytes (0: no limit known)
      * @param expectations which of ANOMALY_CONFIDENCE and the forecast band the output carries
      */
-    public record Settings(ModelSettings model, int maxLive, int snapshotInterval, long watermarkIntervalMs,
-            long idleMs, long maxWaitMs, int parseTasks, ForestCache.Retention retention, int outputMaxBytes,
-            ExpectationReader expectations) {
+    public record Settings(ForestCache.Settings forests, long watermarkIntervalMs, long idleMs, long maxWaitMs,
+            int parseTasks, int outputMaxBytes, ExpectationReader expectations) {
 
         /** Without ANOMALY_CONFIDENCE and the band. */
-        public Settings(final ModelSettings model, final int maxLive, final int snapshotInterval,
-                final long watermarkIntervalMs, final long idleMs, final long maxWaitMs, final int parseTasks,
-                final ForestCache.Retention retention, final int outputMaxBytes) {
-            this(model, maxLive, snapshotInterval, watermarkIntervalMs, idleMs, maxWaitMs, parseTasks, retention,
-                    outputMaxBytes, new ExpectationReader(false, false));
+        public Settings(final ForestCache.Settings forests, final long watermarkIntervalMs, final long idleMs,
+                final long maxWaitMs, final int parseTasks, final int outputMaxBytes) {
+            this(forests, watermarkIntervalMs, idleMs, maxWaitMs, parseTasks, outputMaxBytes,
+                    new ExpectationReader(false, false));
         }
     }
 
@@ -97,8 +94,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         context.schedule(Duration.ofMillis(s.watermarkIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::watermark);
         // a fresh cache on every init: after a revive the stores, not memory, hold the truth
         final KeyValueStore<String, byte[]> activity = context.getStateStore(ACTIVITY_STORE);
-        this.cache = new ForestCache(s.model(), s.maxLive(), s.snapshotInterval(), snapshots, log, activity,
-                s.retention(),
+        this.cache = new ForestCache(s.forests(), new ForestCache.Stores(snapshots, log, activity),
                 new ForestCache.Listener() {
                     @Override
                     public void restored(final String sensorId, final int replayed) {
@@ -121,9 +117,9 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
                         metrics.record("forest-expirations");
                     }
                 });
-        if (s.retention().idleTtlMs() > 0) {
+        if (s.forests().retention().idleTtlMs() > 0) {
             // record time, not wall time: which sensors expire must not depend on when a restore runs
-            final long every = Math.max(1000L, Math.min(60_000L, s.retention().idleTtlMs() / 10));
+            final long every = Math.max(1000L, Math.min(60_000L, s.forests().retention().idleTtlMs() / 10));
             context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME,
                     streamTime -> cache.expireIdle(streamTime, EXPIRY_SLICE));
         }
@@ -179,7 +175,8 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
         final Reading r = (Reading) record.value();
         if (!cache.admits(r.sensorId())) {
             reject(record, r, RejectReason.TOO_MANY_SENSORS, "this task already keeps the forests of "
-                    + AppConfig.FOREST_MAX_SENSORS_PER_TASK_CONFIG + "=" + s.retention().maxSensors() + " sensors");
+                    + AppConfig.FOREST_MAX_SENSORS_PER_TASK_CONFIG + "=" + s.forests().retention().maxSensors()
+                    + " sensors");
             return;
         }
         final ForestCache.Entry entry;

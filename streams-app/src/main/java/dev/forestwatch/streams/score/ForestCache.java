@@ -59,6 +59,28 @@ public final class ForestCache {
         public static final Retention NONE = new Retention(0L, Integer.MAX_VALUE);
     }
 
+    /**
+     * How every sensor's model is built, how many forests stay in memory, how many records of a sensor pass between
+     * its snapshots, and how long idle sensors are kept.
+     */
+    public record Settings(ModelSettings model, int maxLive, int snapshotInterval, Retention retention) {
+        /** Keeps every sensor, as the offline scorer and the tests do. */
+        public Settings(final ModelSettings model, final int maxLive, final int snapshotInterval) {
+            this(model, maxLive, snapshotInterval, Retention.NONE);
+        }
+    }
+
+    /**
+     * The stores the cache reads and writes: snapshots, the value log since each snapshot and, for retention, each
+     * sensor's newest record time ({@code activity}, null for no retention).
+     */
+    public record Stores(KeyValueStore<String, byte[]> snapshots, KeyValueStore<Bytes, byte[]> log,
+            KeyValueStore<String, byte[]> activity) {
+        public Stores(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<Bytes, byte[]> log) {
+            this(snapshots, log, null);
+        }
+    }
+
     /** The model scored a record NaN or infinite. The record was not learned: no output can carry such a score. */
     public static final class NonFiniteScoreException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -94,35 +116,22 @@ public final class ForestCache {
 
     private static final byte LOG_KEY_FORMAT = 1;
 
-    private final ModelSettings settings;
-    private final int maxLive;
-    private final int snapshotInterval;
+    private final Settings settings;
+    private final ModelSettings model;
     private final KeyValueStore<String, byte[]> snapshots;
     private final KeyValueStore<Bytes, byte[]> log;
     private final KeyValueStore<String, byte[]> activity;
-    private final Retention retention;
     private final Listener listener;
     private final LinkedHashMap<String, Entry> live = new LinkedHashMap<>(16, 0.75f, true);
     private long sensors = -1L;
     private String sweepCursor;
 
-    public ForestCache(final ModelSettings settings, final int maxLive, final int snapshotInterval,
-            final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<Bytes, byte[]> log,
-            final Listener listener) {
-        this(settings, maxLive, snapshotInterval, snapshots, log, null, Retention.NONE, listener);
-    }
-
-    /** @param activity each sensor's newest record time; null for no retention (as the offline tests use) */
-    public ForestCache(final ModelSettings settings, final int maxLive, final int snapshotInterval,
-            final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<Bytes, byte[]> log,
-            final KeyValueStore<String, byte[]> activity, final Retention retention, final Listener listener) {
+    public ForestCache(final Settings settings, final Stores stores, final Listener listener) {
         this.settings = settings;
-        this.maxLive = maxLive;
-        this.snapshotInterval = snapshotInterval;
-        this.snapshots = snapshots;
-        this.log = log;
-        this.activity = activity;
-        this.retention = retention;
+        this.model = settings.model();
+        this.snapshots = stores.snapshots();
+        this.log = stores.log();
+        this.activity = stores.activity();
         this.listener = listener;
     }
 
@@ -142,7 +151,7 @@ public final class ForestCache {
         if (activity == null || live.containsKey(sensorId) || activity.get(sensorId) != null) {
             return true;
         }
-        return sensorCount() < retention.maxSensors();
+        return sensorCount() < settings.retention().maxSensors();
     }
 
     /** Forests in memory now (at most maxLive). */
@@ -185,7 +194,7 @@ public final class ForestCache {
         log.put(logKey(sensorId, seq), encodeValues(seq, values));
         touch(sensorId, e, timestampMs);
         // the first snapshot also records the sensor's field names, so a replay never has to guess them
-        if (seq == 1 || seq - e.snapshotSequence >= snapshotInterval) {
+        if (seq == 1 || seq - e.snapshotSequence >= settings.snapshotInterval()) {
             snapshot(sensorId, e);
         }
         return score;
@@ -206,7 +215,7 @@ public final class ForestCache {
      * @return how many sensors were deleted
      */
     public int expireIdle(final long streamTimeMs, final int maxScan) {
-        if (activity == null || retention.idleTtlMs() <= 0) {
+        if (activity == null || settings.retention().idleTtlMs() <= 0) {
             return 0;
         }
         final List<String> idle = new ArrayList<>();
@@ -222,7 +231,7 @@ public final class ForestCache {
                 }
                 scanned++;
                 last = kv.key;
-                if (streamTimeMs - ByteBuffer.wrap(kv.value).getLong() >= retention.idleTtlMs()) {
+                if (streamTimeMs - ByteBuffer.wrap(kv.value).getLong() >= settings.retention().idleTtlMs()) {
                     idle.add(kv.key);
                 }
             }
@@ -283,7 +292,7 @@ public final class ForestCache {
 
     private void evictBeyondCapacity() {
         final Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
-        while (live.size() > maxLive && it.hasNext()) {
+        while (live.size() > settings.maxLive() && it.hasNext()) {
             final Map.Entry<String, Entry> eldest = it.next();
             if (eldest.getValue().sequence > eldest.getValue().snapshotSequence) {
                 snapshot(eldest.getKey(), eldest.getValue());
@@ -332,16 +341,16 @@ public final class ForestCache {
         final byte[] saved = snapshots.get(sensorId);
         final long lastSeen = lastSeen(sensorId);
         if (saved == null) {
-            return new Entry(SensorModel.create(settings, sensorId, fields), 0L, 0L, lastSeen);
+            return new Entry(SensorModel.create(model, sensorId, fields), 0L, 0L, lastSeen);
         }
-        final ModelCodec.Snapshot snap = ModelCodec.decode(saved, settings.explanation());
-        if (snap.model() == null || snap.model().detector() != settings.detector()) {
+        final ModelCodec.Snapshot snap = ModelCodec.decode(saved, model.explanation());
+        if (snap.model() == null || snap.model().detector() != model.detector()) {
             // the detector setting changed, or the snapshot is of an earlier forestwatch layout: that state cannot
             // continue this one, so start afresh
             snapshots.delete(sensorId);
             deleteLog(sensorId, Long.MAX_VALUE);
             deleteAll(legacyLog(sensorId));
-            return new Entry(SensorModel.create(settings, sensorId, fields), 0L, 0L, lastSeen);
+            return new Entry(SensorModel.create(model, sensorId, fields), 0L, 0L, lastSeen);
         }
         final Entry e = new Entry(snap.model(), snap.sequence(), snap.sequence(), lastSeen);
         migrateLegacyLog(sensorId, e.sequence);

@@ -11,7 +11,6 @@ import dev.forestwatch.streams.processor.DeadLetterProcessor;
 import dev.forestwatch.streams.processor.ParseProcessor;
 import dev.forestwatch.streams.processor.ScoringProcessor;
 import dev.forestwatch.streams.score.ForestCache;
-import dev.forestwatch.streams.score.ModelSettings;
 import dev.forestwatch.streams.serde.MessageSerde;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -92,12 +91,10 @@ public final class ForestwatchTopology {
         // each scoring task hears every parsing task, or only its own when there is no repartition in between
         final int parseTasksPerScoringTask = config.inputPartitionedBySensor() ? 1 : inputPartitions;
 
-        final ModelSettings settings = config.modelSettings();
+        final ForestCache.Settings forests = config.forestCache();
         final Map<String, KStream<Long, Message>> scored = readings
-                .process(() -> new ScoringProcessor(new ScoringProcessor.Settings(settings, config.cacheMaxSensors(),
-                        config.snapshotIntervalRecords(), tick, config.orderIdleFlushMs(), config.orderMaxWaitMs(),
-                        parseTasksPerScoringTask, new ForestCache.Retention(config.forestIdleTtlMs(),
-                                config.forestMaxSensorsPerTask()),
+                .process(() -> new ScoringProcessor(new ScoringProcessor.Settings(forests, tick,
+                        config.orderIdleFlushMs(), config.orderMaxWaitMs(), parseTasksPerScoringTask,
                         config.outputMaxMessageBytes(), config.expectationReader())),
                         Named.as("score"), ScoringProcessor.SNAPSHOT_STORE, ScoringProcessor.LOG_STORE,
                         ScoringProcessor.WATERMARK_STORE, ScoringProcessor.ACTIVITY_STORE)

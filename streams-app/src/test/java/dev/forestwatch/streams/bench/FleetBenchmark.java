@@ -162,7 +162,7 @@ public final class FleetBenchmark {
 
         void run() throws Exception {
             createTopics();
-            final int warm = o.warmRecords() > 0 ? o.warmRecords() : config.forestOutputAfter() + 1;
+            final int warm = o.warmRecords() > 0 ? o.warmRecords() : config.modelSettings().outputAfter() + 1;
             try (KafkaProducer<byte[], byte[]> producer = producer();
                     KafkaConsumer<byte[], byte[]> consumer = consumer();
                     App app = new App(config).start()) {

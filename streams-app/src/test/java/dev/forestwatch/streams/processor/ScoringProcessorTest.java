@@ -7,6 +7,7 @@ import dev.forestwatch.streams.model.Reading;
 import dev.forestwatch.streams.model.Rejected;
 import dev.forestwatch.streams.model.Scored;
 import dev.forestwatch.streams.model.Source;
+import dev.forestwatch.streams.score.ForestCache;
 import dev.forestwatch.streams.score.ModelSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,9 +38,9 @@ class ScoringProcessorTest {
             store(ScoringProcessor.LOG_STORE, Serdes.Bytes());
             store(ScoringProcessor.WATERMARK_STORE, Serdes.String());
             store(ScoringProcessor.ACTIVITY_STORE, Serdes.String());
-            processor = new ScoringProcessor(new ScoringProcessor.Settings(ModelSettings.serviceDefaults(), 10,
-                    snapshotInterval, 500, 2000, 30_000, 1, dev.forestwatch.streams.score.ForestCache.Retention.NONE,
-                    0));
+            processor = new ScoringProcessor(new ScoringProcessor.Settings(
+                    new ForestCache.Settings(ModelSettings.serviceDefaults(), 10, snapshotInterval), 500, 2000, 30_000,
+                    1, 0));
             context.setCurrentSystemTimeMs(0L);
             processor.init(context);
         }

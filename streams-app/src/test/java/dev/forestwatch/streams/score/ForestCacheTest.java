@@ -32,6 +32,23 @@ class ForestCacheTest {
     }
 
     /**
+     * A cache of 10 forests over these stores, snapshotting every {@code interval} records of a sensor; when
+     * {@code replayed} is given, its first slot receives how many logged values the last restore replayed.
+     */
+    private static ForestCache cache(final int interval, final KeyValueStore<String, byte[]> snapshots,
+            final KeyValueStore<Bytes, byte[]> log, final int[] replayed) {
+        return new ForestCache(new ForestCache.Settings(SETTINGS, 10, interval), new ForestCache.Stores(snapshots, log),
+                new ForestCache.Listener() {
+                    @Override
+                    public void restored(final String sensorId, final int count) {
+                        if (replayed != null) {
+                            replayed[0] = count;
+                        }
+                    }
+                });
+    }
+
+    /**
      * A crash loses the live forests but not the stores (they commit with the input offsets). A new cache over the
      * same stores must then score the next records exactly as the uninterrupted forest does, whether the crash hit
      * right after a snapshot or between two.
@@ -39,22 +56,14 @@ class ForestCacheTest {
     @ParameterizedTest
     @ValueSource(ints = {300, 400, 401, 999})
     void aRestartedCacheScoresExactlyLikeTheUninterruptedOne(final int recordsBeforeCrash) {
-        final ForestCache before = new ForestCache(SETTINGS, 10, 100, snapshots, log, new ForestCache.Listener() {
-        });
+        final ForestCache before = cache(100, snapshots, log, null);
         final double[][] data = seedData(recordsBeforeCrash + 300, 99);
         for (int i = 0; i < recordsBeforeCrash; i++) {
             process(before, data[i]);
         }
         final int[] replayed = new int[1];
-        final ForestCache after = new ForestCache(SETTINGS, 10, 100, snapshots, log, new ForestCache.Listener() {
-            @Override
-            public void restored(final String sensorId, final int count) {
-                replayed[0] = count;
-            }
-        });
-        final ForestCache reference = new ForestCache(SETTINGS, 10, 100, store("s2", Serdes.String()),
-                store("l2", Serdes.Bytes()), new ForestCache.Listener() {
-                });
+        final ForestCache after = cache(100, snapshots, log, replayed);
+        final ForestCache reference = cache(100, store("s2", Serdes.String()), store("l2", Serdes.Bytes()), null);
         for (int i = 0; i < recordsBeforeCrash; i++) {
             process(reference, data[i]);
         }
@@ -89,12 +98,7 @@ class ForestCacheTest {
                     java.nio.ByteBuffer.allocate(18).putLong(seq).putShort((short) 1).putDouble(data[i][0]).array());
         }
         final int[] replayed = new int[1];
-        final ForestCache cache = new ForestCache(SETTINGS, 10, 500, snapshots, log, new ForestCache.Listener() {
-            @Override
-            public void restored(final String sensorId, final int count) {
-                replayed[0] = count;
-            }
-        });
+        final ForestCache cache = cache(500, snapshots, log, replayed);
         for (int i = 450; i < 700; i++) {
             assertThat(process(cache, data[i])).isEqualTo(old.process(data[i], i + 1));
         }
@@ -106,8 +110,7 @@ class ForestCacheTest {
 
     @Test
     void theLogStaysBoundedPerSensor() {
-        final ForestCache cache = new ForestCache(SETTINGS, 10, 50, snapshots, log, new ForestCache.Listener() {
-        });
+        final ForestCache cache = cache(50, snapshots, log, null);
         for (final double[] v : seedData(1000, 1)) {
             process(cache, v);
         }
