@@ -135,18 +135,8 @@ public final class DocumentBuilder {
     /** The value of a top-level string or number field, scanning without building a tree; null if absent. */
     static String topLevelString(final byte[] doc, final String field) {
         try (JsonParser p = JSON.createParser(doc)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                final String name = p.currentName();
-                final JsonToken t = p.nextToken();
-                if (name.equals(field) && (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT)) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-            return null;
+            final JsonToken value = TopLevelField.find(p, field);
+            return value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
         } catch (IOException e) {
             return null; // not JSON: Elasticsearch will refuse the document and the error policy decides
         }
