@@ -4,6 +4,8 @@ import dev.forestwatch.connect.common.AwsConfig;
 import dev.forestwatch.connect.common.EnumSetting;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.SendConfig;
+import dev.forestwatch.connect.elasticsearch.bulk.DocumentBuilder;
+import dev.forestwatch.connect.elasticsearch.bulk.IndexTemplate;
 import dev.forestwatch.connect.elasticsearch.bulk.RestClientTransport;
 import dev.forestwatch.connect.elasticsearch.bulk.Rotation;
 import dev.forestwatch.connect.elasticsearch.signing.AwsRequestSigner;
@@ -187,7 +189,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
             }
             new AwsConfig(this); // validates the aws.* settings now rather than at the first request
         }
-        if (dataStream() && rotation() != Rotation.NONE) {
+        final DocumentBuilder.Settings documents = documents();
+        if (documents.dataStream() && documents.rotation() != Rotation.NONE) {
             throw new ConfigException(ROTATION_CONFIG, getString(ROTATION_CONFIG), "a data stream rolls over by "
                     + "itself; use index.rotation=none with data.stream=true");
         }
@@ -223,36 +226,11 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public AwsService awsService() {
         return AWS_SERVICE.parse(getString(AWS_SERVICE_CONFIG));
     }
-    /** OpenSearch Serverless, which manages replicas and refresh itself and refuses those index settings. */
-    public boolean serverless() {
-        return auth() == Auth.AWS_SIGV4 && awsService() == AwsService.AOSS;
-    }
     public String index() {
         return getString(INDEX_CONFIG);
     }
-    public Rotation rotation() {
-        return ROTATION.parse(getString(ROTATION_CONFIG));
-    }
-    public boolean dataStream() {
-        return getBoolean(DATA_STREAM_CONFIG);
-    }
     public boolean templateEnabled() {
         return getBoolean(TEMPLATE_CONFIG);
-    }
-    public int replicas() {
-        return getInt(REPLICAS_CONFIG);
-    }
-    public String refreshInterval() {
-        return getString(REFRESH_INTERVAL_CONFIG).trim();
-    }
-    public String idField() {
-        return getString(ID_FIELD_CONFIG);
-    }
-    public String idHeader() {
-        return getString(ID_HEADER_CONFIG);
-    }
-    public boolean idFromKey() {
-        return getBoolean(ID_FROM_KEY_CONFIG);
     }
     public SendConfig send() {
         return send;
@@ -270,6 +248,19 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 truststorePassword(), truststoreType(), auth() == Auth.AWS_SIGV4
                         ? AwsRequestSigner.create(new AwsConfig(this), EnumSetting.name(awsService()), urls())
                         : null);
+    }
+
+    /** What the document builder needs, as values. */
+    public DocumentBuilder.Settings documents() {
+        return new DocumentBuilder.Settings(index(), ROTATION.parse(getString(ROTATION_CONFIG)),
+                getBoolean(DATA_STREAM_CONFIG), getString(ID_FIELD_CONFIG), getString(ID_HEADER_CONFIG),
+                getBoolean(ID_FROM_KEY_CONFIG));
+    }
+
+    /** What the index template says, as values; Serverless refuses the replicas and refresh settings. */
+    public IndexTemplate.Settings template() {
+        return new IndexTemplate.Settings(index(), getInt(REPLICAS_CONFIG), getString(REFRESH_INTERVAL_CONFIG).trim(),
+                getBoolean(DATA_STREAM_CONFIG), auth() == Auth.AWS_SIGV4 && awsService() == AwsService.AOSS);
     }
 
     private String secret(final String key) {

@@ -36,11 +36,9 @@ public final class ElasticsearchSinkTask extends BatchingSinkTask {
                 EnumSetting.name(config.onMalformed()), ElasticsearchSinkConfig.SKIP_CHOICES,
                 reporterFor(config.onMalformed(), setting, ElasticsearchSinkConfig.SKIP_CHOICES));
         this.onNull = config.onNull();
-        this.documents = new DocumentBuilder(config.index(), config.rotation(), config.dataStream(),
-                config.idField(), config.idHeader(), config.idFromKey());
+        this.documents = new DocumentBuilder(config.documents());
         final IndexTemplate template = config.templateEnabled()
-                ? new IndexTemplate(transport, config.index(), config.replicas(), config.refreshInterval(),
-                        config.dataStream(), config.serverless())
+                ? new IndexTemplate(transport, config.template())
                 : null;
         startSending("Elasticsearch", config.send(), new BulkCall(transport, template), refusals, DocumentOrder::key,
                 transport);

@@ -26,9 +26,9 @@ class ElasticsearchSinkConfigTest {
     @Test
     void defaultsFollowTheSeedsDelivery() {
         final ElasticsearchSinkConfig c = new ElasticsearchSinkConfig(minimal());
-        assertThat(c.index()).isEqualTo("anomalydata");
+        assertThat(c.documents().index()).isEqualTo("anomalydata");
         assertThat(c.send().retry().maxDurationMs()).isEqualTo(300_000);
-        assertThat(c.idField()).isEqualTo("recordId");
+        assertThat(c.documents().idField()).isEqualTo("recordId");
         assertThat(c.onMalformed()).isEqualTo(OnRefusal.FAIL);
     }
 
@@ -50,14 +50,15 @@ class ElasticsearchSinkConfigTest {
     void theRefreshIntervalIsAnElasticsearchTimeValueAndGoesIntoTheTemplate() {
         for (final String ok : new String[]{"", "250ms", "1s", "-1"}) {
             assertThat(new ElasticsearchSinkConfig(with(minimal(), ElasticsearchSinkConfig.REFRESH_INTERVAL_CONFIG, ok))
-                    .refreshInterval()).isEqualTo(ok);
+                    .template().refreshInterval()).isEqualTo(ok);
         }
         refused(ElasticsearchSinkConfig::new, with(minimal(), ElasticsearchSinkConfig.REFRESH_INTERVAL_CONFIG, "fast"),
                 "index.refresh.interval");
-        assertThat(new IndexTemplate(null, "a", 0, "250ms", false).body())
+        assertThat(new IndexTemplate(null, new IndexTemplate.Settings("a", 0, "250ms", false, false)).body())
                 .contains("\"refresh_interval\":\"250ms\"")
                 .contains("\"APPROXIMATE_ARRIVAL_TIME\":{\"type\":\"date\"}");
-        assertThat(new IndexTemplate(null, "a", 0, "", false).body()).doesNotContain("refresh_interval");
+        assertThat(new IndexTemplate(null, new IndexTemplate.Settings("a", 0, "", false, false)).body())
+                .doesNotContain("refresh_interval");
     }
 
     @Test
@@ -76,7 +77,7 @@ class ElasticsearchSinkConfigTest {
 
     @Test
     void serverlessTemplatesCarryOnlyMappings() {
-        final String body = new IndexTemplate(null, "a", 1, "1s", false, true).body();
+        final String body = new IndexTemplate(null, new IndexTemplate.Settings("a", 1, "1s", false, true)).body();
         assertThat(body).doesNotContain("number_of_replicas", "refresh_interval").contains("\"ANOMALY_SCORE\"");
     }
 }

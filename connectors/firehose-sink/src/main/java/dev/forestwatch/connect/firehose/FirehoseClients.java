@@ -1,36 +1,34 @@
 package dev.forestwatch.connect.firehose;
 
+import dev.forestwatch.connect.common.AwsClients;
+import java.net.URI;
 import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
-import software.amazon.awssdk.services.firehose.FirehoseClientBuilder;
 
-/** Builds the Firehose client from the connector's settings. */
+/** Builds the Firehose client from the connector's AWS settings, as values. */
 final class FirehoseClients {
 
     private FirehoseClients() {
     }
 
-    static FirehoseClient create(final FirehoseSinkConfig config) {
-        final FirehoseClientBuilder b = FirehoseClient.builder()
-                .credentialsProvider(config.aws().credentialsProvider())
+    /**
+     * @param region
+     *            null for the SDK's default region chain
+     * @param endpoint
+     *            null for the service's
+     */
+    static FirehoseClient create(final AwsCredentialsProvider credentials, final Region region, final URI endpoint) {
+        return AwsClients.configure(FirehoseClient.builder(), credentials, region, endpoint)
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)).build())
                 // retries are the connector's own (only failed entries, bounded by retry.max.duration.ms);
                 // SDK retries underneath would resend whole batches and blur that budget
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(Duration.ofSeconds(60)));
-        if (config.aws().region() != null) {
-            b.region(config.aws().region());
-        } else if (config.endpoint() != null) {
-            // an endpoint override (LocalStack, a test server) still needs some region to sign with
-            b.region(Region.US_EAST_1);
-        }
-        if (config.endpoint() != null) {
-            b.endpointOverride(config.endpoint());
-        }
-        return b.build();
+                        .apiCallAttemptTimeout(Duration.ofSeconds(60)))
+                .build();
     }
 }

@@ -23,7 +23,8 @@ public final class FirehoseSinkTask extends BatchingSinkTask {
     @Override
     public void start(final Map<String, String> props) {
         final FirehoseSinkConfig config = new FirehoseSinkConfig(props);
-        start(config, FirehoseClients.create(config));
+        start(config, FirehoseClients.create(config.aws().credentialsProvider(), config.aws().region(),
+                config.endpoint()));
     }
 
     /** Visible for testing: a given client. */

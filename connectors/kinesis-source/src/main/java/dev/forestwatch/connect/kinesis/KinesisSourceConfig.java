@@ -6,7 +6,6 @@ import dev.forestwatch.connect.kinesis.kcl.KclSettings;
 import dev.forestwatch.connect.kinesis.kcl.KclSettings.HttpProtocol;
 import dev.forestwatch.connect.kinesis.kcl.KclSettings.Retrieval;
 import dev.forestwatch.connect.kinesis.kcl.KclSettings.StartPosition;
-import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -134,15 +133,6 @@ public final class KinesisSourceConfig extends AbstractConfig {
         }
     }
 
-    public String stream() {
-        return getString(STREAM_CONFIG);
-    }
-    public String topic() {
-        return getString(TOPIC_CONFIG);
-    }
-    public AwsConfig aws() {
-        return aws;
-    }
     public StartPosition startPosition() {
         return START_POSITION.parse(getString(START_POSITION_CONFIG));
     }
@@ -151,12 +141,6 @@ public final class KinesisSourceConfig extends AbstractConfig {
     }
     public Retrieval retrieval() {
         return RETRIEVAL.parse(getString(RETRIEVAL_CONFIG));
-    }
-    public int maxRecords() {
-        return getInt(MAX_RECORDS_CONFIG);
-    }
-    public long idleBetweenReadsMs() {
-        return getLong(IDLE_MS_CONFIG);
     }
     public int queueCapacity() {
         return getInt(QUEUE_CAPACITY_CONFIG);
@@ -167,39 +151,18 @@ public final class KinesisSourceConfig extends AbstractConfig {
     public String metricsLevel() {
         return getString(METRICS_LEVEL_CONFIG);
     }
-    public long failoverTimeMs() {
-        return getLong(FAILOVER_MS_CONFIG);
-    }
-    public long shardSyncIntervalMs() {
-        return getLong(SHARD_SYNC_MS_CONFIG);
-    }
-    public long parentShardPollIntervalMs() {
-        return getLong(PARENT_POLL_MS_CONFIG);
-    }
-    public long leaderLeaseDurationMs() {
-        return getLong(LEADER_LEASE_MS_CONFIG);
-    }
-    public URI kinesisEndpoint() {
-        return aws.endpoint(KINESIS_ENDPOINT_CONFIG);
-    }
     public HttpProtocol kinesisHttpProtocol() {
         return HttpProtocol.of(getString(KINESIS_HTTP_PROTOCOL_CONFIG));
     }
-    public URI dynamoDbEndpoint() {
-        return aws.endpoint(DYNAMODB_ENDPOINT_CONFIG);
-    }
-    public URI cloudWatchEndpoint() {
-        return aws.endpoint(CLOUDWATCH_ENDPOINT_CONFIG);
-    }
 
     /** The connector's name, which Connect passes in every connector and task config. */
-    public String connectorName() {
+    private String connectorName() {
         final Object n = originals().get("name");
         return n == null ? "kinesis-source" : n.toString();
     }
 
     /** The task's number, which the connector adds to each task's config. */
-    public int taskId() {
+    private int taskId() {
         final Object id = originals().get(TASK_ID_CONFIG);
         return id == null ? 0 : Integer.parseInt(id.toString());
     }
@@ -212,11 +175,12 @@ public final class KinesisSourceConfig extends AbstractConfig {
 
     /** The KCL worker's settings, as values. */
     public KclSettings kcl() {
-        return new KclSettings(stream(), topic(), connectorName() + "-task" + taskId(), leaseTable(connectorName()),
-                startPosition(), startPosition() == StartPosition.AT_TIMESTAMP ? startTimestamp() : null,
-                retrieval(), maxRecords(), idleBetweenReadsMs(), metricsLevel(), failoverTimeMs(),
-                shardSyncIntervalMs(), parentShardPollIntervalMs(), leaderLeaseDurationMs(),
-                aws.credentialsProvider(), aws.region(), kinesisEndpoint(), kinesisHttpProtocol(), dynamoDbEndpoint(),
-                cloudWatchEndpoint());
+        return new KclSettings(getString(STREAM_CONFIG), getString(TOPIC_CONFIG), connectorName() + "-task" + taskId(),
+                leaseTable(connectorName()), startPosition(),
+                startPosition() == StartPosition.AT_TIMESTAMP ? startTimestamp() : null, retrieval(),
+                getInt(MAX_RECORDS_CONFIG), getLong(IDLE_MS_CONFIG), metricsLevel(), getLong(FAILOVER_MS_CONFIG),
+                getLong(SHARD_SYNC_MS_CONFIG), getLong(PARENT_POLL_MS_CONFIG), getLong(LEADER_LEASE_MS_CONFIG),
+                aws.credentialsProvider(), aws.region(), aws.endpoint(KINESIS_ENDPOINT_CONFIG), kinesisHttpProtocol(),
+                aws.endpoint(DYNAMODB_ENDPOINT_CONFIG), aws.endpoint(CLOUDWATCH_ENDPOINT_CONFIG));
     }
 }

@@ -1,6 +1,7 @@
 package dev.forestwatch.connect.kinesis;
 
 import dev.forestwatch.connect.common.Version;
+import dev.forestwatch.connect.kinesis.kcl.KclSettings;
 import dev.forestwatch.connect.kinesis.kcl.KclWorker;
 import dev.forestwatch.connect.kinesis.kcl.PendingRecord;
 import dev.forestwatch.connect.kinesis.kcl.RecordQueue;
@@ -41,10 +42,11 @@ public final class KinesisSourceTask extends SourceTask {
         guard = new DeliveryGuard(props);
         queue = new RecordQueue<>(config.queueCapacity(), config.queueMaxBytes(), PendingRecord::progress,
                 PendingRecord::sizeInBytes);
-        worker = new KclWorker(config.kcl(), queue);
+        final KclSettings kcl = config.kcl();
+        worker = new KclWorker(kcl, queue);
         worker.start();
-        LOG.info("Kinesis source task {} reading stream '{}' into topic '{}'", worker.workerId(), config.stream(),
-                config.topic());
+        LOG.info("Kinesis source task {} reading stream '{}' into topic '{}'", worker.workerId(), kcl.stream(),
+                kcl.topic());
     }
 
     @Override

@@ -109,18 +109,7 @@ public final class BulkCall implements BatchCall {
     /** The top-level "errors" flag; true when it cannot be read, so the full parse decides. */
     private static boolean hasErrors(final byte[] body) {
         try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return true;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                final String field = p.currentName();
-                final JsonToken value = p.nextToken();
-                if (field.equals("errors")) {
-                    return value != JsonToken.VALUE_FALSE;
-                }
-                p.skipChildren();
-            }
-            return true;
+            return TopLevelField.find(p, "errors") != JsonToken.VALUE_FALSE;
         } catch (IOException e) {
             return true;
         }

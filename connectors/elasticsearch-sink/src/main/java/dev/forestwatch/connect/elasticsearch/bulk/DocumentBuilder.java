@@ -32,22 +32,29 @@ public final class DocumentBuilder {
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH", Locale.ROOT);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM", Locale.ROOT);
 
-    private final String index;
-    private final Rotation rotation;
-    private final boolean dataStream;
-    private final String idField;
-    private final String idHeader;
-    private final boolean idFromKey;
+    /**
+     * Where documents go and which id they get.
+     *
+     * @param index
+     *            the index or data stream, without the rotation's suffix
+     * @param dataStream
+     *            documents are created rather than indexed, as a data stream requires
+     * @param idField
+     *            top-level value field holding the id; empty for none
+     * @param idHeader
+     *            record header holding the id, tried before the field; empty for none
+     * @param idFromKey
+     *            the record key is the id when neither header nor field gives one
+     */
+    public record Settings(String index, Rotation rotation, boolean dataStream, String idField, String idHeader,
+            boolean idFromKey) {
+    }
+
+    private final Settings settings;
     private final JsonConverter json = new JsonConverter();
 
-    public DocumentBuilder(final String index, final Rotation rotation, final boolean dataStream,
-            final String idField, final String idHeader, final boolean idFromKey) {
-        this.index = index;
-        this.rotation = rotation;
-        this.dataStream = dataStream;
-        this.idField = idField;
-        this.idHeader = idHeader;
-        this.idFromKey = idFromKey;
+    public DocumentBuilder(final Settings settings) {
+        this.settings = settings;
         json.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
     }
 
@@ -56,7 +63,7 @@ public final class DocumentBuilder {
         final byte[] doc = document(record);
         final String id = id(record, doc);
         final ByteArrayOutputStream out = new ByteArrayOutputStream(doc.length + 128);
-        action(out, dataStream ? "create" : "index", indexFor(record), id);
+        action(out, settings.dataStream() ? "create" : "index", indexFor(record), id);
         out.write(doc, 0, doc.length);
         out.write('\n');
         return out.toByteArray();
@@ -71,13 +78,14 @@ public final class DocumentBuilder {
 
     /** The index a record goes to: the configured one, with the record time's period if rotating. */
     public String indexFor(final SinkRecord record) {
-        if (rotation == Rotation.NONE) {
+        final String index = settings.index();
+        if (settings.rotation() == Rotation.NONE) {
             return index;
         }
         final ZonedDateTime t = Instant.ofEpochMilli(record.timestamp() == null
                 ? System.currentTimeMillis()
                 : record.timestamp()).atZone(ZoneOffset.UTC);
-        return switch (rotation) {
+        return switch (settings.rotation()) {
             case HOURLY -> index + "-" + HOUR.format(t);
             case DAILY -> index + "-" + DAY.format(t);
             case WEEKLY -> String.format(Locale.ROOT, "%s-%d-%02d", index, t.get(IsoFields.WEEK_BASED_YEAR),
@@ -89,19 +97,19 @@ public final class DocumentBuilder {
 
     /** Header, then value field, then key, then topic+partition+offset: each is stable across replays. */
     String id(final SinkRecord record, final byte[] doc) {
-        if (!idHeader.isEmpty()) {
-            final Header h = record.headers().lastWithName(idHeader);
+        if (!settings.idHeader().isEmpty()) {
+            final Header h = record.headers().lastWithName(settings.idHeader());
             if (h != null && h.value() != null) {
                 return h.value() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : h.value().toString();
             }
         }
-        if (!idField.isEmpty() && doc != null) {
-            final String fromField = topLevelString(doc, idField);
+        if (!settings.idField().isEmpty() && doc != null) {
+            final String fromField = topLevelString(doc, settings.idField());
             if (fromField != null) {
                 return fromField;
             }
         }
-        if (idFromKey && record.key() != null) {
+        if (settings.idFromKey() && record.key() != null) {
             final Object k = record.key();
             return k instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : k.toString();
         }
@@ -127,18 +135,8 @@ public final class DocumentBuilder {
     /** The value of a top-level string or number field, scanning without building a tree; null if absent. */
     static String topLevelString(final byte[] doc, final String field) {
         try (JsonParser p = JSON.createParser(doc)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                final String name = p.currentName();
-                final JsonToken t = p.nextToken();
-                if (name.equals(field) && (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT)) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-            return null;
+            final JsonToken value = TopLevelField.find(p, field);
+            return value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
         } catch (IOException e) {
             return null; // not JSON: Elasticsearch will refuse the document and the error policy decides
         }

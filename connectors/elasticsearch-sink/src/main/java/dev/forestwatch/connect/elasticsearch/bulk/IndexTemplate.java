@@ -10,40 +10,42 @@ import org.apache.kafka.connect.errors.ConnectException;
  */
 public final class IndexTemplate {
 
-    private final BulkTransport transport;
-    private final String index;
-    private final int replicas;
-    private final String refreshInterval;
-    private final boolean dataStream;
-    private final boolean serverless;
-    private volatile boolean installed;
+    /**
+     * What the template says.
+     *
+     * @param index
+     *            the index or data stream it applies to, with its rotated names
+     * @param refreshInterval
+     *            the indices' refresh_interval, e.g. "250ms"; empty for the server's default (1s)
+     * @param serverless
+     *            for OpenSearch Serverless, which manages shards, replicas and refresh itself and refuses those index
+     *            settings: the template then holds only the mappings
+     */
+    public record Settings(String index, int replicas, String refreshInterval, boolean dataStream,
+            boolean serverless) {
 
-    /** @param refreshInterval the indices' refresh_interval, e.g. "250ms"; empty for the server's default (1s) */
-    public IndexTemplate(final BulkTransport transport, final String index, final int replicas,
-            final String refreshInterval, final boolean dataStream) {
-        this(transport, index, replicas, refreshInterval, dataStream, false);
+        public Settings {
+            refreshInterval = refreshInterval == null ? "" : refreshInterval;
+        }
     }
 
-    /**
-     * @param serverless for OpenSearch Serverless, which manages shards, replicas and refresh itself and refuses
-     *        those index settings: the template then holds only the mappings
-     */
-    public IndexTemplate(final BulkTransport transport, final String index, final int replicas,
-            final String refreshInterval, final boolean dataStream, final boolean serverless) {
-        this.serverless = serverless;
+    private final BulkTransport transport;
+    private final Settings settings;
+    private volatile boolean installed;
+
+    public IndexTemplate(final BulkTransport transport, final Settings settings) {
         this.transport = transport;
-        this.index = index;
-        this.replicas = replicas;
-        this.refreshInterval = refreshInterval == null ? "" : refreshInterval;
-        this.dataStream = dataStream;
+        this.settings = settings;
     }
 
     public String body() {
+        final String index = settings.index();
+        final String refreshInterval = settings.refreshInterval();
         return "{\"index_patterns\":[\"" + index + "\",\"" + index + "-*\"],\"priority\":200,"
-                + (dataStream ? "\"data_stream\":{}," : "")
-                + "\"template\":{" + (serverless
+                + (settings.dataStream() ? "\"data_stream\":{}," : "")
+                + "\"template\":{" + (settings.serverless()
                         ? ""
-                        : "\"settings\":{\"number_of_replicas\":" + replicas
+                        : "\"settings\":{\"number_of_replicas\":" + settings.replicas()
                                 + (refreshInterval.isEmpty() ? "" : ",\"refresh_interval\":\"" + refreshInterval + "\"")
                                 + "},")
                 + "\"mappings\":{"
@@ -68,7 +70,7 @@ public final class IndexTemplate {
         if (installed) {
             return;
         }
-        final BulkTransport.Response r = transport.put("/_index_template/forestwatch-" + index,
+        final BulkTransport.Response r = transport.put("/_index_template/forestwatch-" + settings.index(),
                 body().getBytes(StandardCharsets.UTF_8));
         if (r.status() == 429 || r.status() >= 500) {
             throw new IOException("HTTP " + r.status() + " installing the index template");
@@ -77,7 +79,7 @@ public final class IndexTemplate {
             throw BulkCall.refusedCredentials(r.status());
         }
         if (r.status() != 200) {
-            throw new ConnectException("Elasticsearch refused the index template for '" + index + "' (HTTP "
+            throw new ConnectException("Elasticsearch refused the index template for '" + settings.index() + "' (HTTP "
                     + r.status() + "): " + new String(r.body(), StandardCharsets.UTF_8)
                     + ". Fix the cause or set index.template.enabled=false and manage the mapping yourself.");
         }

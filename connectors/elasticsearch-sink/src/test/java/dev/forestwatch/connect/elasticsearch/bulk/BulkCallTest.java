@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class BulkCallTest {
 
-    private final DocumentBuilder docs = new DocumentBuilder("anomalydata", Rotation.NONE, false, "recordId",
-            "", false);
+    private final DocumentBuilder docs = new DocumentBuilder(
+            new DocumentBuilder.Settings("anomalydata", Rotation.NONE, false, "recordId", "", false));
     private final List<Long> sleeps = new ArrayList<>();
     private final SendStats stats = new SendStats();
 
@@ -39,15 +39,16 @@ class BulkCallTest {
 
     /** Index (value given) or delete (null value) of the document whose id is the record key. */
     private Entry keyed(final String id, final String value, final long offset) {
-        final DocumentBuilder byKey = new DocumentBuilder("anomalydata", Rotation.NONE, false, "", "", true);
+        final DocumentBuilder byKey = new DocumentBuilder(
+                new DocumentBuilder.Settings("anomalydata", Rotation.NONE, false, "", "", true));
         final SinkRecord r = new SinkRecord("scored", 0, null, id, null,
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8), offset);
         return Entry.of(r, value == null ? byKey.deleteItem(r) : byKey.indexItem(r), 0L);
     }
 
     private SendLoop sender(final ScriptedTransport t, final OnRefusal onMalformed, final long retryMs) {
-        return sender(t, new IndexTemplate(t, "anomalydata", 0, "", false), 10, 100, retryMs, onMalformed, null,
-                sleeps::add);
+        return sender(t, new IndexTemplate(t, new IndexTemplate.Settings("anomalydata", 0, "", false, false)), 10, 100,
+                retryMs, onMalformed, null, sleeps::add);
     }
 
     private SendLoop sender(final ScriptedTransport t, final IndexTemplate template, final long backoffMs,

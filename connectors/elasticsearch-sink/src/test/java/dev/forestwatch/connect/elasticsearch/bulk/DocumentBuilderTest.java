@@ -21,8 +21,8 @@ class DocumentBuilderTest {
 
     @Test
     void theStreamsAppsRecordIdIsTheDocumentIdSoReplaysOverwrite() {
-        final DocumentBuilder b = new DocumentBuilder("anomalydata", Rotation.NONE, false, "recordId", "",
-                false);
+        final DocumentBuilder b = new DocumentBuilder(
+                new DocumentBuilder.Settings("anomalydata", Rotation.NONE, false, "recordId", "", false));
         final byte[] doc = "{\"iotName\":\"S\",\"nested\":{\"recordId\":\"no\"},\"recordId\":\"shard-1-49\"}"
                 .getBytes(StandardCharsets.UTF_8);
         final String item = new String(b.indexItem(record(null, doc)), StandardCharsets.UTF_8);
@@ -32,16 +32,18 @@ class DocumentBuilderTest {
 
     @Test
     void idFallsBackFromHeaderToFieldToKeyToCoordinates() {
-        final DocumentBuilder withHeader = new DocumentBuilder("i", Rotation.NONE, false, "recordId", "doc-id",
-                true);
+        final DocumentBuilder withHeader = new DocumentBuilder(
+                new DocumentBuilder.Settings("i", Rotation.NONE, false, "recordId", "doc-id", true));
         final SinkRecord r = record("key-1", "{\"recordId\":\"from-field\"}");
         assertThat(withHeader.id(r, "{\"recordId\":\"from-field\"}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("from-field");
         r.headers().addString("doc-id", "from-header");
         assertThat(withHeader.id(r, new byte[0])).isEqualTo("from-header");
-        final DocumentBuilder keyed = new DocumentBuilder("i", Rotation.NONE, false, "", "", true);
+        final DocumentBuilder keyed = new DocumentBuilder(
+                new DocumentBuilder.Settings("i", Rotation.NONE, false, "", "", true));
         assertThat(keyed.id(record("key-1", "{}"), "{}".getBytes(StandardCharsets.UTF_8))).isEqualTo("key-1");
-        final DocumentBuilder none = new DocumentBuilder("i", Rotation.NONE, false, "recordId", "", false);
+        final DocumentBuilder none = new DocumentBuilder(
+                new DocumentBuilder.Settings("i", Rotation.NONE, false, "recordId", "", false));
         assertThat(none.id(record(null, "{}"), "{}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("DESTINATION_SQL_STREAM+2+42");
     }
@@ -49,19 +51,20 @@ class DocumentBuilderTest {
     @Test
     void rotationNamesTheIndexAfterTheRecordsPeriodLikeFirehose() {
         final SinkRecord r = record(null, "{}");
-        assertThat(new DocumentBuilder("a", Rotation.HOURLY, false, "", "", false).indexFor(r))
-                .isEqualTo("a-2026-11-26-05");
-        assertThat(new DocumentBuilder("a", Rotation.DAILY, false, "", "", false).indexFor(r))
-                .isEqualTo("a-2026-11-26");
-        assertThat(new DocumentBuilder("a", Rotation.WEEKLY, false, "", "", false).indexFor(r))
-                .isEqualTo("a-2026-48");
-        assertThat(new DocumentBuilder("a", Rotation.MONTHLY, false, "", "", false).indexFor(r))
-                .isEqualTo("a-2026-11");
+        assertThat(rotating(Rotation.HOURLY).indexFor(r)).isEqualTo("a-2026-11-26-05");
+        assertThat(rotating(Rotation.DAILY).indexFor(r)).isEqualTo("a-2026-11-26");
+        assertThat(rotating(Rotation.WEEKLY).indexFor(r)).isEqualTo("a-2026-48");
+        assertThat(rotating(Rotation.MONTHLY).indexFor(r)).isEqualTo("a-2026-11");
+    }
+
+    private static DocumentBuilder rotating(final Rotation rotation) {
+        return new DocumentBuilder(new DocumentBuilder.Settings("a", rotation, false, "", "", false));
     }
 
     @Test
     void dataStreamsCreateAndNullValuesDelete() {
-        final DocumentBuilder ds = new DocumentBuilder("anomalies", Rotation.NONE, true, "recordId", "", false);
+        final DocumentBuilder ds = new DocumentBuilder(
+                new DocumentBuilder.Settings("anomalies", Rotation.NONE, true, "recordId", "", false));
         assertThat(new String(ds.indexItem(record(null, Map.of("recordId", "x", "@timestamp", T))),
                 StandardCharsets.UTF_8)).startsWith("{\"create\":{\"_index\":\"anomalies\",\"_id\":\"x\"}}\n{");
         assertThat(new String(ds.deleteItem(record("k", null)), StandardCharsets.UTF_8))

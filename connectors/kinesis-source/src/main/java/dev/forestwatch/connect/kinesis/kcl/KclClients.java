@@ -1,8 +1,7 @@
 package dev.forestwatch.connect.kinesis.kcl;
 
-import java.net.URI;
+import dev.forestwatch.connect.common.AwsClients;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -19,13 +18,14 @@ record KclClients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoDb, Clou
 
     static KclClients create(final KclSettings config) {
         final AwsCredentialsProvider credentials = config.credentials();
-        final KinesisAsyncClientBuilder builder = configure(KinesisAsyncClient.builder(), config, credentials,
-                config.kinesisEndpoint());
+        final Region region = config.region();
+        final KinesisAsyncClientBuilder builder = AwsClients.configure(KinesisAsyncClient.builder(), credentials,
+                region, config.kinesisEndpoint());
         final KinesisAsyncClient kinesis = kinesisHttpClient(builder, config.kinesisHttpProtocol()).build();
-        final DynamoDbAsyncClient dynamo = configure(DynamoDbAsyncClient.builder(), config, credentials,
+        final DynamoDbAsyncClient dynamo = AwsClients.configure(DynamoDbAsyncClient.builder(), credentials, region,
                 config.dynamoDbEndpoint()).build();
-        final CloudWatchAsyncClient cloudWatch = configure(CloudWatchAsyncClient.builder(), config, credentials,
-                config.cloudWatchEndpoint()).build();
+        final CloudWatchAsyncClient cloudWatch = AwsClients.configure(CloudWatchAsyncClient.builder(), credentials,
+                region, config.cloudWatchEndpoint()).build();
         return new KclClients(kinesis, dynamo, cloudWatch);
     }
 
@@ -40,22 +40,6 @@ record KclClients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoDb, Clou
         }
         builder.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(Integer.MAX_VALUE)
                 .protocol(Protocol.HTTP1_1));
-        return builder;
-    }
-
-    private static <B extends AwsClientBuilder<B, ?>> B configure(final B builder, final KclSettings config,
-            final AwsCredentialsProvider credentials, final URI endpoint) {
-        builder.credentialsProvider(credentials);
-        final Region region = config.region();
-        if (region != null) {
-            builder.region(region);
-        } else if (endpoint != null) {
-            // an endpoint override (an emulator, a VPC endpoint) still needs some region to sign with
-            builder.region(Region.US_EAST_1);
-        }
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
         return builder;
     }
 
