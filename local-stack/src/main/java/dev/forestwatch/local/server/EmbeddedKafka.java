@@ -2,6 +2,7 @@ package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Directories;
+import dev.forestwatch.local.LoopbackHttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -199,7 +200,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /** A fixed client port (e.g. 9092); 0, the default, picks a free one. */
         public Builder port(int port) {
-            this.port = port;
+            this.port = LoopbackHttpServer.checkPort(port);
             return this;
         }
 
