@@ -479,7 +479,7 @@ public final class LocalFirehose implements AutoCloseable {
 
         /** A fixed port on 127.0.0.1; 0, the default, picks a free one. */
         public Builder port(int port) {
-            this.port = port;
+            this.port = LoopbackHttpServer.checkPort(port);
             return this;
         }
 

@@ -143,12 +143,13 @@ public final class Demo {
 
     private Summary summary(SensorSimulator.Result simulated, int exitCode) {
         ScoredRecordConsumer d = display;
+        ScoredRecordConsumer.Counts received = d == null ? ScoredRecordConsumer.Counts.NONE : d.counts();
         Summary s = new Summary(
                 simulated == null ? 0 : simulated.sent(),
                 simulated == null ? 0 : simulated.anomalies(),
-                d == null ? 0 : d.scored(),
-                d == null ? 0 : d.flagged(),
-                d == null ? 0 : d.deadLetters(),
+                received.scored(),
+                received.flagged(),
+                received.deadLetters(),
                 exitCode);
         step("done: sent %d readings (%d anomalies), received %d scored records (%d marked as anomalies), %d dead letters",
                 s.sent(), s.anomaliesSent(), s.scored(), s.flagged(), s.deadLetters());

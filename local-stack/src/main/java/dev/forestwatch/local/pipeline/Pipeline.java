@@ -263,9 +263,9 @@ public final class Pipeline {
     private PipelineStatus startStatus() {
         GeneratorRun g = generator;
         String deliveryStream = connectors.deliveryStream();
-        return new PipelineStatus(g == null ? () -> 0 : g::acknowledged, servers.kafka().bootstrapServers(),
-                servers.kafka().admin(), PipelineNames.INPUT_TOPIC, PipelineNames.OUTPUT_TOPIC, servers.es(),
-                PipelineNames.INDEX, options.scoreThreshold(), () -> firehose.deliveredCount(deliveryStream));
+        PipelineStatus.Sources sources = new PipelineStatus.Sources(g == null ? () -> 0 : g::acknowledged,
+                servers.kafka(), servers.es(), () -> firehose.deliveredCount(deliveryStream));
+        return new PipelineStatus(sources, options.scoreThreshold());
     }
 
     private Dashboard startDashboard() {

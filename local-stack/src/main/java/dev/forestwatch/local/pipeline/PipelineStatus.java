@@ -2,7 +2,9 @@ package dev.forestwatch.local.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forestwatch.local.PipelineNames;
 import dev.forestwatch.local.server.EmbeddedElasticsearch;
+import dev.forestwatch.local.server.EmbeddedKafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,14 +31,9 @@ import org.apache.kafka.common.TopicPartition;
 final class PipelineStatus implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LongSupplier inKinesis;
-    private final Admin admin;
-    private final String inputTopic;
-    private final KafkaConsumer<String, String> scoredConsumer;
-    private final EmbeddedElasticsearch es;
-    private final String index;
+    private final Sources sources;
     private final double threshold;
-    private final LongSupplier toFirehose;
+    private final KafkaConsumer<String, String> scoredConsumer;
     private long scored;
     private long anomalies;
     private volatile Sample last = new Sample(0, 0, 0, 0, 0, null, 0);
@@ -65,16 +62,19 @@ final class PipelineStatus implements AutoCloseable {
         }
     }
 
-    PipelineStatus(LongSupplier inKinesis, String bootstrapServers, Admin admin, String inputTopic, String outputTopic,
-            EmbeddedElasticsearch es, String index, double threshold, LongSupplier toFirehose) {
-        this.inKinesis = inKinesis;
-        this.admin = admin;
-        this.inputTopic = inputTopic;
-        this.es = es;
-        this.index = index;
+    /**
+     * Where the figures come from: the generator's count of readings Kinesis accepted, the broker, Elasticsearch,
+     * and the local Firehose's count of records delivered. The topics and the index are the pipeline's own.
+     */
+    record Sources(LongSupplier inKinesis, EmbeddedKafka kafka, EmbeddedElasticsearch es, LongSupplier toFirehose) {
+    }
+
+    /** Anomalies are the scored records from {@code threshold} up. */
+    PipelineStatus(Sources sources, double threshold) {
+        this.sources = sources;
         this.threshold = threshold;
-        this.toFirehose = toFirehose;
-        this.scoredConsumer = TopicReader.readCommitted(bootstrapServers, "forestwatch-pipeline-status", outputTopic);
+        this.scoredConsumer = TopicReader.readCommitted(sources.kafka().bootstrapServers(),
+                "forestwatch-pipeline-status", PipelineNames.OUTPUT_TOPIC);
     }
 
     /** Takes a new sample: drains the scored topic briefly, asks Kafka and Elasticsearch. */
@@ -95,7 +95,7 @@ final class PipelineStatus implements AutoCloseable {
         long indexed = last.indexed();
         Duration lag = last.lag();
         try {
-            JsonNode newest = es.post("/" + index + "/_search",
+            JsonNode newest = sources.es().post("/" + PipelineNames.INDEX + "/_search",
                     "{\"size\":0,\"track_total_hits\":true,\"aggs\":{\"newest\":{\"max\":{\"field\":\"created\"}}}}");
             indexed = newest.path("hits").path("total").path("value").asLong();
             JsonNode max = newest.path("aggregations").path("newest").path("value");
@@ -107,8 +107,8 @@ final class PipelineStatus implements AutoCloseable {
             // no index yet (404), its shards still allocating (503), Elasticsearch busy: the last figures stand,
             // a status line must never stop the pipeline
         }
-        last = new Sample(inKinesis.getAsLong(), endOffsets(inputTopic), scored, indexed, anomalies, lag,
-                toFirehose.getAsLong());
+        last = new Sample(sources.inKinesis().getAsLong(), endOffsets(PipelineNames.INPUT_TOPIC), scored, indexed,
+                anomalies, lag, sources.toFirehose().getAsLong());
         return last;
     }
 
@@ -117,6 +117,7 @@ final class PipelineStatus implements AutoCloseable {
     }
 
     private long endOffsets(String topic) {
+        Admin admin = sources.kafka().admin();
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions()

@@ -60,16 +60,13 @@ final class ScoredRecordConsumer implements AutoCloseable {
         consumer.wakeup();
     }
 
-    long scored() {
-        return scored;
+    /** Records printed so far: scored ones, those of them marked as anomalies, and dead letters. */
+    record Counts(long scored, long flagged, long deadLetters) {
+        static final Counts NONE = new Counts(0, 0, 0);
     }
 
-    long flagged() {
-        return flagged;
-    }
-
-    long deadLetters() {
-        return deadLetters;
+    Counts counts() {
+        return new Counts(scored, flagged, deadLetters);
     }
 
     @Override

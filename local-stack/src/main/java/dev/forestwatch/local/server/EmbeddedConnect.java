@@ -2,6 +2,7 @@ package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Directories;
+import dev.forestwatch.local.LoopbackHttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,7 +194,7 @@ public final class EmbeddedConnect extends ConnectCluster implements AutoCloseab
 
         /** A fixed REST port; 0, the default, picks a free one. */
         public Builder port(int port) {
-            this.port = port;
+            this.port = LoopbackHttpServer.checkPort(port);
             return this;
         }
 

@@ -2,10 +2,10 @@ package dev.forestwatch.local.server;
 
 import dev.forestwatch.local.Await;
 import dev.forestwatch.local.Directories;
+import dev.forestwatch.local.LoopbackHttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -183,11 +183,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "EmbeddedKafka[" + bootstrapServers + ", " + dataDir + "]";
     }
 
-    /** Options beyond {@link #start()}: a fixed port, a data dir, extra broker properties. */
+    /** Options beyond {@link #start()}: a fixed port, a data dir, a startup timeout. */
     public static final class Builder {
         private Path dataDir;
         private int port;
-        private final Map<String, String> brokerProperties = new HashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
         private Builder() {
@@ -201,13 +200,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /** A fixed client port (e.g. 9092); 0, the default, picks a free one. */
         public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /** A broker property that overrides the single-node defaults. */
-        public Builder brokerProperty(String key, String value) {
-            brokerProperties.put(key, value);
+            this.port = LoopbackHttpServer.checkPort(port);
             return this;
         }
 
@@ -233,8 +226,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private EmbeddedKafka startOnce(Path dir, boolean temporary) {
             int brokerPort = port != 0 ? port : FreePort.pick();
             int controllerPort = FreePort.pickOtherThan(brokerPort);
-            Properties props = SingleNodeKraftConfig.build(dir.resolve("logs"), brokerPort, controllerPort,
-                    brokerProperties);
+            Properties props = SingleNodeKraftConfig.build(dir.resolve("logs"), brokerPort, controllerPort);
             KafkaConfig config = new KafkaConfig(props, false);
             try {
                 KraftStorage.format(config);

@@ -1,7 +1,6 @@
 package dev.forestwatch.local.server;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Properties;
 
 /** Broker properties for one combined broker+controller node on loopback. */
@@ -14,7 +13,7 @@ final class SingleNodeKraftConfig {
     private SingleNodeKraftConfig() {
     }
 
-    static Properties build(Path logDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+    static Properties build(Path logDir, int brokerPort, int controllerPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
@@ -52,7 +51,6 @@ final class SingleNodeKraftConfig {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
         p.put("background.threads", "4");
-        p.putAll(overrides);
         return p;
     }
 }
