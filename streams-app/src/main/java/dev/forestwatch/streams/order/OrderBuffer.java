@@ -20,7 +20,7 @@ final class OrderBuffer {
     }
 
     /** A buffered record: what the ordering step needs to forward it later, exactly as it came in. */
-    record Entry(long second, long timestamp, Headers headers, Scored scored) {
+    record BufferedRecord(long second, long timestamp, Headers headers, Scored scored) {
     }
 
     static Bytes key(final long second, final double score, final String recordId) {
@@ -61,7 +61,7 @@ final class OrderBuffer {
         return buf.put(body).array();
     }
 
-    static Entry entry(final Bytes key, final byte[] value) {
+    static BufferedRecord decode(final Bytes key, final byte[] value) {
         final ByteBuffer buf = ByteBuffer.wrap(value);
         final long timestamp = buf.getLong();
         final RecordHeaders headers = new RecordHeaders();
@@ -77,6 +77,6 @@ final class OrderBuffer {
             }
             headers.add(new String(k, StandardCharsets.UTF_8), v);
         }
-        return new Entry(secondOf(key), timestamp, headers, ScoredCodec.decode(buf));
+        return new BufferedRecord(secondOf(key), timestamp, headers, ScoredCodec.decode(buf));
     }
 }

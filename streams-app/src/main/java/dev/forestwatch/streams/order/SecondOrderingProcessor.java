@@ -164,7 +164,7 @@ public final class SecondOrderingProcessor implements Processor<Long, Message, S
                 : buffer.range(OrderBuffer.secondStart(Long.MIN_VALUE), OrderBuffer.secondStart(cutoff))) {
             while (it.hasNext()) {
                 final KeyValue<Bytes, byte[]> kv = it.next();
-                final OrderBuffer.Entry e = OrderBuffer.entry(kv.key, kv.value);
+                final OrderBuffer.BufferedRecord e = OrderBuffer.decode(kv.key, kv.value);
                 if (e.second() >= cutoff) {
                     break;
                 }

@@ -179,7 +179,7 @@ public final class ScoringProcessor implements Processor<String, Message, Long, 
                     + " sensors");
             return;
         }
-        final ForestCache.Entry entry;
+        final ForestCache.LiveForest entry;
         final Score score;
         final Expectation expectation;
         try {

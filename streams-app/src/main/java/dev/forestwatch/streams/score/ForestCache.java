@@ -92,13 +92,13 @@ public final class ForestCache {
     }
 
     /** A live forest and how far it and its snapshot have got. */
-    public static final class Entry {
+    public static final class LiveForest {
         private final SensorModel model;
         private long sequence;
         private long snapshotSequence;
         private long lastSeenMs;
 
-        Entry(final SensorModel model, final long sequence, final long snapshotSequence, final long lastSeenMs) {
+        LiveForest(final SensorModel model, final long sequence, final long snapshotSequence, final long lastSeenMs) {
             this.model = model;
             this.sequence = sequence;
             this.snapshotSequence = snapshotSequence;
@@ -122,7 +122,7 @@ public final class ForestCache {
     private final KeyValueStore<Bytes, byte[]> log;
     private final KeyValueStore<String, byte[]> activity;
     private final Listener listener;
-    private final LinkedHashMap<String, Entry> live = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, LiveForest> live = new LinkedHashMap<>(16, 0.75f, true);
     private long sensors = -1L;
     private String sweepCursor;
 
@@ -136,8 +136,8 @@ public final class ForestCache {
     }
 
     /** The sensor's forest, from memory, else restored from the stores, else new with these fields. */
-    public Entry get(final String sensorId, final String[] fields) {
-        Entry e = live.get(sensorId);
+    public LiveForest get(final String sensorId, final String[] fields) {
+        LiveForest e = live.get(sensorId);
         if (e == null) {
             e = load(sensorId, fields);
             live.put(sensorId, e);
@@ -174,7 +174,7 @@ public final class ForestCache {
     }
 
     /** Scores and learns one record, logging it so the learning survives a crash. */
-    public Score process(final String sensorId, final Entry e, final double[] values) {
+    public Score process(final String sensorId, final LiveForest e, final double[] values) {
         return process(sensorId, e, values, Long.MIN_VALUE);
     }
 
@@ -184,7 +184,7 @@ public final class ForestCache {
      * @throws NonFiniteScoreException if the score is NaN or infinite: nothing is logged, so after
      *     {@link #discard} the sensor's forest comes back from the stores as if the record never came
      */
-    public Score process(final String sensorId, final Entry e, final double[] values, final long timestampMs) {
+    public Score process(final String sensorId, final LiveForest e, final double[] values, final long timestampMs) {
         final long seq = e.sequence + 1;
         final Score score = e.model.process(values, seq);
         if (!isFinite(score)) {
@@ -255,7 +255,7 @@ public final class ForestCache {
         listener.expired(sensorId);
     }
 
-    private void touch(final String sensorId, final Entry e, final long timestampMs) {
+    private void touch(final String sensorId, final LiveForest e, final long timestampMs) {
         if (activity == null || timestampMs <= e.lastSeenMs) {
             return;
         }
@@ -291,9 +291,9 @@ public final class ForestCache {
     }
 
     private void evictBeyondCapacity() {
-        final Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
+        final Iterator<Map.Entry<String, LiveForest>> it = live.entrySet().iterator();
         while (live.size() > settings.maxLive() && it.hasNext()) {
-            final Map.Entry<String, Entry> eldest = it.next();
+            final Map.Entry<String, LiveForest> eldest = it.next();
             if (eldest.getValue().sequence > eldest.getValue().snapshotSequence) {
                 snapshot(eldest.getKey(), eldest.getValue());
             }
@@ -302,7 +302,7 @@ public final class ForestCache {
         }
     }
 
-    private void snapshot(final String sensorId, final Entry e) {
+    private void snapshot(final String sensorId, final LiveForest e) {
         final byte[] bytes = ModelCodec.encode(e.model, e.sequence);
         snapshots.put(sensorId, bytes);
         e.snapshotSequence = e.sequence;
@@ -337,11 +337,11 @@ public final class ForestCache {
         }
     }
 
-    private Entry load(final String sensorId, final String[] fields) {
+    private LiveForest load(final String sensorId, final String[] fields) {
         final byte[] saved = snapshots.get(sensorId);
         final long lastSeen = lastSeen(sensorId);
         if (saved == null) {
-            return new Entry(SensorModel.create(model, sensorId, fields), 0L, 0L, lastSeen);
+            return new LiveForest(SensorModel.create(model, sensorId, fields), 0L, 0L, lastSeen);
         }
         final ModelCodec.Snapshot snap = ModelCodec.decode(saved, model.explanation());
         if (snap.model() == null || snap.model().detector() != model.detector()) {
@@ -350,9 +350,9 @@ public final class ForestCache {
             snapshots.delete(sensorId);
             deleteLog(sensorId, Long.MAX_VALUE);
             deleteAll(legacyLog(sensorId));
-            return new Entry(SensorModel.create(model, sensorId, fields), 0L, 0L, lastSeen);
+            return new LiveForest(SensorModel.create(model, sensorId, fields), 0L, 0L, lastSeen);
         }
-        final Entry e = new Entry(snap.model(), snap.sequence(), snap.sequence(), lastSeen);
+        final LiveForest e = new LiveForest(snap.model(), snap.sequence(), snap.sequence(), lastSeen);
         migrateLegacyLog(sensorId, e.sequence);
         int replayed = 0;
         try (KeyValueIterator<Bytes, byte[]> it = log.range(logKey(sensorId, e.sequence + 1),

@@ -40,9 +40,9 @@ public final class MessageSerde implements Serde<Message> {
             return ByteBuffer.allocate(1 + body.length).put(SCORED).put(body).array();
         }
         if (m instanceof Watermark w) {
-            final byte[] id = Wire.utf8(w.upstream());
-            final ByteBuffer buf = ByteBuffer.allocate(1 + Wire.sizeOf(id) + 8 + 1).put(WATERMARK);
-            Wire.put(buf, id);
+            final byte[] id = LengthPrefixed.utf8(w.upstream());
+            final ByteBuffer buf = ByteBuffer.allocate(1 + LengthPrefixed.sizeOf(id) + 8 + 1).put(WATERMARK);
+            LengthPrefixed.put(buf, id);
             return buf.putLong(w.streamTime()).put((byte) (w.idle() ? 1 : 0)).array();
         }
         throw new IllegalArgumentException("not for an internal topic: " + m.getClass().getSimpleName());
@@ -56,48 +56,49 @@ public final class MessageSerde implements Serde<Message> {
             case SCORED:
                 return ScoredCodec.decode(buf);
             case WATERMARK:
-                return new Watermark(Wire.string(buf), buf.getLong(), buf.get() == 1);
+                return new Watermark(LengthPrefixed.string(buf), buf.getLong(), buf.get() == 1);
             default:
                 throw new IllegalArgumentException("unknown internal record tag " + tag);
         }
     }
 
     private static byte[] reading(final Reading r) {
-        final byte[] id = Wire.utf8(r.sensorId());
-        final byte[] recordId = Wire.utf8(r.recordId());
-        final byte[] srcTopic = Wire.utf8(r.source().topic());
+        final byte[] id = LengthPrefixed.utf8(r.sensorId());
+        final byte[] recordId = LengthPrefixed.utf8(r.recordId());
+        final byte[] srcTopic = LengthPrefixed.utf8(r.source().topic());
         final byte[][] fields = new byte[r.fields().length][];
-        int size = 1 + Wire.sizeOf(id) + Wire.sizeOf(recordId) + Wire.sizeOf(srcTopic) + 4 + 8 + 4
-                + 8 * r.values().length + Wire.sizeOf(r.json()) + 8;
+        int size = 1 + LengthPrefixed.sizeOf(id) + LengthPrefixed.sizeOf(recordId) + LengthPrefixed.sizeOf(srcTopic) + 4
+                + 8 + 4
+                + 8 * r.values().length + LengthPrefixed.sizeOf(r.json()) + 8;
         for (int i = 0; i < fields.length; i++) {
-            fields[i] = Wire.utf8(r.fields()[i]);
-            size += Wire.sizeOf(fields[i]);
+            fields[i] = LengthPrefixed.utf8(r.fields()[i]);
+            size += LengthPrefixed.sizeOf(fields[i]);
         }
         final ByteBuffer buf = ByteBuffer.allocate(size).put(READING);
-        Wire.put(buf, id);
-        Wire.put(buf, recordId);
-        Wire.put(buf, srcTopic);
+        LengthPrefixed.put(buf, id);
+        LengthPrefixed.put(buf, recordId);
+        LengthPrefixed.put(buf, srcTopic);
         buf.putInt(r.source().partition()).putLong(r.source().offset()).putInt(fields.length);
         for (int i = 0; i < fields.length; i++) {
-            Wire.put(buf, fields[i]);
+            LengthPrefixed.put(buf, fields[i]);
             buf.putDouble(r.values()[i]);
         }
-        Wire.put(buf, r.json());
+        LengthPrefixed.put(buf, r.json());
         return buf.putLong(r.arrivalMs()).array();
     }
 
     private static Reading reading(final ByteBuffer buf) {
-        final String id = Wire.string(buf);
-        final String recordId = Wire.string(buf);
-        final Source source = new Source(Wire.string(buf), buf.getInt(), buf.getLong());
+        final String id = LengthPrefixed.string(buf);
+        final String recordId = LengthPrefixed.string(buf);
+        final Source source = new Source(LengthPrefixed.string(buf), buf.getInt(), buf.getLong());
         final int n = buf.getInt();
         final String[] fields = new String[n];
         final double[] values = new double[n];
         for (int i = 0; i < n; i++) {
-            fields[i] = Wire.string(buf);
+            fields[i] = LengthPrefixed.string(buf);
             values[i] = buf.getDouble();
         }
-        final byte[] json = Wire.bytes(buf);
+        final byte[] json = LengthPrefixed.bytes(buf);
         // last and optional: readings written by a version without it may still sit in the repartition topic
         final long arrivalMs = buf.remaining() >= 8 ? buf.getLong() : -1L;
         return new Reading(id, recordId, source, fields, values, json, arrivalMs);

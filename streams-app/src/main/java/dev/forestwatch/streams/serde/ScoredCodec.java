@@ -13,18 +13,20 @@ public final class ScoredCodec {
     }
 
     public static byte[] encode(final Scored s) {
-        final byte[] id = Wire.utf8(s.sensorId());
-        final byte[] recordId = Wire.utf8(s.recordId());
+        final byte[] id = LengthPrefixed.utf8(s.sensorId());
+        final byte[] recordId = LengthPrefixed.utf8(s.recordId());
         final ByteBuffer buf = ByteBuffer
-                .allocate(8 + Wire.sizeOf(id) + Wire.sizeOf(recordId) + Wire.sizeOf(s.output()));
+                .allocate(8 + LengthPrefixed.sizeOf(id) + LengthPrefixed.sizeOf(recordId)
+                        + LengthPrefixed.sizeOf(s.output()));
         buf.putDouble(s.score());
-        Wire.put(buf, id);
-        Wire.put(buf, recordId);
-        Wire.put(buf, s.output());
+        LengthPrefixed.put(buf, id);
+        LengthPrefixed.put(buf, recordId);
+        LengthPrefixed.put(buf, s.output());
         return buf.array();
     }
 
     public static Scored decode(final ByteBuffer buf) {
-        return new Scored(buf.getDouble(), Wire.string(buf), Wire.string(buf), Wire.bytes(buf));
+        return new Scored(buf.getDouble(), LengthPrefixed.string(buf), LengthPrefixed.string(buf),
+                LengthPrefixed.bytes(buf));
     }
 }

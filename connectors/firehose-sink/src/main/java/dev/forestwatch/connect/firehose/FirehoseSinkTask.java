@@ -1,6 +1,6 @@
 package dev.forestwatch.connect.firehose;
 
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.RefusalPolicy;
 import dev.forestwatch.connect.common.sink.BatchingSinkTask;
 import dev.forestwatch.connect.firehose.batch.PutRecordBatchCall;
@@ -47,7 +47,7 @@ public final class FirehoseSinkTask extends BatchingSinkTask {
         if (data != null && data.length > FirehoseSinkConfig.SERVICE_MAX_RECORD_BYTES) {
             final String reason = data.length + " bytes with the delimiter, over Firehose's 1,000 KiB per record";
             try {
-                refusals.refuse(Entry.of(r, data, 0L), reason, reason, stats());
+                refusals.refuse(OutgoingRecord.of(r, data, 0L), reason, reason, stats());
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 throw new ConnectException("interrupted while reporting a record", ie);

@@ -52,7 +52,7 @@ public final class BatchingWriter implements AutoCloseable {
 
     /** Delivers one batch, within its own retry budget; calls {@code settled} for each entry once it is safe. */
     public interface Sender {
-        void send(List<Entry> batch, Consumer<Entry> settled) throws InterruptedException;
+        void send(List<OutgoingRecord> batch, Consumer<OutgoingRecord> settled) throws InterruptedException;
 
         /**
          * Called once by {@link BatchingWriter#close}, before the sending threads are interrupted: a send in a
@@ -77,7 +77,7 @@ public final class BatchingWriter implements AutoCloseable {
         dispatcher.start();
     }
 
-    public void add(final Entry e) {
+    public void add(final OutgoingRecord e) {
         synchronized (lock) {
             final long epoch = offsets.added(e.partition(), e.offset());
             final PartitionBuffer b = buffers.computeIfAbsent(e.partition(), k -> new PartitionBuffer(epoch));
@@ -192,7 +192,7 @@ public final class BatchingWriter implements AutoCloseable {
     }
 
     /** A call's records, and the assignment epoch each partition's records were added in. */
-    private record Batch(List<Entry> entries, Map<TopicPartition, Long> epochs) {
+    private record Batch(List<OutgoingRecord> entries, Map<TopicPartition, Long> epochs) {
     }
 
     /** The next batch to send now, or null; called holding the lock. */
@@ -216,11 +216,11 @@ public final class BatchingWriter implements AutoCloseable {
         if (ready == 0 || !(flushing || lingered || ready >= limits.maxRecords() || readyBytes >= limits.maxBytes())) {
             return null;
         }
-        final List<Entry> batch = new ArrayList<>();
+        final List<OutgoingRecord> batch = new ArrayList<>();
         final Map<TopicPartition, Long> taken = new LinkedHashMap<>();
         int bytes = 0;
         for (final Map.Entry<TopicPartition, PartitionBuffer> b : buffers.entrySet()) {
-            final ArrayDeque<Entry> q = b.getValue().entries;
+            final ArrayDeque<OutgoingRecord> q = b.getValue().entries;
             if (inFlight.contains(b.getKey()) || q.isEmpty()) {
                 continue;
             }
@@ -230,7 +230,7 @@ public final class BatchingWriter implements AutoCloseable {
                 }
                 // over the limit by itself, it could never share a call: sent alone, the server decides (it may
                 // take it, or the sender's error policy settles it), instead of stalling this partition for good
-                final Entry e = q.pollFirst();
+                final OutgoingRecord e = q.pollFirst();
                 batch.add(e);
                 bytes += e.data().length;
                 b.getValue().bytes -= e.data().length;
@@ -240,7 +240,7 @@ public final class BatchingWriter implements AutoCloseable {
             boolean took = false;
             while (!q.isEmpty() && batch.size() < limits.maxRecords()
                     && bytes + q.peekFirst().data().length <= limits.maxBytes()) {
-                final Entry e = q.pollFirst();
+                final OutgoingRecord e = q.pollFirst();
                 batch.add(e);
                 bytes += e.data().length;
                 b.getValue().bytes -= e.data().length;
@@ -269,7 +269,7 @@ public final class BatchingWriter implements AutoCloseable {
      * lives for one assignment ({@link #forget} drops it), so its records share the epoch they were added in.
      */
     private static final class PartitionBuffer {
-        final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        final ArrayDeque<OutgoingRecord> entries = new ArrayDeque<>();
         final long epoch;
         long bytes;
 

@@ -1,6 +1,6 @@
 package dev.forestwatch.connect.common.send;
 
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import java.util.List;
 
 /**
@@ -17,5 +17,5 @@ public interface BatchCall {
      *             when the call failed for a reason no retry can fix (credentials, a missing stream); its message
      *             names the setting to change and never quotes the entries' data
      */
-    Answer call(List<Entry> request) throws InterruptedException;
+    Answer call(List<OutgoingRecord> request) throws InterruptedException;
 }

@@ -1,6 +1,6 @@
 package dev.forestwatch.connect.common.send;
 
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +74,7 @@ public final class RefusalPolicy {
      * @throws ConnectException
      *             under {@link OnRefusal#FAIL}, or when the dead-letter copy could not be written
      */
-    public void refuse(final Entry e, final String reason, final String shown, final SendStats stats)
+    public void refuse(final OutgoingRecord e, final String reason, final String shown, final SendStats stats)
             throws InterruptedException {
         stats.refused.incrementAndGet();
         switch (action) {

@@ -2,7 +2,7 @@ package dev.forestwatch.connect.common.send;
 
 import dev.forestwatch.connect.common.Backoff;
 import dev.forestwatch.connect.common.batch.BatchingWriter;
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -44,7 +44,7 @@ public final class SendLoop implements BatchingWriter.Sender {
     private final Backoff backoff;
     private final RetrySettings retry;
     private final RefusalPolicy refusals;
-    private final Function<Entry, String> orderKey;
+    private final Function<OutgoingRecord, String> orderKey;
     private final RetryBudget.Sleeper sleeper;
     private final SendStats stats;
     private final LogLimiter retryWarnings = new LogLimiter(WARN_INTERVAL_MS);
@@ -59,7 +59,8 @@ public final class SendLoop implements BatchingWriter.Sender {
      *            such notion (each entry is a new record)
      */
     public SendLoop(final String target, final BatchCall call, final RetrySettings retry,
-            final RefusalPolicy refusals, final Function<Entry, String> orderKey, final RetryBudget.Sleeper sleeper,
+            final RefusalPolicy refusals, final Function<OutgoingRecord, String> orderKey,
+            final RetryBudget.Sleeper sleeper,
             final SendStats stats) {
         this.target = target;
         this.call = call;
@@ -78,7 +79,8 @@ public final class SendLoop implements BatchingWriter.Sender {
     }
 
     @Override
-    public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
+    public void send(final List<OutgoingRecord> batch, final Consumer<OutgoingRecord> settled)
+            throws InterruptedException {
         final RetryBudget budget = new RetryBudget(backoff, retry.maxDurationMs(), retry.setting(), sleeper,
                 () -> stopping);
         budget.beforeAttempt(() -> "");
@@ -86,13 +88,14 @@ public final class SendLoop implements BatchingWriter.Sender {
     }
 
     /** Entries to send again and why, e.g. the first one's error code. */
-    private record Again(List<Entry> entries, String example) {
+    private record Again(List<OutgoingRecord> entries, String example) {
     }
 
-    private void deliver(final List<Entry> items, final RetryBudget budget, final Consumer<Entry> settled,
+    private void deliver(final List<OutgoingRecord> items, final RetryBudget budget,
+            final Consumer<OutgoingRecord> settled,
             final int depth) throws InterruptedException {
-        final List<Entry> pending = new ArrayList<>(items);
-        final Map<Entry, String> keys = orderKey == null ? null : new IdentityHashMap<>();
+        final List<OutgoingRecord> pending = new ArrayList<>(items);
+        final Map<OutgoingRecord, String> keys = orderKey == null ? null : new IdentityHashMap<>();
         boolean onePerKey = false;
         int failedAttempts = 0;
         String lastProblem = null;
@@ -103,7 +106,7 @@ public final class SendLoop implements BatchingWriter.Sender {
                 budget.throwIfStopping();
             }
             lastProblem = null;
-            final List<Entry> request = onePerKey ? firstPerKey(pending, keys) : List.copyOf(pending);
+            final List<OutgoingRecord> request = onePerKey ? firstPerKey(pending, keys) : List.copyOf(pending);
             stats.calls.incrementAndGet();
             final Answer answer = call.call(request);
             if (answer instanceof Answer.RetryCall r) {
@@ -123,7 +126,7 @@ public final class SendLoop implements BatchingWriter.Sender {
             if (again.entries().isEmpty() && request.size() == pending.size()) {
                 pending.clear(); // the common case: all of it went through
             } else {
-                final List<Entry> done = new ArrayList<>(request);
+                final List<OutgoingRecord> done = new ArrayList<>(request);
                 removeAll(done, again.entries());
                 removeAll(pending, done);
             }
@@ -137,7 +140,7 @@ public final class SendLoop implements BatchingWriter.Sender {
     }
 
     /** Before a retry: a warning at the first failed attempt, the backoff, and a warning if the budget is spent. */
-    private void retryOrGiveUp(final List<Entry> pending, final String problem, final int failedAttempts,
+    private void retryOrGiveUp(final List<OutgoingRecord> pending, final String problem, final int failedAttempts,
             final RetryBudget budget) throws InterruptedException {
         // the first failure of a batch, then (an outage) its further ones, together at most one line per interval
         final int left = retryWarnings.admit(System.nanoTime());
@@ -169,10 +172,11 @@ public final class SendLoop implements BatchingWriter.Sender {
     }
 
     /** The first pending entry of each key, in their order: a key's later entries wait for a later request. */
-    private List<Entry> firstPerKey(final List<Entry> pending, final Map<Entry, String> keys) {
+    private List<OutgoingRecord> firstPerKey(final List<OutgoingRecord> pending,
+            final Map<OutgoingRecord, String> keys) {
         final Set<String> seen = new HashSet<>();
-        final List<Entry> request = new ArrayList<>(pending.size());
-        for (final Entry e : pending) {
+        final List<OutgoingRecord> request = new ArrayList<>(pending.size());
+        for (final OutgoingRecord e : pending) {
             final String k = key(e, keys);
             if (k == null || seen.add(k)) {
                 request.add(e);
@@ -181,7 +185,7 @@ public final class SendLoop implements BatchingWriter.Sender {
         return request;
     }
 
-    private String key(final Entry e, final Map<Entry, String> keys) {
+    private String key(final OutgoingRecord e, final Map<OutgoingRecord, String> keys) {
         return keys.computeIfAbsent(e, orderKey);
     }
 
@@ -189,8 +193,8 @@ public final class SendLoop implements BatchingWriter.Sender {
      * A request the server refused as too large: its halves are sent one after the other, so order holds, down to
      * single entries, which no request could carry and which follow the refusal policy.
      */
-    private void tooLarge(final List<Entry> request, final Answer.TooLarge answer, final RetryBudget budget,
-            final Consumer<Entry> settled, final int depth) throws InterruptedException {
+    private void tooLarge(final List<OutgoingRecord> request, final Answer.TooLarge answer, final RetryBudget budget,
+            final Consumer<OutgoingRecord> settled, final int depth) throws InterruptedException {
         if (request.size() == 1) {
             refusals.refuse(request.get(0), answer.aloneReason(), answer.aloneReason(), stats);
             settled.accept(request.get(0));
@@ -206,7 +210,7 @@ public final class SendLoop implements BatchingWriter.Sender {
         deliver(request.subList(half, request.size()), budget, settled, depth + 1);
     }
 
-    private Again settleAll(final List<Entry> sent, final Consumer<Entry> settled) {
+    private Again settleAll(final List<OutgoingRecord> sent, final Consumer<OutgoingRecord> settled) {
         stats.delivered.addAndGet(sent.size());
         sent.forEach(settled);
         return new Again(List.of(), null);
@@ -216,8 +220,9 @@ public final class SendLoop implements BatchingWriter.Sender {
      * Settles what the results allow and returns the entries to send again: those not taken for now and, with an
      * order key, behind each the later entries of the request with its key, whatever their own result.
      */
-    private Again settle(final List<Entry> sent, final List<Answer.Result> results, final Consumer<Entry> settled,
-            final Map<Entry, String> keys) throws InterruptedException {
+    private Again settle(final List<OutgoingRecord> sent, final List<Answer.Result> results,
+            final Consumer<OutgoingRecord> settled,
+            final Map<OutgoingRecord, String> keys) throws InterruptedException {
         if (results.size() != sent.size()) {
             throw new ConnectException(target + " answered " + results.size() + " results for " + sent.size()
                     + " records sent");
@@ -227,10 +232,10 @@ public final class SendLoop implements BatchingWriter.Sender {
             anyRetry = results.get(i).kind() == Answer.Kind.RETRY;
         }
         final Set<String> heldBack = new HashSet<>();
-        final List<Entry> retry = new ArrayList<>();
+        final List<OutgoingRecord> retry = new ArrayList<>();
         String example = null;
         for (int i = 0; i < sent.size(); i++) {
-            final Entry e = sent.get(i);
+            final OutgoingRecord e = sent.get(i);
             // keys are only looked at when something is retried: the common answer costs no parsing
             final String key = anyRetry && keys != null ? key(e, keys) : null;
             if (key != null && heldBack.contains(key)) {
@@ -259,19 +264,19 @@ public final class SendLoop implements BatchingWriter.Sender {
     }
 
     /** Removes the given entries (by identity: two entries may be equal records) from a list, keeping order. */
-    private static void removeAll(final List<Entry> from, final List<Entry> gone) {
+    private static void removeAll(final List<OutgoingRecord> from, final List<OutgoingRecord> gone) {
         if (gone.isEmpty()) {
             return;
         }
-        final Set<Entry> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<OutgoingRecord> set = Collections.newSetFromMap(new IdentityHashMap<>());
         set.addAll(gone);
         from.removeIf(set::contains);
     }
 
     /** The bytes of some entries. */
-    public static int bytes(final List<Entry> entries) {
+    public static int bytes(final List<OutgoingRecord> entries) {
         int size = 0;
-        for (final Entry e : entries) {
+        for (final OutgoingRecord e : entries) {
             size += e.data().length;
         }
         return size;

@@ -2,8 +2,8 @@ package dev.forestwatch.connect.common.sink;
 
 import dev.forestwatch.connect.common.Version;
 import dev.forestwatch.connect.common.batch.BatchingWriter;
-import dev.forestwatch.connect.common.batch.Entry;
 import dev.forestwatch.connect.common.batch.OffsetTracker;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.BatchCall;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.RefusalPolicy;
@@ -54,7 +54,7 @@ public abstract class BatchingSinkTask extends SinkTask {
      *            closed when the task stops
      */
     protected final void startSending(final String target, final SendConfig send, final BatchCall call,
-            final RefusalPolicy refusals, final Function<Entry, String> orderKey, final AutoCloseable client) {
+            final RefusalPolicy refusals, final Function<OutgoingRecord, String> orderKey, final AutoCloseable client) {
         this.target = target;
         this.client = client;
         this.offsets = new OffsetTracker();
@@ -85,7 +85,7 @@ public abstract class BatchingSinkTask extends SinkTask {
         final long now = System.nanoTime();
         for (final SinkRecord r : records) {
             final byte[] data = encode(r);
-            final Entry e = Entry.of(r, data == null ? new byte[0] : data, now);
+            final OutgoingRecord e = OutgoingRecord.of(r, data == null ? new byte[0] : data, now);
             if (data == null) {
                 offsets.added(e.partition(), e.offset());
                 offsets.settled(e.partition(), e.offset());

@@ -35,7 +35,7 @@ class AcknowledgementOrderTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     /** A call the fake holds: its records, and the latch the test opens. */
-    private record Call(List<Entry> entries, CountDownLatch release) {
+    private record Call(List<OutgoingRecord> entries, CountDownLatch release) {
         Set<TopicPartition> partitions() {
             final Set<TopicPartition> s = new java.util.HashSet<>();
             entries.forEach(e -> s.add(e.partition()));
@@ -54,7 +54,8 @@ class AcknowledgementOrderTest {
 
     private final BatchingWriter.Sender holdingSender = new BatchingWriter.Sender() {
         @Override
-        public void send(final List<Entry> batch, final Consumer<Entry> settled) throws InterruptedException {
+        public void send(final List<OutgoingRecord> batch, final Consumer<OutgoingRecord> settled)
+                throws InterruptedException {
             running.incrementAndGet();
             final Call call = new Call(List.copyOf(batch), new CountDownLatch(1));
             for (final TopicPartition tp : call.partitions()) {
@@ -70,9 +71,9 @@ class AcknowledgementOrderTest {
                 if (!call.release().await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                     violations.add("call never released");
                 }
-                final List<Entry> reversed = new ArrayList<>(batch);
+                final List<OutgoingRecord> reversed = new ArrayList<>(batch);
                 Collections.reverse(reversed);
-                for (final Entry e : reversed) {
+                for (final OutgoingRecord e : reversed) {
                     // forgotten by the test first, so a commit read after this never counts it as pending
                     unacknowledged.get(e.partition()).remove(e.offset());
                     settled.accept(e);
@@ -116,7 +117,7 @@ class AcknowledgementOrderTest {
         try (BatchingWriter w = new BatchingWriter(limits, holdingSender, offsets)) {
             for (long o = 0; o < PER_PARTITION; o++) {
                 for (final TopicPartition tp : tps) {
-                    w.add(Entry.of(new SinkRecord(tp.topic(), tp.partition(), null, null, null, null, o),
+                    w.add(OutgoingRecord.of(new SinkRecord(tp.topic(), tp.partition(), null, null, null, null, o),
                             new byte[10], System.nanoTime()));
                 }
             }
@@ -131,7 +132,7 @@ class AcknowledgementOrderTest {
                     for (final TopicPartition tp : c.partitions()) {
                         final OffsetAndMetadata commit = offsets.committable().get(tp);
                         final long first = c.entries().stream().filter(e -> e.partition().equals(tp))
-                                .mapToLong(Entry::offset).min().orElseThrow();
+                                .mapToLong(OutgoingRecord::offset).min().orElseThrow();
                         assertThat(commit == null ? 0L : commit.offset()).as("%s held from %d", tp, first)
                                 .isLessThanOrEqualTo(first);
                     }

@@ -21,14 +21,14 @@ class BatchingWriterTest {
         final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void send(final List<Entry> batch, final java.util.function.Consumer<Entry> settled) {
-            batches.add(batch.stream().map(Entry::toString).toList());
+        public void send(final List<OutgoingRecord> batch, final java.util.function.Consumer<OutgoingRecord> settled) {
+            batches.add(batch.stream().map(OutgoingRecord::toString).toList());
             batch.forEach(settled);
         }
     }
 
-    private static Entry entry(final int partition, final long offset, final int bytes) {
-        return Entry.of(new SinkRecord("t", partition, null, null, null, null, offset), new byte[bytes],
+    private static OutgoingRecord entry(final int partition, final long offset, final int bytes) {
+        return OutgoingRecord.of(new SinkRecord("t", partition, null, null, null, null, offset), new byte[bytes],
                 System.nanoTime());
     }
 

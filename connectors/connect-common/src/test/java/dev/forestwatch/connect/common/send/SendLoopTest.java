@@ -3,7 +3,7 @@ package dev.forestwatch.connect.common.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -32,36 +32,37 @@ class SendLoopTest {
 
     /** A call answering from a script, one answer per call, and keeping what each request carried. */
     private static final class ScriptedCall implements BatchCall {
-        final Deque<Function<List<Entry>, Answer>> script = new ArrayDeque<>();
+        final Deque<Function<List<OutgoingRecord>, Answer>> script = new ArrayDeque<>();
         final List<List<String>> requests = new ArrayList<>();
 
-        ScriptedCall then(final Function<List<Entry>, Answer> answer) {
+        ScriptedCall then(final Function<List<OutgoingRecord>, Answer> answer) {
             script.add(answer);
             return this;
         }
 
         @Override
-        public Answer call(final List<Entry> request) {
+        public Answer call(final List<OutgoingRecord> request) {
             requests.add(request.stream().map(SendLoopTest::text).toList());
             return script.isEmpty() ? Answer.ALL_TAKEN : script.pollFirst().apply(request);
         }
     }
 
     /** Entries "key:n" carrying a secret each; the key is the order key. */
-    private static List<Entry> entries(final String... keys) {
+    private static List<OutgoingRecord> entries(final String... keys) {
         return IntStream.range(0, keys.length).mapToObj(i -> {
             final String data = keys[i] + ":" + i + ":" + SECRET;
-            return Entry.of(new SinkRecord("t", 0, null, null, null, data, i), data.getBytes(StandardCharsets.UTF_8),
+            return OutgoingRecord.of(new SinkRecord("t", 0, null, null, null, data, i),
+                    data.getBytes(StandardCharsets.UTF_8),
                     0L);
         }).toList();
     }
 
-    private static String text(final Entry e) {
+    private static String text(final OutgoingRecord e) {
         final String s = new String(e.data(), StandardCharsets.UTF_8);
         return s.substring(0, s.lastIndexOf(':'));
     }
 
-    private static String key(final Entry e) {
+    private static String key(final OutgoingRecord e) {
         return text(e).split(":")[0];
     }
 
@@ -78,7 +79,7 @@ class SendLoopTest {
     }
 
     /** Per entry: "r" retried, "x" refused, anything else taken. */
-    private static Function<List<Entry>, Answer> perEntry(final String... results) {
+    private static Function<List<OutgoingRecord>, Answer> perEntry(final String... results) {
         return request -> new Answer.PerEntry(IntStream.range(0, request.size()).mapToObj(i -> switch (results[i]) {
             case "r" -> Answer.Result.retry("Busy");
             case "x" -> Answer.Result.refused("Bad " + text(request.get(i)) + " " + SECRET, "Bad");

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.Answer;
 import dev.forestwatch.connect.common.send.BatchCall;
 import dev.forestwatch.connect.common.send.SendLoop;
@@ -37,7 +37,7 @@ public final class BulkCall implements BatchCall {
     }
 
     @Override
-    public Answer call(final List<Entry> request) {
+    public Answer call(final List<OutgoingRecord> request) {
         final BulkTransport.Response response;
         try {
             if (template != null) {
@@ -74,7 +74,7 @@ public final class BulkCall implements BatchCall {
      * streaming parser from the answer's start, so the common answer (every item created or updated) costs no tree
      * of a few thousand items on the task's CPU, which it shares with the broker and the worker.
      */
-    private static Answer read(final List<Entry> sent, final byte[] body) {
+    private static Answer read(final List<OutgoingRecord> sent, final byte[] body) {
         if (!hasErrors(body)) {
             return Answer.ALL_TAKEN;
         }
@@ -132,10 +132,10 @@ public final class BulkCall implements BatchCall {
         return preview < 0 ? reason : reason.substring(0, preview) + VALUE_PREVIEW + " (not shown)";
     }
 
-    private static byte[] body(final List<Entry> entries) {
+    private static byte[] body(final List<OutgoingRecord> entries) {
         final byte[] body = new byte[SendLoop.bytes(entries)];
         int at = 0;
-        for (final Entry e : entries) {
+        for (final OutgoingRecord e : entries) {
             System.arraycopy(e.data(), 0, body, at, e.data().length);
             at += e.data().length;
         }

@@ -2,7 +2,7 @@ package dev.forestwatch.connect.elasticsearch.bulk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import java.io.IOException;
 
 /**
@@ -18,7 +18,7 @@ public final class DocumentOrder {
     }
 
     /** The item's index and id from its action line, or null if it names no id (nothing to keep in order). */
-    public static String key(final Entry e) {
+    public static String key(final OutgoingRecord e) {
         final byte[] data = e.data();
         int end = 0;
         while (end < data.length && data[end] != '\n') {

@@ -3,7 +3,7 @@ package dev.forestwatch.connect.elasticsearch.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.RefusalPolicy;
 import dev.forestwatch.connect.common.send.RetryBudget;
@@ -29,21 +29,21 @@ class BulkCallTest {
     private final List<Long> sleeps = new ArrayList<>();
     private final SendStats stats = new SendStats();
 
-    private List<Entry> entries(final int n) {
+    private List<OutgoingRecord> entries(final int n) {
         return IntStream.range(0, n).mapToObj(i -> {
             final SinkRecord r = new SinkRecord("scored", 0, null, null, null,
                     ("{\"recordId\":\"id-" + i + "\",\"iotValue\":" + i + "}").getBytes(StandardCharsets.UTF_8), i);
-            return Entry.of(r, docs.indexItem(r), 0L);
+            return OutgoingRecord.of(r, docs.indexItem(r), 0L);
         }).toList();
     }
 
     /** Index (value given) or delete (null value) of the document whose id is the record key. */
-    private Entry keyed(final String id, final String value, final long offset) {
+    private OutgoingRecord keyed(final String id, final String value, final long offset) {
         final DocumentBuilder byKey = new DocumentBuilder(
                 new DocumentBuilder.Settings("anomalydata", Rotation.NONE, false, "", "", true));
         final SinkRecord r = new SinkRecord("scored", 0, null, id, null,
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8), offset);
-        return Entry.of(r, value == null ? byKey.deleteItem(r) : byKey.indexItem(r), 0L);
+        return OutgoingRecord.of(r, value == null ? byKey.deleteItem(r) : byKey.indexItem(r), 0L);
     }
 
     private SendLoop sender(final ScriptedTransport t, final OnRefusal onMalformed, final long retryMs) {
@@ -131,7 +131,7 @@ class BulkCallTest {
 
     @Test
     void aRequestTooLargeIsSentInHalvesUntilEachPartIsTaken() throws Exception {
-        final List<Entry> batch = entries(8);
+        final List<OutgoingRecord> batch = entries(8);
         final int oneItem = batch.get(0).data().length;
         final ScriptedTransport t = new ScriptedTransport().maxBodyBytes(3 * oneItem);
         final List<Long> settled = new ArrayList<>();
@@ -146,7 +146,7 @@ class BulkCallTest {
 
     @Test
     void aDocumentTooLargeByItselfFollowsTheMalformedPolicyNamingTheSetting() throws Exception {
-        final List<Entry> batch = entries(3);
+        final List<OutgoingRecord> batch = entries(3);
         final ScriptedTransport warn = new ScriptedTransport().maxBodyBytes(batch.get(0).data().length - 1);
         final List<Long> settled = new ArrayList<>();
         sender(warn, OnRefusal.WARN, 60_000).send(batch, e -> settled.add(e.offset()));

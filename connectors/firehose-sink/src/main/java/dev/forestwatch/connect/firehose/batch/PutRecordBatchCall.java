@@ -1,6 +1,6 @@
 package dev.forestwatch.connect.firehose.batch;
 
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.Answer;
 import dev.forestwatch.connect.common.send.BatchCall;
 import dev.forestwatch.connect.common.send.SendLoop;
@@ -38,7 +38,7 @@ public final class PutRecordBatchCall implements BatchCall {
     }
 
     @Override
-    public Answer call(final List<Entry> request) {
+    public Answer call(final List<OutgoingRecord> request) {
         final PutRecordBatchResponse response;
         try {
             response = client.putRecordBatch(request(request));
@@ -73,9 +73,9 @@ public final class PutRecordBatchCall implements BatchCall {
         return new Answer.PerEntry(results);
     }
 
-    private PutRecordBatchRequest request(final List<Entry> entries) {
+    private PutRecordBatchRequest request(final List<OutgoingRecord> entries) {
         final List<Record> records = new ArrayList<>(entries.size());
-        for (final Entry e : entries) {
+        for (final OutgoingRecord e : entries) {
             records.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(e.data())).build());
         }
         return PutRecordBatchRequest.builder().deliveryStreamName(stream).records(records).build();

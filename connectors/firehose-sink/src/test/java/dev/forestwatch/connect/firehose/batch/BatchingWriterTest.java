@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.forestwatch.connect.common.batch.BatchingWriter;
-import dev.forestwatch.connect.common.batch.Entry;
 import dev.forestwatch.connect.common.batch.OffsetTracker;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.SendStats;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,8 @@ class BatchingWriterTest {
                 final int size = i % 97 == 0 ? 1000 * 1024 - 20 : 50 + rnd.nextInt(200);
                 final String head = partition + ":" + i + ":";
                 final byte[] data = (head + "x".repeat(size - head.length())).getBytes(StandardCharsets.UTF_8);
-                w.add(Entry.of(new SinkRecord("t", partition, null, null, null, null, i), data, System.nanoTime()));
+                w.add(OutgoingRecord.of(new SinkRecord("t", partition, null, null, null, null, i), data,
+                        System.nanoTime()));
                 sent.add(partition + ":" + i);
             }
             assertThat(w.flush(Duration.ofSeconds(60))).isTrue();
@@ -90,7 +91,8 @@ class BatchingWriterTest {
         try (BatchingWriter w = new BatchingWriter(LIMITS,
                 Senders.firehose(stub, "S", 1, 5, 60_000, OnRefusal.FAIL, Thread::sleep, new SendStats()),
                 new OffsetTracker())) {
-            w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, 0), "a".getBytes(StandardCharsets.UTF_8),
+            w.add(OutgoingRecord.of(new SinkRecord("t", 0, null, null, null, null, 0),
+                    "a".getBytes(StandardCharsets.UTF_8),
                     System.nanoTime()));
             await().atMost(Duration.ofSeconds(5)).until(() -> stub.delivered.size() == 1);
         }
@@ -111,16 +113,17 @@ class BatchingWriterTest {
         try (BatchingWriter w = new BatchingWriter(small, hanging, new OffsetTracker())) {
             int offset = 0;
             for (; offset < 500; offset++) {
-                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10],
+                w.add(OutgoingRecord.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10],
                         System.nanoTime()));
             }
             assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // a full batch leaves
             for (; offset < 1499; offset++) {
-                w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10],
+                w.add(OutgoingRecord.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10],
                         System.nanoTime()));
             }
             assertThat(w.full()).isFalse();
-            w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10], System.nanoTime()));
+            w.add(OutgoingRecord.of(new SinkRecord("t", 0, null, null, null, null, offset), new byte[10],
+                    System.nanoTime()));
             assertThat(w.full()).isTrue();
             assertThat(w.drained()).isFalse();
             release.countDown();
@@ -154,7 +157,7 @@ class BatchingWriterTest {
         final BatchingWriter w = new BatchingWriter(LIMITS,
                 Senders.firehose(stub, "S", 1, 5, 3_600_000, OnRefusal.FAIL, Thread::sleep, new SendStats()),
                 new OffsetTracker());
-        w.add(Entry.of(new SinkRecord("t", 0, null, null, null, null, 0), "a".getBytes(StandardCharsets.UTF_8),
+        w.add(OutgoingRecord.of(new SinkRecord("t", 0, null, null, null, null, 0), "a".getBytes(StandardCharsets.UTF_8),
                 System.nanoTime()));
         assertThat(inSlowCall.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // retried twice
 

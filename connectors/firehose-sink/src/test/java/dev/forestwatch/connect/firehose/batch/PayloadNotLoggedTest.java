@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.SendLoop;
 import dev.forestwatch.connect.common.send.SendStats;
@@ -25,11 +25,11 @@ class PayloadNotLoggedTest {
     @RegisterExtension
     final LogCapture logs = LogCapture.perTest();
 
-    private static List<Entry> secrets() {
-        final List<Entry> out = new ArrayList<>();
+    private static List<OutgoingRecord> secrets() {
+        final List<OutgoingRecord> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             final String data = "{\"note\":\"" + SECRET + "\",\"n\":" + i + "}";
-            out.add(Entry.of(new SinkRecord("scored", 0, null, null, null, data, i),
+            out.add(OutgoingRecord.of(new SinkRecord("scored", 0, null, null, null, data, i),
                     data.getBytes(StandardCharsets.UTF_8), 0L));
         }
         return out;

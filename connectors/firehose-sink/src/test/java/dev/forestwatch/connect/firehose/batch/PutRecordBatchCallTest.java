@@ -3,7 +3,7 @@ package dev.forestwatch.connect.firehose.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.forestwatch.connect.common.batch.Entry;
+import dev.forestwatch.connect.common.batch.OutgoingRecord;
 import dev.forestwatch.connect.common.send.OnRefusal;
 import dev.forestwatch.connect.common.send.SendLoop;
 import dev.forestwatch.connect.common.send.SendStats;
@@ -29,9 +29,11 @@ class PutRecordBatchCallTest {
         return Senders.firehose(stub, "ProcessedStreamData", 100, 1000, retryMs, onError, sleeps::add, stats);
     }
 
-    static List<Entry> entries(final int n) {
-        return IntStream.range(0, n).mapToObj(i -> Entry.of(new SinkRecord("t", 0, null, null, null, "r" + i, i),
-                ("r" + i).getBytes(StandardCharsets.UTF_8), 0L)).toList();
+    static List<OutgoingRecord> entries(final int n) {
+        return IntStream.range(0, n)
+                .mapToObj(i -> OutgoingRecord.of(new SinkRecord("t", 0, null, null, null, "r" + i, i),
+                        ("r" + i).getBytes(StandardCharsets.UTF_8), 0L))
+                .toList();
     }
 
     @Test

@@ -4,10 +4,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /** One record on its way out: the bytes to send and where it came from. */
-public record Entry(SinkRecord record, TopicPartition partition, long offset, byte[] data, long addedNanos) {
+public record OutgoingRecord(SinkRecord record, TopicPartition partition, long offset, byte[] data, long addedNanos) {
 
-    public static Entry of(final SinkRecord record, final byte[] data, final long nowNanos) {
-        return new Entry(record, new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset(),
+    public static OutgoingRecord of(final SinkRecord record, final byte[] data, final long nowNanos) {
+        return new OutgoingRecord(record, new TopicPartition(record.topic(), record.kafkaPartition()),
+                record.kafkaOffset(),
                 data, nowNanos);
     }
 

@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /** Length-prefixed fields for the app's internal topics and stores (small, fast, no schema registry needed). */
-final class Wire {
+final class LengthPrefixed {
 
-    private Wire() {
+    private LengthPrefixed() {
     }
 
     static int sizeOf(final byte[] b) {
