@@ -11,29 +11,13 @@ import com.amazon.randomcutforest.returntypes.SampleSummary;
  * (none with shingle 1 and one field), so they cannot serve as a column. Imputing walks every branch that cuts a
  * missing coordinate, with shingle 1 the whole tree, which is why the band is off by default.
  */
-public final class ExpectationReader {
+public record ExpectationReader(boolean confidence, boolean band) {
 
     /** Each tree imputes its most plausible value, not a random one: deterministic, and a range of typical values. */
     private static final double CENTRALITY = 1.0;
 
-    private final boolean confidence;
-    private final boolean band;
-
-    public ExpectationReader(final boolean confidence, final boolean band) {
-        this.confidence = confidence;
-        this.band = band;
-    }
-
     public boolean enabled() {
         return confidence || band;
-    }
-
-    public boolean confidence() {
-        return confidence;
-    }
-
-    public boolean band() {
-        return band;
     }
 
     /**
