@@ -48,8 +48,7 @@ final class OrderBuffer {
             keys[i] = hs[i].key().getBytes(StandardCharsets.UTF_8);
             size += 4 + keys[i].length + 4 + (hs[i].value() == null ? 0 : hs[i].value().length);
         }
-        final byte[] body = ScoredCodec.encode(scored);
-        final ByteBuffer buf = ByteBuffer.allocate(size + body.length).putLong(timestamp).putInt(hs.length);
+        final ByteBuffer buf = ScoredCodec.encodeAfter(size, scored).putLong(timestamp).putInt(hs.length);
         for (int i = 0; i < hs.length; i++) {
             buf.putInt(keys[i].length).put(keys[i]);
             final byte[] v = hs[i].value();
@@ -58,7 +57,7 @@ final class OrderBuffer {
                 buf.put(v);
             }
         }
-        return buf.put(body).array();
+        return buf.array();
     }
 
     static BufferedRecord decode(final Bytes key, final byte[] value) {

@@ -36,8 +36,7 @@ public final class MessageSerde implements Serde<Message> {
             return reading(r);
         }
         if (m instanceof Scored s) {
-            final byte[] body = ScoredCodec.encode(s);
-            return ByteBuffer.allocate(1 + body.length).put(SCORED).put(body).array();
+            return ScoredCodec.encodeAfter(1, s).put(SCORED).array();
         }
         if (m instanceof Watermark w) {
             final byte[] id = LengthPrefixed.utf8(w.upstream());
@@ -67,9 +66,8 @@ public final class MessageSerde implements Serde<Message> {
         final byte[] recordId = LengthPrefixed.utf8(r.recordId());
         final byte[] srcTopic = LengthPrefixed.utf8(r.source().topic());
         final byte[][] fields = new byte[r.fields().length][];
-        int size = 1 + LengthPrefixed.sizeOf(id) + LengthPrefixed.sizeOf(recordId) + LengthPrefixed.sizeOf(srcTopic) + 4
-                + 8 + 4
-                + 8 * r.values().length + LengthPrefixed.sizeOf(r.json()) + 8;
+        int size = 1 + LengthPrefixed.sizeOf(id) + LengthPrefixed.sizeOf(recordId) + LengthPrefixed.sizeOf(srcTopic)
+                + 4 + 8 + 4 + 8 * r.values().length + LengthPrefixed.sizeOf(r.json()) + 8;
         for (int i = 0; i < fields.length; i++) {
             fields[i] = LengthPrefixed.utf8(r.fields()[i]);
             size += LengthPrefixed.sizeOf(fields[i]);
