@@ -105,14 +105,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(partitions, Map.of(), names);
     }
 
-    /**
-     * Input topics of the streams app: the broker stamps each record with its append time, which is the ROWTIME
-     * that the app's default order.time=ingest cuts seconds from; 2 MiB messages, so a 1 MiB Kinesis record with
-     * its key and headers fits.
-     */
+    /** Input topics of the streams app, with {@link TopicCreation#INPUT_TOPIC_CONFIGS}. */
     public void createInputTopics(int partitions, String... names) {
-        createTopics(partitions, Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152"),
-                names);
+        createTopics(partitions, TopicCreation.INPUT_TOPIC_CONFIGS, names);
     }
 
     public void createTopics(int partitions, Map<String, String> configs, String... names) {

@@ -22,6 +22,14 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicCreation {
 
+    /**
+     * The configs of the streams app's input topics: the broker stamps each record with its append time, which is the
+     * ROWTIME that the app's default order.time=ingest cuts seconds from; 2 MiB messages, so a 1 MiB Kinesis record
+     * with its key and headers fits.
+     */
+    public static final Map<String, String> INPUT_TOPIC_CONFIGS = Map.of("message.timestamp.type", "LogAppendTime",
+            "max.message.bytes", "2097152");
+
     private TopicCreation() {
     }
 

@@ -116,8 +116,7 @@ final class BrokerBenchmark {
     /** Topics named per run (a timestamp), so runs against a long-lived broker never share one. */
     private void createTopics(final Admin admin, final String input, final String output, final String deadLetters) {
         TopicCreation.createIfMissing(admin, List.of(
-                new NewTopic(input, partitions, (short) 1).configs(
-                        Map.of("message.timestamp.type", "LogAppendTime", "max.message.bytes", "2097152")),
+                new NewTopic(input, partitions, (short) 1).configs(TopicCreation.INPUT_TOPIC_CONFIGS),
                 new NewTopic(output, partitions, (short) 1),
                 new NewTopic(deadLetters, 1, (short) 1)), TOPIC_TIMEOUT);
     }

@@ -299,8 +299,7 @@ public final class FleetBenchmark {
             try (Admin admin = Admin.create(p)) {
                 // led before the warm-up's burst: a first send to an unled partition waits out a retry backoff
                 TopicCreation.createIfMissing(admin, List.of(
-                        new NewTopic(input, o.partitions(), (short) 1)
-                                .configs(Map.of("message.timestamp.type", "LogAppendTime")),
+                        new NewTopic(input, o.partitions(), (short) 1).configs(TopicCreation.INPUT_TOPIC_CONFIGS),
                         new NewTopic(output, o.partitions(), (short) 1),
                         new NewTopic(config.deadLetterTopic(), 1, (short) 1)), Duration.ofSeconds(60));
             }

@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,15 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.LoggerFactory;
@@ -210,7 +206,8 @@ public final class KinesisSourceBenchmark {
      */
     static Result baseline(final EmbeddedKinesis kinesis, final EmbeddedKafka kafka,
             final Map<String, Integer> perShard, final int n, final String topic) throws Exception {
-        createTopic(kafka, topic, perShard.size());
+        // LogAppendTime: a record's timestamp is when the broker appended it, its arrival in Kafka
+        kafka.createInputTopics(perShard.size(), topic);
         final Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -291,7 +288,7 @@ public final class KinesisSourceBenchmark {
         final String name = "kinesis-bench-" + round;
         final String topic = "ks-connector-" + round;
         final String leaseTable = "fw-bench-" + round;
-        createTopic(kafka, topic, partitions);
+        kafka.createInputTopics(partitions, topic);
         final Map<String, String> c = EmulatorConnector.config(kinesis, dynamo, STREAM, topic, leaseTable, tasks);
         c.put(KinesisSourceConfig.IDLE_MS_CONFIG, Long.toString(IDLE_MS));
         c.put(KinesisSourceConfig.MAX_RECORDS_CONFIG, Integer.toString(MAX_RECORDS));
@@ -349,33 +346,6 @@ public final class KinesisSourceBenchmark {
     private static String shard(final ConsumerRecord<?, ?> r) {
         final Header h = r.headers().lastHeader(RecordConverter.HEADER_SHARD);
         return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** With LogAppendTime a record's timestamp is when the broker appended it: its arrival in Kafka. */
-    private static void createTopic(final EmbeddedKafka kafka, final String topic, final int partitions)
-            throws Exception {
-        kafka.admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(
-                Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        // created on the controller first: wait until the broker has a leader for every partition
-        while (!hasLeaders(kafka, topic)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no leaders for " + topic);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static boolean hasLeaders(final EmbeddedKafka kafka, final String topic) throws Exception {
-        try {
-            return kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     /**
