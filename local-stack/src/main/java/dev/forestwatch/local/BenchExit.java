@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** How a benchmark command ends once its table is printed, so the command exits by itself. */
 public final class BenchExit {
@@ -14,7 +15,31 @@ public final class BenchExit {
         void run(Deque<AutoCloseable> open) throws Exception;
     }
 
+    /** A command's run, given its parsed options; what it starts goes on {@code open}, as with {@link Run}. */
+    @FunctionalInterface
+    public interface Command<T> {
+        void run(T options, Deque<AutoCloseable> open) throws Exception;
+    }
+
+    /** How long closing may take once the output is printed: it is complete, so nothing is lost by not waiting. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
+
     private BenchExit() {
+    }
+
+    /**
+     * A benchmark command's main: reads {@code args} with {@link Flags#readOrExit} (a bad flag exits 2, {@code --help}
+     * prints {@code usage} and returns), then {@link #runAndExit runs and exits}, closing within 60 s.
+     *
+     * @param command the command's name, as the failure message gives it
+     */
+    public static <T> void main(final String command, final String[] args, final String usage,
+            final Function<Flags, T> read, final Command<T> run) {
+        final T options = Flags.readOrExit(args, usage, read);
+        if (options == null) {
+            return;
+        }
+        runAndExit(command, open -> run.run(options, open), CLOSE_GRACE);
     }
 
     /**

@@ -2,16 +2,13 @@ package dev.forestwatch.streams.bench;
 
 import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.Flags;
-import java.time.Duration;
+import dev.forestwatch.local.Logging;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /** What the bench commands share around their runs: console logging, flags or usage, exit status, flag checks. */
 final class BenchCommand {
-
-    /** How long closing may take once the output is printed: it is complete, so nothing is lost by not waiting. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
 
     /** A bench command's run, given its parsed options. */
     interface Run<T> {
@@ -21,21 +18,12 @@ final class BenchCommand {
     private BenchCommand() {
     }
 
-    /**
-     * Reads {@code args} with {@link Flags#readOrExit} (a bad flag exits 2), runs, and
-     * exits with 0 or, after the stack trace, 1.
-     */
+    /** {@link BenchExit#main}, logging only warnings to the console. */
     static <T> void main(final String name, final String[] args, final String usage,
             final Function<Flags, T> read, final Run<T> run) {
         // before the first logger: the test classpath's logback-test.xml logs INFO to stdout, over the output
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "forestwatch-console-logback.xml");
-        }
-        final T options = Flags.readOrExit(args, usage, read);
-        if (options == null) {
-            return; // --help, usage printed
-        }
-        BenchExit.runAndExit(name, open -> run.run(options), CLOSE_GRACE);
+        Logging.useBundledConfig(Logging.CONSOLE_CONFIG);
+        BenchExit.main(name, args, usage, read, (options, open) -> run.run(options));
     }
 
     /** An int flag, refused below {@code min}. */

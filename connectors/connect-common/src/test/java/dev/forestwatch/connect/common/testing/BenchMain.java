@@ -2,15 +2,11 @@ package dev.forestwatch.connect.common.testing;
 
 import dev.forestwatch.local.BenchExit;
 import dev.forestwatch.local.Flags;
-import java.time.Duration;
 import java.util.Deque;
 import java.util.function.Function;
 
 /** The connector benchmarks' main: the flags (local-stack's {@link Flags}), the run, and how the command exits. */
 public final class BenchMain {
-
-    /** How long closing may take once the table is out: the output is complete, so nothing is lost by not waiting. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
 
     /** A benchmark's run; what it starts goes on {@code open}, which is closed newest first once it ends. */
     @FunctionalInterface
@@ -30,10 +26,6 @@ public final class BenchMain {
      */
     public static void run(final String command, final String[] args, final String usage,
             final Function<Flags, Run> read) {
-        final Run run = Flags.readOrExit(args, usage, read);
-        if (run == null) {
-            return;
-        }
-        BenchExit.runAndExit(command, run::run, CLOSE_GRACE);
+        BenchExit.main(command, args, usage, read, (run, open) -> run.run(open));
     }
 }
