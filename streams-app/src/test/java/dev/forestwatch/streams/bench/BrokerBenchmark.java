@@ -7,8 +7,6 @@ import dev.forestwatch.streams.App;
 import dev.forestwatch.streams.bench.BenchData.Rec;
 import dev.forestwatch.streams.bench.ScoringBenchmark.Run;
 import dev.forestwatch.streams.config.AppConfig;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,8 +161,6 @@ final class BrokerBenchmark {
             long last = 0;
             boolean clockSent = false;
             long running = 0;
-            long busyCpu = 0;
-            long runningCpu = 0;
             long appCpuNanos = 0;
             long brokerCpuNanos = 0;
             Map<String, Long> streamThreadIds = Map.of();
@@ -181,12 +177,12 @@ final class BrokerBenchmark {
                     final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(20));
                     final long now = System.nanoTime();
                     if (running == 0 && app.streams().state() == KafkaStreams.State.RUNNING) {
-                        running = now;
-                        runningCpu = streamThreadsCpuNanos(appId);
-                        appCpuNanos = -appCpu.nanos();
-                        brokerCpuNanos = brokerCpu == null ? 0 : -brokerCpu.nanos();
+                        // the baselines first (finding the threads takes a thread dump), then the clock starts
                         streamThreadIds = streamThreadIds(appId);
                         schedule = schedule(streamThreadIds);
+                        appCpuNanos = -appCpu.nanos();
+                        brokerCpuNanos = brokerCpu == null ? 0 : -brokerCpu.nanos();
+                        running = System.nanoTime();
                     }
                     for (final ConsumerRecord<byte[], byte[]> r : batch) {
                         if (startsWith(r.key(), clockPrefix)) {
@@ -211,7 +207,6 @@ final class BrokerBenchmark {
                         nextProgress = now + PROGRESS_EVERY_NANOS;
                     }
                 }
-                busyCpu = streamThreadsCpuNanos(appId) - runningCpu;
                 appCpuNanos += appCpu.nanos();
                 brokerCpuNanos += brokerCpu == null ? 0 : brokerCpu.nanos();
                 schedule = schedule(streamThreadIds).minus(schedule);
@@ -234,6 +229,8 @@ final class BrokerBenchmark {
             final double firstOutput = (first - start) / 1e9;
             // the first poll's records arrived at one instant: rate = the records after it over the time after it
             final double firstToLast = last > first ? (count - firstBatch) / ((last - first) / 1e9) : Double.NaN;
+            // the stream threads' time on a CPU, the kernel's own count: what their thread CPU time reads too
+            final long busyCpu = schedule.onCpuNanos();
             final double busy = busyCpu / 1e9 / fromRunning / threads;
             final double waiting = schedule.waitingNanos() / 1e9 / fromRunning / threads;
             final double appMs = appCpuNanos / 1e6 / count * 1000;
@@ -314,17 +311,6 @@ final class BrokerBenchmark {
     }
 
     /** CPU time so far of the app's stream threads (their names start with the application id). */
-    private static long streamThreadsCpuNanos(final String applicationId) {
-        final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (final Thread t : Thread.getAllStackTraces().keySet()) {
-            if (isStreamThread(t.getName(), applicationId)) {
-                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
-            }
-        }
-        return total;
-    }
-
     private void sendClock(final KafkaProducer<byte[], byte[]> producer, final String topic) {
         final int sensors = 4 * partitions;
         for (int s = 0; s < sensors; s++) {
@@ -352,9 +338,9 @@ final class BrokerBenchmark {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        // one request in flight: a retried batch can never land behind a later one, so each partition holds the
-        // records in the order the raw loops score them; loading is not timed
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        // idempotent (the default, stated because the comparison rests on it): a retried batch keeps its place, so
+        // each partition holds the records in the order the raw loops score them
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
