@@ -341,7 +341,8 @@ public final class FleetBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static long percentile(final long[] sorted, final double p) {
+    /** Nearest rank: the value that a share {@code p} of the sorted values does not exceed; -1 for none. */
+    static long percentile(final long[] sorted, final double p) {
         if (sorted.length == 0) {
             return -1;
         }

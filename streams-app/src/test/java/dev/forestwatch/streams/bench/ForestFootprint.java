@@ -197,8 +197,8 @@ public final class ForestFootprint {
     private static String percentiles(final long[] cpu) {
         final long[] sorted = cpu.clone();
         Arrays.sort(sorted);
-        final int p99 = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1);
-        return String.format(Locale.ROOT, "%.1f/%.1f", sorted[sorted.length / 2] / 1e6, sorted[p99] / 1e6);
+        return String.format(Locale.ROOT, "%.1f/%.1f", FleetBenchmark.percentile(sorted, 0.50) / 1e6,
+                FleetBenchmark.percentile(sorted, 0.99) / 1e6);
     }
 
     /** Heap of a forest's parts in bytes. */

@@ -387,7 +387,6 @@ public final class ScoringBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** {@code key=value,key=value}: app or Kafka Streams settings for the broker run. */
     private static void printTable(final Options o, final Map<String, Run> results, final double heapPerSensor,
             final BrokerBenchmark.Result broker, final double rawCpuMsPer1000, final CpuAttribution.Shares shares,
             final double totalSeconds) {
