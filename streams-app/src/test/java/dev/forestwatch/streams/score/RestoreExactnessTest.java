@@ -98,6 +98,7 @@ class RestoreExactnessTest {
                 }
             } else {
                 assertThat(f1).as(at).isEqualTo(f0);
+                assertThat(f2).as(at).isEqualTo(f0);
             }
         }
         // not compared with the original's: where time decay has dropped points, a restored point store (the
